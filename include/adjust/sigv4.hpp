@@ -30,6 +30,11 @@ struct Signature {
   HttpHeaders headers_to_add;  // X-Amz-Date, [X-Amz-Security-Token], [x-amz-content-sha256], Authorization
 };
 
+// RFC 3986 percent-encoding of everything but A-Za-z0-9-_.~ (uppercase hex);
+// "/" is kept when encode_slash is false. Also the encoding of Query-protocol
+// form bodies, so that what is hashed is exactly what is sent.
+std::string uri_encode(std::string_view text, bool encode_slash = true);
+
 // "20150830T123600Z"
 std::string amz_date(std::chrono::system_clock::time_point time);
 
