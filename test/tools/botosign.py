@@ -7,12 +7,13 @@
   botosign.py serve           JSON lines on stdin -> JSON lines on stdout, one per request:
       in : {"method", "url", "headers": [[name, value], ...], "body_b64",
             "params": [[key, value], ...] | null, "region", "service",
-            "access_key", "secret_key", "token", "amz_date"}
+            "access_key", "secret_key", "token", "epoch"}   (epoch: seconds, UTC)
       out: {"canonical_request", "string_to_sign", "authorization"}
 
 Only used to produce expected values for tests; never run in production.
 """
 import base64
+import datetime
 import json
 import os
 import sys
@@ -105,7 +106,8 @@ def serve():
         creq, sts, _, authorization = sign(
             r['method'], r['url'], [tuple(h) for h in r['headers']],
             base64.b64decode(r['body_b64']), params, r['region'], r['service'], creds,
-            r['amz_date'])
+            datetime.datetime.fromtimestamp(r['epoch'], datetime.timezone.utc)
+            .strftime('%Y%m%dT%H%M%SZ'))
         sys.stdout.write(json.dumps({'canonical_request': creq, 'string_to_sign': sts,
                                      'authorization': authorization}) + '\n')
     sys.stdout.flush()
