@@ -1,6 +1,7 @@
 #include "crypto.hpp"
 
 #include <openssl/core_names.h>
+#include <openssl/crypto.h>
 #include <openssl/evp.h>
 #include <openssl/params.h>
 
@@ -92,6 +93,8 @@ Digest hmac_sha256(std::string_view key, std::string_view data) {
   return hmac_sha256(
       std::span(reinterpret_cast<const unsigned char*>(key.data()), key.size()), data);
 }
+
+void cleanse(std::string& secret) { OPENSSL_cleanse(secret.data(), secret.size()); }
 
 std::string to_hex(std::span<const unsigned char> bytes) {
   static constexpr char k_digits[] = "0123456789abcdef";

@@ -18,6 +18,9 @@ std::string sha256_hex(std::string_view data);
 Digest hmac_sha256(std::span<const unsigned char> key, std::string_view data);
 Digest hmac_sha256(std::string_view key, std::string_view data);
 
+// Overwrite secret material in a way the compiler cannot drop (OPENSSL_cleanse).
+void cleanse(std::string& secret);
+
 // Lowercase hex of bytes.
 std::string to_hex(std::span<const unsigned char> bytes);
 

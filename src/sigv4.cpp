@@ -1,6 +1,5 @@
 // SigV4: string to sign, key derivation and its cache, and sign() composing
 // the stages. The canonical request is built in sigv4_canonical.cpp.
-#include <algorithm>
 #include <chrono>
 
 #include "sigv4_internal.hpp"
@@ -74,7 +73,7 @@ crypto::Digest signing_key(std::string_view secret, std::string_view day,
   seed += "AWS4";
   seed += secret;
   const crypto::Digest date_key = crypto::hmac_sha256(seed, day);
-  std::fill(seed.begin(), seed.end(), '\0');  // don't leave the secret in freed memory
+  crypto::cleanse(seed);  // don't leave the secret in freed memory
   const crypto::Digest region_key = crypto::hmac_sha256(date_key, region);
   const crypto::Digest service_key = crypto::hmac_sha256(region_key, service);
   return crypto::hmac_sha256(service_key, "aws4_request");

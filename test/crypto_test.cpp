@@ -42,3 +42,15 @@ TEST(Sigv4Crypto, ToHexIsLowercase) {
 
 }  // namespace
 }  // namespace adjust::crypto
+
+namespace adjust::crypto {
+namespace {
+
+TEST(Sigv4Crypto, CleanseZeroesEveryByteAndKeepsTheSize) {
+  std::string secret = "AWS4secret";
+  cleanse(secret);
+  EXPECT_EQ(secret, std::string(10, '\0'));
+}
+
+}  // namespace
+}  // namespace adjust::crypto
