@@ -808,6 +808,7 @@ class Sim:
             self.wall_offset = 0.0
             self.skew_check = False
             self.validate_fargate = False
+            self.learn_services = True
             self.container = {"credentials": None, "authorization": None, "status": 200, "path": None}
             self.imds = {"role": "sim-role", "credentials": None, "token_mode": "ok",
                          "require_token": True, "timeout_seconds": 5.0, "tokens": set()}
@@ -1031,6 +1032,11 @@ class Sim:
                     return upstream
             else:
                 data = None
+            if upstream is not None and not self.learn_services and \
+                    self.model.find(body.get("cluster"), str(body.get("service", ""))) is None:
+                if op != "DescribeServices" or not any(
+                        self.model.find(body.get("cluster"), str(n)) for n in body.get("services", []) or []):
+                    return upstream
             if op == "DescribeServices":
                 return self.describe_services(body, data, upstream)
             if op == "CreateService":
@@ -1056,6 +1062,9 @@ class Sim:
             out = []
             for service in data.get("services", []):
                 svc = self.model.find(cluster or service.get("clusterArn"), service.get("serviceArn", ""))
+                if svc is None and not self.learn_services:
+                    out.append(service)
+                    continue
                 if svc is None:
                     svc = self.model.learn(service)
                 out.append(self.model.render_service(svc, {k: v for k, v in service.items()
@@ -1337,7 +1346,7 @@ class Sim:
                 self.clock.advance(float(body.get("seconds", 0)))
                 self.model.tick()
                 return 200, {"now": epoch3(self.clock.now())}
-            if route == "clock" and method == "POST":
+            if route in ("config", "clock") and method == "POST":
                 return self.control_clock(body)
             if route == "seed" and method == "POST":
                 return self.control_seed(body)
@@ -1385,6 +1394,8 @@ class Sim:
             self.skew_check = bool(body["skew_check"])
         if "validate_fargate" in body:
             self.validate_fargate = bool(body["validate_fargate"])
+        if "learn_services" in body:
+            self.learn_services = bool(body["learn_services"])
         return 200, {"now": epoch3(self.clock.now()), "wall": epoch3(self.wall())}
 
     def control_seed(self, body: dict[str, Any]) -> tuple[int, Any]:
