@@ -2,6 +2,14 @@
 
 namespace adjust {
 
+Result<Credentials> CredentialSource::get() {
+  auto result = ADJUST_TRY(resolve());
+  if (!result.credentials) {
+    return fail(ErrorCode::credentials, name() + ": " + result.skipped);
+  }
+  return *std::move(result.credentials);
+}
+
 Result<Credentials> CredentialChain::get() {
   std::string tried;
   for (const auto& source : m_sources) {

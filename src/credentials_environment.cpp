@@ -3,14 +3,6 @@
 
 namespace adjust {
 
-Result<Credentials> CredentialSource::get() {
-  auto result = ADJUST_TRY(resolve());
-  if (!result.credentials) {
-    return fail(ErrorCode::credentials, name() + ": " + result.skipped);
-  }
-  return *std::move(result.credentials);
-}
-
 Result<SourceResult> EnvironmentCredentials::resolve() {
   auto access_key = m_env.non_empty("AWS_ACCESS_KEY_ID");
   auto secret = m_env.non_empty("AWS_SECRET_ACCESS_KEY");
