@@ -63,7 +63,9 @@ std::string format_number(double value) {
     return std::to_string(static_cast<std::int64_t>(std::llround(value)));
   }
   std::array<char, 64> buffer{};
-  auto [ptr, ec] = std::to_chars(buffer.data(), buffer.data() + buffer.size(), value);
+  // 15 significant digits: what a double holds reliably, so 0.1 + 0.2 reads "0.3".
+  auto [ptr, ec] = std::to_chars(buffer.data(), buffer.data() + buffer.size(), value,
+                                 std::chars_format::general, 15);
   if (ec != std::errc()) {
     return std::to_string(value);
   }

@@ -17,7 +17,8 @@ std::optional<double> parse_number(std::string_view text);
 // A JSON number, or a string holding one; nullopt for bools, null, objects...
 std::optional<double> json_to_number(const nlohmann::json& value);
 
-// Shortest text that reads back as value; integral values without a fraction.
+// Up to 15 significant digits, no trailing zeros, integral values without a
+// fraction: 150, 0.5, 0.3 (also for 0.1 + 0.2).
 std::string format_number(double value);
 
 // A JSON number: an integer when value is integral (and fits), else a float.
