@@ -200,3 +200,28 @@ TEST(ValidateTest, CheckFargateSize) {
 
 }  // namespace
 }  // namespace adjust
+
+namespace adjust {
+namespace {
+
+// The original repository's own adjust test request, against our example config.
+TEST(ValidateTest, ExampleConfigAcceptsTheOriginalTestRequest) {
+  auto config = load_config(std::string(ADJUST_SOURCE_DIR) + "/config.yaml.example", MapEnvironment{});
+  ASSERT_TRUE(config) << config.error().message;
+  EXPECT_EQ(config->region, "us-east-1");
+  auto state = validate_request(
+      *config, request("co-http", {{"cpu", 0.25}, {"mem", 0.5}, {"replicas", 1}, {"GOGC", 90},
+                                   {"TEST", "B"}}));
+  ASSERT_TRUE(state) << state.error().message;
+  const auto& desired = state->components.at(0);
+  EXPECT_EQ(desired.cpu_units, 256);
+  EXPECT_EQ(desired.memory_mib, 512);
+  EXPECT_EQ(desired.replicas, 1);
+  EXPECT_TRUE(desired.size_checked);
+  ASSERT_EQ(desired.env.size(), 2u);
+  EXPECT_EQ(desired.env[0].value, "90");
+  EXPECT_EQ(desired.env[1].value, "B");
+}
+
+}  // namespace
+}  // namespace adjust
