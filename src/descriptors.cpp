@@ -1,4 +1,3 @@
-#include "gcc12_json_workaround.hpp"  // first: see there
 
 #include "adjust/descriptors.hpp"
 

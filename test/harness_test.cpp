@@ -3,11 +3,6 @@
 // deployment model on an advanceable clock, IMDSv2, the request log).
 #include <gtest/gtest.h>
 
-// GCC 12 at -O2 reports a false -Warray-bounds inside nlohmann::json's
-// set_parents() (JSON_DIAGNOSTICS=1) for brace-initialised JSON objects.
-#if defined(__GNUC__) && !defined(__clang__)
-#pragma GCC diagnostic ignored "-Warray-bounds"
-#endif
 
 #include <nlohmann/json.hpp>
 #include <pugixml.hpp>

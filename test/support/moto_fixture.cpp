@@ -1,9 +1,3 @@
-// GCC 12 at -O2 reports a false -Warray-bounds inside nlohmann::json's
-// set_parents() (JSON_DIAGNOSTICS=1); see harness_test.cpp.
-#if defined(__GNUC__) && !defined(__clang__)
-#pragma GCC diagnostic ignored "-Warray-bounds"
-#endif
-
 #include "support/moto_fixture.hpp"
 
 #include <cstdio>
