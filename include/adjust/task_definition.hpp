@@ -12,7 +12,7 @@
 
 namespace adjust {
 
-struct EnvChange {
+struct ContainerEnvChange {
   std::string container;   // empty: the task's only container
   std::string name;
   std::string value;
@@ -21,7 +21,7 @@ struct EnvChange {
 struct TaskDefinitionChange {
   std::optional<int> cpu_units;   // task cpu, e.g. 1024
   std::optional<int> memory_mib;  // task memory, e.g. 2048
-  std::vector<EnvChange> env;
+  std::vector<ContainerEnvChange> env;
   // Scale container cpu/memory/memoryReservation with the task size instead of
   // rejecting a size they don't fit in.
   bool scale_container_resources = false;
