@@ -6,7 +6,24 @@
 #include <string>
 #include <vector>
 
+#include "adjust/clock.hpp"
+#include "adjust/environment.hpp"
+#include "adjust/http.hpp"
+
 namespace adjust::cli {
+
+// Everything a run touches, so tests can run the whole CLI in-process.
+struct Dependencies {
+  std::istream& in;
+  std::ostream& out;
+  std::ostream& err;
+  const Environment& env;
+  Clock& clock;
+  Transport& transport;  // every AWS and credential-endpoint request
+};
+
+// args excludes the program name.
+int run(const std::vector<std::string>& args, Dependencies& deps);
 
 int main_with_real_dependencies(int argc, char** argv);
 

@@ -1,0 +1,38 @@
+// The two verbs that touch configuration and AWS. Each returns the final
+// status; the CLI prints it.
+#pragma once
+
+#include <istream>
+#include <memory>
+
+#include "adjust/clock.hpp"
+#include "adjust/command_line.hpp"
+#include "adjust/environment.hpp"
+#include "adjust/http.hpp"
+#include "adjust/log.hpp"
+#include "adjust/output.hpp"
+
+namespace adjust::verbs {
+
+// Whether SIGUSR1/SIGTERM cancel an adjust cleanly (servo then sends SIGUSR1
+// instead of SIGKILL).
+inline constexpr bool k_has_cancel = false;
+
+struct Context {
+  const CommandLine& line;
+  std::istream& in;
+  OutputWriter& output;
+  Logger& logger;
+  const Environment& env;
+  Clock& clock;
+  Transport& transport;
+};
+
+// --query: prints the settings document itself on success.
+FinalStatus query(Context& context);
+// adjust APP: reads stdin to EOF, validates, plans and applies.
+FinalStatus adjust(Context& context);
+
+std::unique_ptr<Transport> make_real_transport();
+
+}  // namespace adjust::verbs
