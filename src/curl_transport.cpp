@@ -1,0 +1,180 @@
+#include "adjust/curl_transport.hpp"
+
+#include <curl/curl.h>
+
+#include <mutex>
+#include <vector>
+
+namespace adjust {
+namespace {
+
+struct EasyDeleter {
+  void operator()(CURL* handle) const { curl_easy_cleanup(handle); }
+};
+struct SlistDeleter {
+  void operator()(curl_slist* list) const { curl_slist_free_all(list); }
+};
+using EasyHandle = std::unique_ptr<CURL, EasyDeleter>;
+using HeaderList = std::unique_ptr<curl_slist, SlistDeleter>;
+
+constexpr std::size_t k_max_idle_handles = 8;
+
+void global_init_once() {
+  static std::once_flag once;
+  std::call_once(once, [] { curl_global_init(CURL_GLOBAL_DEFAULT); });
+}
+
+std::size_t on_body(char* data, std::size_t size, std::size_t count, void* user) {
+  auto* body = static_cast<std::string*>(user);
+  body->append(data, size * count);
+  return size * count;
+}
+
+// Collects header lines; a new status line (100 Continue, proxy CONNECT)
+// starts the list afresh so only the final response's headers remain.
+std::size_t on_header(char* data, std::size_t size, std::size_t count, void* user) {
+  auto* headers = static_cast<HttpHeaders*>(user);
+  std::string_view line(data, size * count);
+  while (!line.empty() && (line.back() == '\r' || line.back() == '\n')) {
+    line.remove_suffix(1);
+  }
+  if (line.starts_with("HTTP/")) {
+    headers->clear();
+  } else if (auto colon = line.find(':'); colon != std::string_view::npos) {
+    std::string_view value = line.substr(colon + 1);
+    while (!value.empty() && (value.front() == ' ' || value.front() == '\t')) {
+      value.remove_prefix(1);
+    }
+    headers->push_back({std::string(line.substr(0, colon)), std::string(value)});
+  }
+  return size * count;
+}
+
+// The URL without its query (which could carry pre-signed values).
+std::string url_for_messages(const std::string& url) {
+  return url.substr(0, url.find('?'));
+}
+
+bool has_header(const HttpHeaders& headers, std::string_view name) {
+  return find_header(headers, name).has_value();
+}
+
+}  // namespace
+
+struct CurlTransport::Pool {
+  std::mutex mutex;
+  std::vector<EasyHandle> idle;
+
+  EasyHandle take() {
+    {
+      std::lock_guard lock(mutex);
+      if (!idle.empty()) {
+        EasyHandle handle = std::move(idle.back());
+        idle.pop_back();
+        return handle;
+      }
+    }
+    return EasyHandle(curl_easy_init());
+  }
+  void give_back(EasyHandle handle) {
+    // Drop pointers to the finished call's buffers; connections stay cached.
+    curl_easy_reset(handle.get());
+    std::lock_guard lock(mutex);
+    if (idle.size() < k_max_idle_handles) {
+      idle.push_back(std::move(handle));
+    }
+  }
+};
+
+CurlTransport::CurlTransport(Logger* trace_logger)
+    : m_pool(std::make_unique<Pool>()), m_trace_logger(trace_logger) {
+  global_init_once();
+}
+
+CurlTransport::~CurlTransport() = default;
+
+Result<HttpResponse> CurlTransport::send(const HttpRequest& request) {
+  EasyHandle handle = m_pool->take();
+  if (!handle) {
+    return fail(ErrorCode::internal, "curl_easy_init failed");
+  }
+  CURL* curl = handle.get();
+  // Reset options but keep the handle's connection cache (reuse).
+  curl_easy_reset(curl);
+
+  HeaderList headers;
+  auto append = [&headers](const std::string& line) {
+    curl_slist* extended = curl_slist_append(headers.get(), line.c_str());
+    if (extended != nullptr) {
+      static_cast<void>(headers.release());
+      headers.reset(extended);
+    }
+  };
+  for (const auto& header : request.headers) {
+    // "Name;" is curl's way to send a header with an empty value.
+    append(header.value.empty() ? header.name + ";" : header.name + ": " + header.value);
+  }
+  // Send only what was signed: no Expect: 100-continue, and no default
+  // form Content-Type for a body whose caller chose none.
+  append("Expect:");
+  if (!has_header(request.headers, "Content-Type")) {
+    append("Content-Type:");
+  }
+
+  HttpResponse response;
+  char error_buffer[CURL_ERROR_SIZE] = {0};
+  curl_easy_setopt(curl, CURLOPT_URL, request.url.c_str());
+  curl_easy_setopt(curl, CURLOPT_PROTOCOLS_STR, "http,https");
+  curl_easy_setopt(curl, CURLOPT_NOSIGNAL, 1L);
+  curl_easy_setopt(curl, CURLOPT_SSL_VERIFYPEER, 1L);
+  curl_easy_setopt(curl, CURLOPT_SSL_VERIFYHOST, 2L);
+  curl_easy_setopt(curl, CURLOPT_ERRORBUFFER, error_buffer);
+  curl_easy_setopt(curl, CURLOPT_CONNECTTIMEOUT_MS, static_cast<long>(request.connect_timeout.count()));
+  curl_easy_setopt(curl, CURLOPT_TIMEOUT_MS, static_cast<long>(request.timeout.count()));
+  curl_easy_setopt(curl, CURLOPT_HTTPHEADER, headers.get());
+  curl_easy_setopt(curl, CURLOPT_WRITEFUNCTION, on_body);
+  curl_easy_setopt(curl, CURLOPT_WRITEDATA, &response.body);
+  curl_easy_setopt(curl, CURLOPT_HEADERFUNCTION, on_header);
+  curl_easy_setopt(curl, CURLOPT_HEADERDATA, &response.headers);
+  if (request.method == "GET") {
+    curl_easy_setopt(curl, CURLOPT_HTTPGET, 1L);
+  } else if (request.method == "HEAD") {
+    curl_easy_setopt(curl, CURLOPT_NOBODY, 1L);
+  } else {
+    curl_easy_setopt(curl, CURLOPT_POST, 1L);
+    curl_easy_setopt(curl, CURLOPT_POSTFIELDS, request.body.data());
+    curl_easy_setopt(curl, CURLOPT_POSTFIELDSIZE_LARGE, static_cast<curl_off_t>(request.body.size()));
+    if (request.method != "POST") {
+      curl_easy_setopt(curl, CURLOPT_CUSTOMREQUEST, request.method.c_str());
+    }
+  }
+
+  if (m_trace_logger != nullptr && m_trace_logger->enabled(LogLevel::trace)) {
+    m_trace_logger->trace("> " + request.method + " " + url_for_messages(request.url) + " (" +
+                          std::to_string(request.body.size()) + " bytes)\n" +
+                          redact_headers(request.headers));
+  }
+
+  CURLcode code = curl_easy_perform(curl);
+  if (code != CURLE_OK) {
+    std::string detail = error_buffer[0] != '\0' ? error_buffer : curl_easy_strerror(code);
+    std::string message = detail + " (" + request.method + " " + url_for_messages(request.url) + ")";
+    m_pool->give_back(std::move(handle));
+    if (m_trace_logger != nullptr) {
+      m_trace_logger->trace("< failed: " + message);
+    }
+    return fail(code == CURLE_OPERATION_TIMEDOUT ? ErrorCode::aws_timeout : ErrorCode::aws_network,
+                std::move(message));
+  }
+  curl_easy_getinfo(curl, CURLINFO_RESPONSE_CODE, &response.status);
+  m_pool->give_back(std::move(handle));
+
+  if (m_trace_logger != nullptr && m_trace_logger->enabled(LogLevel::trace)) {
+    m_trace_logger->trace("< " + std::to_string(response.status) + " (" +
+                          std::to_string(response.body.size()) + " bytes)\n" +
+                          redact_headers(response.headers));
+  }
+  return response;
+}
+
+}  // namespace adjust
