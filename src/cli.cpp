@@ -58,7 +58,9 @@ int run(const std::vector<std::string>& args, Dependencies& deps) {
       break;
   }
 
-  Logger logger(deps.err, log_level_for(*line, deps.env, deps.err));
+  Logger own_logger(deps.err, LogLevel::info);
+  Logger& logger = deps.logger != nullptr ? *deps.logger : own_logger;
+  logger.set_level(log_level_for(*line, deps.env, deps.err));
   verbs::Context context{*line, deps.in, output, logger, deps.env, deps.clock, deps.transport};
   FinalStatus final_status;
   try {
@@ -81,8 +83,9 @@ int main_with_real_dependencies(int argc, char** argv) {
   std::vector<std::string> args(argv + 1, argv + argc);
   ProcessEnvironment env;
   SystemClock clock;
-  auto transport = verbs::make_real_transport();
-  Dependencies deps{std::cin, std::cout, std::cerr, env, clock, *transport};
+  Logger logger(std::cerr, LogLevel::info);
+  auto transport = verbs::make_real_transport(&logger);
+  Dependencies deps{std::cin, std::cout, std::cerr, env, clock, *transport, &logger};
   return run(args, deps);
 }
 

@@ -9,6 +9,7 @@
 #include "adjust/clock.hpp"
 #include "adjust/environment.hpp"
 #include "adjust/http.hpp"
+#include "adjust/log.hpp"
 
 namespace adjust::cli {
 
@@ -20,6 +21,9 @@ struct Dependencies {
   const Environment& env;
   Clock& clock;
   Transport& transport;  // every AWS and credential-endpoint request
+  // The stderr logger the transport traces to; run() sets its level. When
+  // null, run() logs to `err` with a logger of its own.
+  Logger* logger = nullptr;
 };
 
 // args excludes the program name.

@@ -7,6 +7,7 @@
 
 #include "adjust/clock.hpp"
 #include "adjust/command_line.hpp"
+#include "adjust/config.hpp"
 #include "adjust/environment.hpp"
 #include "adjust/http.hpp"
 #include "adjust/log.hpp"
@@ -33,6 +34,10 @@ FinalStatus query(Context& context);
 // adjust APP: reads stdin to EOF, validates, plans and applies.
 FinalStatus adjust(Context& context);
 
-std::unique_ptr<Transport> make_real_transport();
+// libcurl; logs request/response lines (secrets redacted) at trace level.
+std::unique_ptr<Transport> make_real_transport(Logger* trace_logger);
+
+// The config named by --config / $OPTUNE_CONFIG / ./config.yaml; warnings logged.
+Result<Config> load_run_config(Context& context);
 
 }  // namespace adjust::verbs
