@@ -79,7 +79,9 @@ void parse_xml_body(const HttpResponse& response, AwsErrorDetails& details) {
   const XmlElement& root = document->root;
   const XmlElement* error = nullptr;
   if (root.name == "ErrorResponse") {
+    // Standard awsQuery shape; moto (and some proxies) nest it under <Errors>.
     error = root.child("Error");
+    if (error == nullptr) error = root.find({"Errors", "Error"});
   } else if (root.name == "Response") {
     error = root.find({"Errors", "Error"});
   } else if (root.name == "Error") {

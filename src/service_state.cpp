@@ -43,7 +43,10 @@ Result<std::vector<ComponentState>> read_component_states(
   std::map<std::string, EcsServices> described;
   for (const auto& [cluster, names] : names_by_cluster) {
     auto services = ecs.describe_services(cluster, names);
-    if (!services) return fail(with_context(services.error(), "cluster " + cluster));
+    if (!services) {
+      if (services.error().code == ErrorCode::credentials) return fail(services.error());
+      return fail(with_context(services.error(), "cluster " + cluster));
+    }
     described[cluster] = std::move(*services);
   }
 

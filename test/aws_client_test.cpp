@@ -214,6 +214,10 @@ TEST(AwsErrors, MotoStyleXmlOnEcsIsUnderstood) {
   auto error = make_aws_error("ListClusters", AwsProtocol::json, moto, false);
   EXPECT_EQ(error.code, ErrorCode::aws_auth);
   EXPECT_EQ(error.http_status, 403);
+  EXPECT_EQ(error.aws_code, "SignatureDoesNotMatch");
+  EXPECT_NE(error.message.find("SignatureDoesNotMatch: The request signature we calculated"),
+            std::string::npos)
+      << error.message;
 }
 
 TEST(AwsErrors, Classification) {
