@@ -61,7 +61,9 @@ int run(const std::vector<std::string>& args, Dependencies& deps) {
   Logger own_logger(deps.err, LogLevel::info);
   Logger& logger = deps.logger != nullptr ? *deps.logger : own_logger;
   logger.set_level(log_level_for(*line, deps.env, deps.err));
-  verbs::Context context{*line, deps.in, output, logger, deps.env, deps.clock, deps.transport};
+  CancelToken own_cancel;
+  CancelToken& cancel = deps.cancel != nullptr ? *deps.cancel : own_cancel;
+  verbs::Context context{*line, deps.in, output, logger, deps.env, deps.clock, deps.transport, cancel};
   FinalStatus final_status;
   try {
     final_status = line->verb == Verb::query ? verbs::query(context) : verbs::adjust(context);
@@ -83,9 +85,12 @@ int main_with_real_dependencies(int argc, char** argv) {
   std::vector<std::string> args(argv + 1, argv + argc);
   ProcessEnvironment env;
   SystemClock clock;
+  // Cancel (servo's SIGUSR1, or SIGTERM) is noticed from the very start.
+  static CancelToken cancel;
+  install_cancel_signal_handlers(cancel);
   Logger logger(std::cerr, LogLevel::info);
   auto transport = verbs::make_real_transport(&logger);
-  Dependencies deps{std::cin, std::cout, std::cerr, env, clock, *transport, &logger};
+  Dependencies deps{std::cin, std::cout, std::cerr, env, clock, *transport, &logger, &cancel};
   return run(args, deps);
 }
 

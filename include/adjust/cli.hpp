@@ -6,6 +6,7 @@
 #include <string>
 #include <vector>
 
+#include "adjust/cancel.hpp"
 #include "adjust/clock.hpp"
 #include "adjust/environment.hpp"
 #include "adjust/http.hpp"
@@ -24,6 +25,8 @@ struct Dependencies {
   // The stderr logger the transport traces to; run() sets its level. When
   // null, run() logs to `err` with a logger of its own.
   Logger* logger = nullptr;
+  // Set by SIGUSR1/SIGTERM/SIGINT in the real program; tests may set it by hand.
+  CancelToken* cancel = nullptr;
 };
 
 // args excludes the program name.

@@ -5,6 +5,7 @@
 #include <istream>
 #include <memory>
 
+#include "adjust/cancel.hpp"
 #include "adjust/clock.hpp"
 #include "adjust/command_line.hpp"
 #include "adjust/config.hpp"
@@ -17,7 +18,7 @@ namespace adjust::verbs {
 
 // Whether SIGUSR1/SIGTERM cancel an adjust cleanly (servo then sends SIGUSR1
 // instead of SIGKILL).
-inline constexpr bool k_has_cancel = false;
+inline constexpr bool k_has_cancel = true;
 
 struct Context {
   const CommandLine& line;
@@ -27,6 +28,7 @@ struct Context {
   const Environment& env;
   Clock& clock;
   Transport& transport;
+  CancelToken& cancel;
 };
 
 // --query: prints the settings document itself on success.

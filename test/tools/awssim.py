@@ -7,7 +7,7 @@ One process, one loopback port. Two modes:
   byte (signed Host header included) to moto and the answer is passed back, except where a fault
   rule or the ECS deployment model intervenes;
 * fake-only mode (no upstream): the simulator answers what it models (DescribeServices,
-  UpdateService, ListTasks, DescribeTasks, Describe/RegisterTaskDefinition, DescribeTargetHealth,
+  UpdateService, ListTasks, DescribeTasks, Describe/Register/DeregisterTaskDefinition, DescribeTargetHealth,
   DescribeTargetGroupAttributes, GetCallerIdentity) from services seeded through the control API.
 
 Control API (JSON) under ``/_sim/``; see ``CONTROL`` below and test/tools/README-awssim.md.
@@ -342,6 +342,7 @@ class Service:
             f"arn:aws:ecs:{self.region}:{self.account}:cluster/default"
         self.cluster = self.cluster_arn.rsplit("/", 1)[-1]
         self.deployments: list[Deployment] = []
+        self.proven_tds: set[str] = set()   # revisions that completed here at some point
         self.tasks: list[Task] = []
         self.events: list[dict[str, Any]] = []
         self.last_unplaceable_event = -math.inf
@@ -445,6 +446,7 @@ class Model:
                 self.run_task(svc, task, now)
                 self.set_healthy(svc, task, now)
             dep.rollout, dep.reason, dep.completed_ever = "COMPLETED", f"ECS deployment {dep_id} completed.", True
+            svc.proven_tds.add(dep.td_arn)
             self.event(svc, now, f"(service {svc.name}) has reached a steady state.")
         self.start_rounds(svc, dep, now)
         return svc
@@ -471,7 +473,12 @@ class Model:
         td_ref = request.get("taskDefinition")
         new_td = self.td_arn(svc, td_ref) if td_ref else primary.td_arn
         if new_td != primary.td_arn or request.get("forceNewDeployment"):
-            self.new_primary(svc, new_td, desired, now, self.scenario_for(svc))
+            # A failure belongs to a configuration: a revision that already ran
+            # to completion on this service (a rollback target) converges again.
+            proven = any(d.completed_ever and d.td_arn == new_td for d in svc.deployments) or \
+                new_td in svc.proven_tds
+            scenario = {"scenario": "converge"} if proven else self.scenario_for(svc)
+            self.new_primary(svc, new_td, desired, now, scenario)
         else:
             primary.desired = desired
             primary.updated = now
@@ -686,6 +693,7 @@ class Model:
         svc.deployments = [dep] + leftovers
         if not leftovers and dep.rollout == "IN_PROGRESS":
             dep.rollout, dep.reason, dep.completed_ever = "COMPLETED", f"ECS deployment {dep.id} completed.", True
+            svc.proven_tds.add(dep.td_arn)
             dep.updated = now
             self.event(svc, now, f"(service {svc.name}) (deployment {dep.id}) deployment completed.")
             self.event(svc, now, f"(service {svc.name}) has reached a steady state.")
@@ -1004,6 +1012,8 @@ class Sim:
             return self.describe_td(body)
         if op == "RegisterTaskDefinition":
             return self.register_td(body, req)
+        if op == "DeregisterTaskDefinition":
+            return self.deregister_td(body)
         return json_error("UnknownOperationException", f"awssim fake-only mode does not model {op}")
 
     def after_upstream(self, req: AwsRequest, model_answer: Callable[[], Reply | None]) -> Reply:
@@ -1157,6 +1167,16 @@ class Sim:
         if "TAGS" in (body.get("include") or []):
             out["tags"] = entry.get("tags", [])
         return json_reply(out)
+
+    def deregister_td(self, body: dict[str, Any]) -> Reply:
+        arn = str(body.get("taskDefinition", ""))
+        with self.lock:
+            entry = self.model.task_defs.get(arn)
+            if entry is None:
+                return json_error("ClientException", "Unable to describe task definition.")
+            entry["taskDefinition"]["status"] = "INACTIVE"
+            entry["taskDefinition"]["deregisteredAt"] = epoch3(self.clock.now())
+            return json_reply({"taskDefinition": entry["taskDefinition"]})
 
     def register_td(self, body: dict[str, Any], req: AwsRequest) -> Reply:
         family = str(body.get("family", ""))

@@ -1,0 +1,525 @@
+#include "adjust/engine.hpp"
+
+#include <algorithm>
+#include <map>
+#include <random>
+
+#include "adjust/plan.hpp"
+#include "adjust/rollout.hpp"
+#include "adjust/service_state.hpp"
+
+namespace adjust {
+namespace {
+
+using std::chrono::milliseconds;
+using std::chrono::seconds;
+using SteadyTime = std::chrono::steady_clock::time_point;
+
+std::string revision_of(const std::string& arn) {
+  auto slash = arn.rfind('/');
+  return slash == std::string::npos ? arn : arn.substr(slash + 1);
+}
+
+// Where a component is in its adjustment.
+struct ComponentRun {
+  ComponentPlan plan;
+  std::string target_task_definition;   // what the service should run once done
+  std::string registered_arn;           // the revision we registered, if any
+  bool service_updated = false;         // we called UpdateService
+  std::optional<FinalStatus> outcome;   // set once decided
+  std::string rollback_note;            // what a rollback restored
+};
+
+// One deployment being followed by the polling loop.
+struct Follower {
+  ComponentRun* run = nullptr;
+  RolloutTracker tracker;
+  SteadyTime deadline;
+  std::optional<SteadyTime> settle_until;   // settlement: succeed only once this passes
+  RolloutStatus last;
+  bool done = false;
+};
+
+std::string deadline_text(seconds timeout) { return std::to_string(timeout.count()) + " s"; }
+
+}  // namespace
+
+struct Engine::Impl {
+  Impl(Engine& owner, EngineOptions run_options) : engine(owner), options(run_options), cancel(&owner.m_cancel) {}
+
+  Engine& engine;
+  EngineOptions options;
+  // The token the polling loop obeys; a rollback after cancel uses a fresh one
+  // so that restoring the service is not itself cancelled.
+  const CancelToken* cancel;
+  std::vector<ComponentRun> runs;
+  std::mt19937_64 rng{std::random_device{}()};
+  SteadyTime last_progress{};
+  std::string last_message;
+  int poll_number = 0;
+
+  double random01() {
+    if (engine.m_random) return engine.m_random();
+    return std::uniform_real_distribution<double>(0.0, 1.0)(rng);
+  }
+
+  seconds timeout_for(const ComponentConfig& component) const {
+    return options.timeout.value_or(component.timeout_service_desired_count);
+  }
+
+  // --- applying ------------------------------------------------------------
+
+  Status apply(ComponentRun& run) {
+    const ComponentConfig& component = *run.plan.config;
+    run.target_task_definition = run.plan.current_task_definition;
+    if (run.plan.new_revision) {
+      for (const auto& field : run.plan.new_revision->unknown_fields) {
+        engine.m_logger.warn("component " + component.name + ": task definition field " + field +
+                             " is neither registrable nor known read-only; it is not copied");
+      }
+      engine.m_output.progress(0, component.name + ": registering a new task definition revision");
+      auto registered = engine.m_ecs.register_task_definition(run.plan.new_revision->register_request);
+      if (!registered) {
+        return fail(with_context(registered.error(), "component " + component.name + ": register task definition"));
+      }
+      run.registered_arn = registered->arn();
+      run.target_task_definition = run.registered_arn;
+      engine.m_logger.info("component " + component.name + ": registered " + revision_of(run.registered_arn));
+    }
+    if (!run.plan.changes_anything()) return {};
+
+    nlohmann::json request = {{"cluster", run.plan.cluster}, {"service", run.plan.service}};
+    if (run.plan.new_revision) request["taskDefinition"] = run.target_task_definition;
+    if (run.plan.desired_count) request["desiredCount"] = *run.plan.desired_count;
+    const DeploymentOptions& deployment = component.deployment;
+    if (deployment.maximum_percent || deployment.minimum_healthy_percent) {
+      // Send the whole current configuration so the circuit breaker and alarms stay as they are.
+      nlohmann::json configuration = nlohmann::json::object();
+      if (auto found = run_service(run).raw.find("deploymentConfiguration");
+          found != run_service(run).raw.end() && found->is_object()) {
+        configuration = *found;
+      }
+      if (deployment.maximum_percent) configuration["maximumPercent"] = *deployment.maximum_percent;
+      if (deployment.minimum_healthy_percent) {
+        configuration["minimumHealthyPercent"] = *deployment.minimum_healthy_percent;
+      }
+      request["deploymentConfiguration"] = configuration;
+    }
+    engine.m_output.progress(0, component.name + ": updating service " + run.plan.service);
+    auto updated = engine.m_ecs.update_service(request);
+    if (!updated) {
+      return fail(with_context(updated.error(), "component " + component.name + ": update service"));
+    }
+    run.service_updated = true;
+    m_updated_services[&run] = std::move(*updated);
+    return {};
+  }
+
+  // The service as last seen (from the initial read or UpdateService).
+  const EcsService& run_service(const ComponentRun& run) const { return m_services.at(&run); }
+
+  // Who to follow after apply: the deployment UpdateService started, or the
+  // current PRIMARY when nothing changed (a health check).
+  Follower follower_for(ComponentRun& run, SteadyTime start) {
+    const ComponentConfig& component = *run.plan.config;
+    RolloutTarget target;
+    target.task_definition = run.target_task_definition;
+    target.previous_task_definition = run.plan.current_task_definition;
+    target.desired_count = run.plan.target_desired_count();
+    target.wait_for_drain = component.wait_for_drain;
+    target.unhealthy_grace = engine.m_policy.unhealthy_grace;
+    target.started_at = engine.m_clock.now() - seconds(5);
+    auto updated = m_updated_services.find(&run);
+    const EcsService& service = updated != m_updated_services.end() ? updated->second : run_service(run);
+    for (const auto& deployment : service.deployments) {
+      if (deployment.status == "PRIMARY" && deployment.task_definition == target.task_definition) {
+        target.deployment_id = deployment.id;
+      }
+    }
+    return Follower{&run, RolloutTracker(component.name, target), start + timeout_for(component), {}, {}, false};
+  }
+
+  // --- observing -----------------------------------------------------------
+
+  Result<std::vector<EcsTask>> tasks_of(const ComponentRun& run, const std::string& desired_status) {
+    auto arns = engine.m_ecs.list_tasks(run.plan.cluster, run.plan.service, desired_status);
+    if (!arns) return std::unexpected(arns.error());
+    // Stopped tasks linger for an hour: the newest 100 are plenty for evidence.
+    if (arns->size() > 100) arns->resize(100);
+    if (arns->empty()) return std::vector<EcsTask>{};
+    auto described = engine.m_ecs.describe_tasks(run.plan.cluster, *arns);
+    if (!described) return std::unexpected(described.error());
+    return std::move(described->tasks);
+  }
+
+  // Step one follower with a fresh service view, fetching tasks, target health
+  // and evidence only when the tracker asks.
+  Result<RolloutStatus> observe(Follower& follower, const EcsService& service) {
+    Observation observation;
+    observation.service = service;
+    observation.now = engine.m_clock.monotonic();
+    RolloutStatus status = follower.tracker.step(observation);
+    if (status.wants_evidence) {
+      observation.stopped_tasks = ADJUST_TRY(tasks_of(*follower.run, "STOPPED"));
+      observation.evidence_fetched = true;
+      status = follower.tracker.step(observation);
+    }
+    if (status.wants_tasks) {
+      observation.running_tasks = ADJUST_TRY(tasks_of(*follower.run, "RUNNING"));
+      for (const auto& lb : service.load_balancers) {
+        if (lb.target_group_arn.empty() || observation.target_health.contains(lb.target_group_arn)) continue;
+        observation.target_health[lb.target_group_arn] =
+            ADJUST_TRY(engine.m_elbv2.describe_target_health(lb.target_group_arn));
+      }
+      observation.evidence_fetched = true;  // don't fetch evidence twice in one poll
+      status = follower.tracker.step(observation);
+    }
+    return status;
+  }
+
+  milliseconds next_interval(SteadyTime started) {
+    ++poll_number;
+    auto elapsed = engine.m_clock.monotonic() - started;
+    milliseconds cap = elapsed < engine.m_policy.early_period ? engine.m_policy.early_max : engine.m_policy.late_max;
+    // 1 s, 1 s, 2 s, 2 s, 3 s, ... up to the cap.
+    milliseconds base = std::min(cap, engine.m_policy.first * ((poll_number + 1) / 2));
+    double factor = 1.0 + engine.m_policy.jitter * (2.0 * random01() - 1.0);
+    return milliseconds(static_cast<long long>(static_cast<double>(base.count()) * factor));
+  }
+
+  void report_progress(const std::vector<Follower*>& followers, bool force) {
+    int total = 0;
+    std::string message;
+    for (const Follower* follower : followers) {
+      total += follower->done && follower->last.verdict == RolloutVerdict::succeeded ? 100 : follower->last.percent;
+      if (!follower->last.message.empty()) message += (message.empty() ? "" : "; ") + follower->last.message;
+    }
+    int percent = followers.empty() ? 100 : total / static_cast<int>(followers.size());
+    auto now = engine.m_clock.monotonic();
+    if (force || message != last_message || now - last_progress >= engine.m_policy.progress_every) {
+      engine.m_output.progress(std::min(percent, 99), message);
+      last_message = message;
+      last_progress = now;
+    }
+  }
+
+  // Poll until every follower is decided, its deadline passes, or cancel.
+  // Returns false when cancelled.
+  bool follow(std::vector<Follower*> followers, const char* phase) {
+    SteadyTime started = engine.m_clock.monotonic();
+    poll_number = 0;
+    int consecutive_errors = 0;
+    for (;;) {
+      if (cancel->requested()) return false;
+      std::map<std::string, std::vector<Follower*>> by_cluster;
+      for (Follower* follower : followers) {
+        if (!follower->done) by_cluster[follower->run->plan.cluster].push_back(follower);
+      }
+      if (by_cluster.empty()) break;
+
+      bool poll_failed = false;
+      for (auto& [cluster, members] : by_cluster) {
+        std::vector<std::string> names;
+        for (Follower* follower : members) names.push_back(follower->run->plan.service);
+        auto services = engine.m_ecs.describe_services(cluster, names);
+        if (!services) {
+          poll_failed = true;
+          engine.m_logger.warn(std::string(phase) + ": " + services.error().message);
+          if (!services.error().retryable() || consecutive_errors + 1 >= engine.m_policy.max_consecutive_poll_errors) {
+            for (Follower* follower : members) decide(*follower, final_status_for(services.error()));
+          }
+          continue;
+        }
+        for (Follower* follower : members) {
+          const EcsService* service = nullptr;
+          for (const auto& candidate : services->services) {
+            if (candidate.name == follower->run->plan.service) service = &candidate;
+          }
+          if (service == nullptr) {
+            decide(*follower, {"failed", "not-found", follower->run->plan.config->name + ": service " +
+                                                         follower->run->plan.service + " disappeared"});
+            continue;
+          }
+          auto status = observe(*follower, *service);
+          if (!status) {
+            poll_failed = true;
+            engine.m_logger.warn(std::string(phase) + ": " + status.error().message);
+            if (!status.error().retryable() || consecutive_errors + 1 >= engine.m_policy.max_consecutive_poll_errors) {
+              decide(*follower, final_status_for(status.error()));
+            }
+            continue;
+          }
+          follower->last = *status;
+          settle_or_decide(*follower);
+        }
+      }
+      consecutive_errors = poll_failed ? consecutive_errors + 1 : 0;
+
+      auto now = engine.m_clock.monotonic();
+      for (Follower* follower : followers) {
+        if (follower->done) continue;
+        if (follower->settle_until && now >= *follower->settle_until &&
+            follower->last.verdict == RolloutVerdict::succeeded) {
+          follower->done = true;
+        } else if (now >= follower->deadline) {
+          const ComponentConfig& component = *follower->run->plan.config;
+          decide(*follower, {"failed", "timeout",
+                             component.name + ": " + phase + " did not finish within " +
+                                 deadline_text(std::chrono::duration_cast<seconds>(follower->deadline - started)) +
+                                 " (last seen: " + follower->last.message + ")"});
+        }
+      }
+      report_progress(followers, false);
+      if (std::all_of(followers.begin(), followers.end(), [](const Follower* f) { return f->done; })) break;
+      CancellableClock(engine.m_clock, *cancel).sleep_for(next_interval(started));
+    }
+    return !cancel->requested();
+  }
+
+  void settle_or_decide(Follower& follower) {
+    switch (follower.last.verdict) {
+      case RolloutVerdict::in_progress:
+        return;
+      case RolloutVerdict::succeeded:
+        if (!follower.settle_until) follower.done = true;
+        return;
+      case RolloutVerdict::rejected:
+        decide(follower, {"rejected", follower.last.reason, follower.last.message});
+        return;
+      case RolloutVerdict::failed:
+        decide(follower, {"failed", follower.last.reason, follower.last.message});
+        return;
+    }
+  }
+
+  void decide(Follower& follower, FinalStatus status) {
+    follower.done = true;
+    follower.last.verdict = status.status == "rejected" ? RolloutVerdict::rejected : RolloutVerdict::failed;
+    if (!follower.run->outcome) follower.run->outcome = std::move(status);
+  }
+
+  // --- rolling back --------------------------------------------------------
+
+  // Restore the previous revision and count, wait (bounded) for it to be
+  // healthy, then deregister the revision we created.
+  void roll_back(std::vector<ComponentRun*> to_restore, seconds timeout) {
+    std::vector<Follower> followers;
+    followers.reserve(to_restore.size());
+    SteadyTime start = engine.m_clock.monotonic();
+    for (ComponentRun* run : to_restore) {
+      const ComponentConfig& component = *run->plan.config;
+      nlohmann::json request = {{"cluster", run->plan.cluster},
+                                {"service", run->plan.service},
+                                {"taskDefinition", run->plan.current_task_definition},
+                                {"desiredCount", run->plan.current_desired_count}};
+      engine.m_output.progress(0, component.name + ": rolling back to " + revision_of(run->plan.current_task_definition));
+      auto updated = engine.m_ecs.update_service(request);
+      if (!updated) {
+        run->rollback_note = "Rollback to " + revision_of(run->plan.current_task_definition) +
+                             " failed: " + updated.error().message;
+        continue;
+      }
+      RolloutTarget target;
+      target.task_definition = run->plan.current_task_definition;
+      target.previous_task_definition = run->target_task_definition;
+      target.desired_count = run->plan.current_desired_count;
+      target.unhealthy_grace = engine.m_policy.unhealthy_grace;
+      target.started_at = engine.m_clock.now() - seconds(5);
+      for (const auto& deployment : updated->deployments) {
+        if (deployment.status == "PRIMARY" && deployment.task_definition == target.task_definition) {
+          target.deployment_id = deployment.id;
+        }
+      }
+      ComponentRun* shadow = run;
+      followers.push_back(Follower{shadow, RolloutTracker(component.name + " (rollback)", target),
+                                   start + timeout, {}, {}, false});
+    }
+    // The rollback's own verdicts must not overwrite the adjustment's outcome.
+    std::map<ComponentRun*, std::optional<FinalStatus>> saved;
+    for (auto& follower : followers) {
+      saved[follower.run] = follower.run->outcome;
+      follower.run->outcome.reset();
+    }
+    std::vector<Follower*> pointers;
+    for (auto& follower : followers) pointers.push_back(&follower);
+    bool completed = follow(pointers, "rollback");
+    for (auto& follower : followers) {
+      ComponentRun* run = follower.run;
+      bool healthy = completed && !run->outcome && follower.last.verdict == RolloutVerdict::succeeded;
+      std::string previous = revision_of(run->plan.current_task_definition);
+      if (healthy) {
+        run->rollback_note = "Rolled back to " + previous + " with " +
+                             std::to_string(run->plan.current_desired_count) + " task(s), healthy";
+        if (!run->registered_arn.empty()) {
+          if (auto deregistered = engine.m_ecs.deregister_task_definition(run->registered_arn)) {
+            run->rollback_note += "; deregistered " + revision_of(run->registered_arn);
+          } else {
+            run->rollback_note += "; could not deregister " + revision_of(run->registered_arn) + ": " +
+                                  deregistered.error().message;
+          }
+        }
+      } else {
+        run->rollback_note = "Rolled back to " + previous + " but it is not healthy yet (" +
+                             (run->outcome ? run->outcome->message : follower.last.message) + ")";
+      }
+      run->outcome = saved[run];
+    }
+  }
+
+  std::map<const ComponentRun*, EcsService> m_services;
+  std::map<const ComponentRun*, EcsService> m_updated_services;
+};
+
+Engine::Engine(EcsApi& ecs, Elbv2Api& elbv2, Clock& clock, const CancelToken& cancel,
+               OutputWriter& output, Logger& logger, PollPolicy policy, std::function<double()> random)
+    : m_ecs(ecs), m_elbv2(elbv2), m_clock(clock), m_cancel(cancel), m_output(output), m_logger(logger),
+      m_policy(policy), m_random(std::move(random)) {}
+
+FinalStatus Engine::run(const Config& config, const DesiredState& desired, const EngineOptions& options) {
+  Impl impl(*this, options);
+  m_outcomes.clear();
+
+  // 1. Read every requested component's service and task definition.
+  std::vector<const ComponentConfig*> components;
+  for (const auto& wanted : desired.components) {
+    if (const ComponentConfig* component = config.find_component(wanted.name)) components.push_back(component);
+  }
+  if (components.empty()) return {"ok", "success", "nothing requested"};
+  m_output.progress(0, "reading " + std::to_string(components.size()) + " service(s)");
+  auto states = read_component_states(m_ecs, components);
+  if (!states) return final_status_for(states.error());
+
+  // 2. Plan all of them before changing anything.
+  impl.runs.reserve(states->size());
+  for (const auto& state : *states) {
+    auto plan = make_plan(state, *desired.find(state.config->name));
+    if (!plan) return final_status_for(plan.error());
+    m_logger.info(describe_plan(*plan));
+    impl.runs.push_back(ComponentRun{std::move(*plan), {}, {}, false, {}, {}});
+  }
+  for (size_t i = 0; i < impl.runs.size(); ++i) impl.m_services[&impl.runs[i]] = (*states)[i].service;
+  if (options.dry_run) {
+    std::string summary;
+    for (const auto& run : impl.runs) {
+      summary += (summary.empty() ? "" : "; ") + run.plan.config->name + ": " +
+                 (run.plan.changes_anything() ? "would change" : "nothing to change");
+    }
+    return {"ok", "success", "dry run, nothing changed: " + summary};
+  }
+
+  // 3. Apply, component by component; a failure stops further changes.
+  SteadyTime start = m_clock.monotonic();
+  std::vector<Follower> followers;
+  followers.reserve(impl.runs.size());
+  for (auto& run : impl.runs) {
+    if (m_cancel.requested()) break;
+    auto applied = impl.apply(run);
+    if (!applied) {
+      run.outcome = final_status_for(applied.error());
+      break;
+    }
+    followers.push_back(impl.follower_for(run, start));
+  }
+
+  // 4. Follow every deployment together.
+  bool cancelled = m_cancel.requested();
+  bool apply_failed = std::any_of(impl.runs.begin(), impl.runs.end(), [](const ComponentRun& r) { return r.outcome.has_value(); });
+  if (!cancelled && !apply_failed) {
+    std::vector<Follower*> pointers;
+    for (auto& follower : followers) pointers.push_back(&follower);
+    cancelled = !impl.follow(pointers, "deployment");
+  }
+
+  // 5. Settlement: keep watching the successful ones for a while.
+  if (!cancelled) {
+    std::vector<Follower> settling;
+    settling.reserve(followers.size());
+    for (auto& follower : followers) {
+      ComponentRun& run = *follower.run;
+      seconds window = options.settlement.value_or(run.plan.config->settlement);
+      if (run.outcome || follower.last.verdict != RolloutVerdict::succeeded || window.count() <= 0) continue;
+      RolloutTarget target = follower.tracker.target();
+      target.settling = true;
+      SteadyTime now = m_clock.monotonic();
+      settling.push_back(Follower{&run, RolloutTracker(run.plan.config->name, target), now + window + seconds(60),
+                                  now + window, {}, false});
+    }
+    if (!settling.empty()) {
+      std::vector<Follower*> pointers;
+      for (auto& follower : settling) pointers.push_back(&follower);
+      cancelled = !impl.follow(pointers, "settlement");
+    }
+  }
+
+  // 6. Roll back what failed (or everything we changed, on cancel).
+  std::vector<ComponentRun*> to_restore;
+  for (auto& run : impl.runs) {
+    bool ours_to_fix = run.service_updated && run.plan.config->on_failure == OnFailure::rollback;
+    bool failed = run.outcome.has_value() && run.outcome->reason != "overwritten";
+    if (ours_to_fix && (failed || cancelled)) to_restore.push_back(&run);
+  }
+  // A failure in one component rolls back the others we changed too, so the
+  // application is never left half-adjusted.
+  bool any_failed = std::any_of(impl.runs.begin(), impl.runs.end(), [](const ComponentRun& r) { return r.outcome.has_value(); });
+  if (any_failed && !cancelled) {
+    for (auto& run : impl.runs) {
+      if (run.service_updated && !run.outcome && run.plan.config->on_failure == OnFailure::rollback) {
+        run.outcome = FinalStatus{"failed", "adjust-failed",
+                                  run.plan.config->name + ": adjusted, but rolled back because another component failed"};
+        to_restore.push_back(&run);
+      }
+    }
+  }
+  if (!to_restore.empty()) {
+    seconds budget = cancelled ? m_policy.cancel_rollback_timeout : m_policy.rollback_timeout;
+    CancelToken restore_anyway;
+    if (cancelled) impl.cancel = &restore_anyway;
+    impl.roll_back(to_restore, budget);
+  }
+
+  // 7. Outcomes.
+  for (auto& run : impl.runs) {
+    FinalStatus status;
+    if (cancelled) {
+      status = {"cancelled", "cancelled", run.plan.config->name + ": cancelled"};
+    } else if (run.outcome) {
+      status = *run.outcome;
+    } else if (!run.service_updated && !run.plan.changes_anything()) {
+      status = {"ok", "success", run.plan.config->name + ": unchanged and healthy"};
+    } else {
+      status = FinalStatus::ok();
+    }
+    if (!run.rollback_note.empty()) status.message += ". " + run.rollback_note;
+    m_outcomes.push_back({run.plan.config->name, status});
+  }
+  FinalStatus final_status = aggregate_outcomes(m_outcomes);
+  if (final_status.status == "ok") m_output.progress(100, "adjust complete");
+  return final_status;
+}
+
+FinalStatus aggregate_outcomes(const std::vector<ComponentOutcome>& outcomes) {
+  auto rank = [](const std::string& status) {
+    if (status == "cancelled") return 4;
+    if (status == "rejected") return 3;
+    if (status == "failed") return 2;
+    return 1;
+  };
+  const ComponentOutcome* worst = nullptr;
+  for (const auto& outcome : outcomes) {
+    if (worst == nullptr || rank(outcome.status.status) > rank(worst->status.status)) worst = &outcome;
+  }
+  if (worst == nullptr || worst->status.status == "ok") return FinalStatus::ok();
+  std::string message;
+  for (const auto& outcome : outcomes) {
+    std::string part = outcome.status.status == "ok"
+                           ? outcome.component + ": ok"
+                           : outcome.status.message.starts_with(outcome.component + ":")
+                                 ? outcome.status.message
+                                 : outcome.component + ": " + outcome.status.message;
+    if (outcome.status.status != "ok") part += " [" + outcome.status.status + ", " + outcome.status.reason + "]";
+    message += (message.empty() ? "" : " | ") + part;
+  }
+  return {worst->status.status, worst->status.reason, message};
+}
+
+}  // namespace adjust
