@@ -163,7 +163,13 @@ bool RolloutTracker::wants_evidence(const Observation& observation, const EcsDep
   int failed_now = ours != nullptr ? ours->failed_tasks : 0;
   bool fresh = failed_now > m_failed_seen;
   m_failed_seen = std::max(m_failed_seen, failed_now);
-  bool gone_wrong = ours == nullptr || ours->status != "PRIMARY" || ours->rollout_state == "FAILED";
+  // Evidence explains a failure of our revision: a FAILED rollout, or ECS
+  // putting the previous revision back. Someone else's deployment needs none.
+  const EcsDeployment* primary = primary_of(observation.service);
+  bool rolled_back = (ours == nullptr || ours->status != "PRIMARY") && primary != nullptr &&
+                     primary->task_definition == m_target.previous_task_definition &&
+                     m_target.task_definition != m_target.previous_task_definition;
+  bool gone_wrong = rolled_back || (ours != nullptr && ours->rollout_state == "FAILED");
   bool unexplained = failed_now > static_cast<int>(m_evidence_tasks.size()) ||
                      (gone_wrong && m_evidence.empty());
   if (!unexplained) return false;
