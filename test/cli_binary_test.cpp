@@ -362,6 +362,7 @@ void expect_config_failure(const std::vector<VerbRun>& runs, const CommandOption
     std::string message = status.value("message", "");
     for (const auto& fragment : fragments) {
       EXPECT_NE(message.find(fragment), std::string::npos) << "missing \"" << fragment << "\" in: " << message;
+      EXPECT_NE(result.err.find(fragment), std::string::npos) << "stderr lacks \"" << fragment << "\": " << result.err;
     }
     for (const auto& fragment : absent) {
       EXPECT_EQ(message.find(fragment), std::string::npos) << "unexpected \"" << fragment << "\" in: " << message;
