@@ -486,7 +486,7 @@ TEST_P(CliBinaryGolden, Case) {
   if (!accepted) {
     ASSERT_TRUE(expected.contains("status") && expected.contains("reason")) << "expected.json needs status and reason";
   }
-  std::vector<std::string> verbs = expected.value("verbs", std::vector<std::string>{"adjust"});
+  std::vector<std::string> verbs = expected.value("verbs", std::vector<std::string>{"adjust", "dry-run"});
 
   TempDir dir;
   fs::path config;
@@ -502,11 +502,12 @@ TEST_P(CliBinaryGolden, Case) {
 
   for (const auto& verb : verbs) {
     SCOPED_TRACE("verb " + verb);
-    ASSERT_TRUE(verb == "query" || verb == "adjust") << "unknown verb " << verb;
-    std::vector<std::string> args = verb == "query" ? std::vector<std::string>{"--query", "app"}
-                                                    : std::vector<std::string>{"app"};
+    ASSERT_TRUE(verb == "query" || verb == "adjust" || verb == "dry-run") << "unknown verb " << verb;
+    std::vector<std::string> args = verb == "query"     ? std::vector<std::string>{"--query", "app"}
+                                    : verb == "dry-run" ? std::vector<std::string>{"--dry-run", "app"}
+                                                        : std::vector<std::string>{"app"};
     args.insert(args.end(), {"--config", config.string()});
-    auto o = options(verb == "adjust" ? request : std::string());
+    auto o = options(verb == "query" ? std::string() : request);
     if (accepted) o.timeout = std::chrono::seconds(60);
     clear_aws_log();
     auto result = run(args, o);
