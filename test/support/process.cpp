@@ -83,10 +83,18 @@ struct SpawnFds {
 // fork + exec with only async-signal-safe calls in the child. The child leads
 // its own process group and gets SIGTERM when the spawning thread dies.
 pid_t spawn(const std::vector<std::string>& argv, const EnvVars& env,
-            const std::vector<std::string>& unset, const SpawnFds& fds) {
+            const std::vector<std::string>& unset, const SpawnFds& fds, const std::string& cwd = {}) {
   if (argv.empty()) throw std::invalid_argument("spawn: empty argv");
   std::vector<std::string> args = argv;
   args[0] = resolve_program(argv[0]);
+  // A relative program path means the parent's cwd, whatever the child's is.
+  if (!cwd.empty() && args[0].find('/') != std::string::npos && args[0].front() != '/') {
+    char* here = ::getcwd(nullptr, 0);
+    if (here != nullptr) {
+      args[0] = std::string(here) + "/" + args[0];
+      std::free(here);
+    }
+  }
   std::vector<std::string> envs = child_environment(env, unset);
   std::vector<char*> c_args = c_strings(args);
   std::vector<char*> c_env = c_strings(envs);
@@ -102,6 +110,7 @@ pid_t spawn(const std::vector<std::string>& argv, const EnvVars& env,
     ::dup2(fds.stdout_fd >= 0 ? fds.stdout_fd : null_fd, 1);
     ::dup2(fds.stderr_fd >= 0 ? fds.stderr_fd : null_fd, 2);
     ::signal(SIGPIPE, SIG_DFL);
+    if (!cwd.empty() && ::chdir(cwd.c_str()) != 0) ::_exit(127);
     ::execve(c_args[0], c_args.data(), c_env.data());
     ::_exit(127);
   }
@@ -159,7 +168,7 @@ CommandResult run_command(const std::vector<std::string>& argv, const CommandOpt
   make_pipe(err);
   pid_t pid = -1;
   try {
-    pid = spawn(argv, options.env, options.unset_env, SpawnFds{in[0], out[1], err[1]});
+    pid = spawn(argv, options.env, options.unset_env, SpawnFds{in[0], out[1], err[1]}, options.cwd);
   } catch (...) {
     for (int fd : {in[0], in[1], out[0], out[1], err[0], err[1]}) ::close(fd);
     throw;

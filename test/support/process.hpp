@@ -34,6 +34,7 @@ struct CommandOptions {
   EnvVars env;              // added to (or replacing in) the parent's environment
   std::vector<std::string> unset_env;  // removed from the inherited environment
   std::chrono::milliseconds timeout{30000};
+  std::string cwd;          // the child's working directory; empty: the parent's
 };
 
 // Runs argv[0] (PATH lookup) with piped stdio, polls all pipes (no deadlock on
