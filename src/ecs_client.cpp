@@ -130,6 +130,22 @@ Result<EcsService> EcsClient::update_service(const nlohmann::json& request) {
   return decode_ecs_service(*found, "UpdateService response", "/service");
 }
 
+Result<std::vector<std::string>> EcsClient::list_task_definitions(const std::string& family) {
+  nlohmann::json request{{"familyPrefix", family}, {"status", "ACTIVE"}, {"sort", "DESC"}, {"maxResults", 100}};
+  auto response = ADJUST_TRY(m_client.call_json(k_ecs_target_prefix, "ListTaskDefinitions", request));
+  const std::string what = "ListTaskDefinitions response";
+  const auto* items = ADJUST_TRY(required_array(response, "taskDefinitionArns", what));
+  std::vector<std::string> arns;
+  for (std::size_t i = 0; i < items->size(); ++i) {
+    if (!(*items)[i].is_string()) {
+      return fail(ErrorCode::aws_bad_response,
+                  what + ": /taskDefinitionArns/" + std::to_string(i) + ": expected a string");
+    }
+    arns.push_back((*items)[i].get<std::string>());
+  }
+  return arns;
+}
+
 Result<std::vector<std::string>> EcsClient::list_tasks(const std::string& cluster,
                                                        const std::string& service,
                                                        const std::string& desired_status) {

@@ -3,10 +3,12 @@
 #include <algorithm>
 #include <map>
 #include <random>
+#include <set>
 
 #include "adjust/plan.hpp"
 #include "adjust/rollout.hpp"
 #include "adjust/service_state.hpp"
+#include "adjust/task_definition.hpp"
 
 namespace adjust {
 namespace {
@@ -366,6 +368,58 @@ struct Engine::Impl {
     }
   }
 
+  // keep_revisions: deregister all but the newest N revisions this driver
+  // created (tagged), never one a service in this run uses.
+  void prune_revisions(ComponentRun& run, const std::set<std::string>& in_use) {
+    int keep = run.plan.config->keep_revisions;
+    if (keep <= 0 || run.registered_arn.empty() || !run.plan.new_revision) return;
+    std::string family = run.plan.new_revision->register_request.value("family", std::string());
+    auto arns = engine.m_ecs.list_task_definitions(family);
+    if (!arns) {
+      engine.m_logger.warn("keep_revisions: cannot list revisions of " + family + ": " + arns.error().message);
+      return;
+    }
+    int kept = 0;
+    std::vector<std::string> removed;
+    constexpr size_t k_max_scanned = 50;  // bounded cost per adjustment
+    for (size_t i = 0; i < arns->size() && i < k_max_scanned; ++i) {
+      const std::string& arn = (*arns)[i];
+      auto described = engine.m_ecs.describe_task_definition(arn);
+      if (!described || !has_created_by_tag(described->tags)) continue;
+      if (kept < keep || in_use.contains(arn)) {
+        ++kept;
+        continue;
+      }
+      if (auto deregistered = engine.m_ecs.deregister_task_definition(arn)) {
+        removed.push_back(revision_of(arn));
+      } else {
+        engine.m_logger.warn("keep_revisions: cannot deregister " + revision_of(arn) + ": " +
+                             deregistered.error().message);
+      }
+    }
+    if (!removed.empty()) {
+      std::string list;
+      for (const auto& revision : removed) list += (list.empty() ? "" : ", ") + revision;
+      engine.m_logger.info("component " + run.plan.config->name + ": keep_revisions " +
+                           std::to_string(keep) + ": deregistered " + list);
+    }
+  }
+
+  std::set<std::string> task_definitions_in_use() const {
+    std::set<std::string> in_use;
+    for (const auto* services : {&m_services, &m_updated_services}) {
+      for (const auto& [run, service] : *services) {
+        in_use.insert(service.task_definition);
+        for (const auto& deployment : service.deployments) in_use.insert(deployment.task_definition);
+      }
+    }
+    for (const auto& run : runs) {
+      in_use.insert(run.target_task_definition);
+      in_use.insert(run.plan.current_task_definition);
+    }
+    return in_use;
+  }
+
   std::map<const ComponentRun*, EcsService> m_services;
   std::map<const ComponentRun*, EcsService> m_updated_services;
 };
@@ -477,7 +531,15 @@ FinalStatus Engine::run(const Config& config, const DesiredState& desired, const
     impl.roll_back(to_restore, budget);
   }
 
-  // 7. Outcomes.
+  // 7. Tidy up revisions of the components that succeeded.
+  if (!cancelled) {
+    std::set<std::string> in_use = impl.task_definitions_in_use();
+    for (auto& run : impl.runs) {
+      if (!run.outcome && run.service_updated) impl.prune_revisions(run, in_use);
+    }
+  }
+
+  // 8. Outcomes.
   for (auto& run : impl.runs) {
     FinalStatus status;
     if (cancelled) {

@@ -76,6 +76,7 @@ Result<ComponentPlan> make_plan(const ComponentState& state, const DesiredCompon
   change.cpu_units = desired.cpu_units;
   change.memory_mib = desired.memory_mib;
   change.scale_container_resources = component.scale_container_resources;
+  change.mark_created = component.keep_revisions > 0;
   for (const auto& env : desired.env) {
     const EnvSetting* setting = component.find_env(env.name);
     if (setting == nullptr) continue;  // validate_request guarantees it exists

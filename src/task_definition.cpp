@@ -143,6 +143,13 @@ std::optional<std::string> set_environment(json& container, const std::string& n
 
 }  // namespace
 
+bool has_created_by_tag(const json& tags) {
+  if (!tags.is_array()) return false;
+  return std::any_of(tags.begin(), tags.end(), [](const json& tag) {
+    return tag.is_object() && tag.value("key", "") == k_created_by_tag;
+  });
+}
+
 const std::vector<std::string>& registrable_task_definition_fields() {
   static const std::vector<std::string> k_fields{
       "family", "containerDefinitions", "taskRoleArn", "executionRoleArn", "networkMode",
@@ -229,6 +236,11 @@ Result<ClonedTaskDefinition> clone_task_definition(const json& task_definition, 
       if (tag.is_object() && !tag.value("key", "").starts_with("aws:")) kept.push_back(tag);
     }
     if (!kept.empty()) request["tags"] = kept;
+  }
+
+  if (change.mark_created && !has_created_by_tag(request.value("tags", json::array()))) {
+    if (!request.contains("tags")) request["tags"] = json::array();
+    request["tags"].push_back({{"key", k_created_by_tag}, {"value", "opsani-adjust"}});
   }
 
   auto old_cpu = task_cpu_units(task_definition);

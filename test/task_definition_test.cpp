@@ -170,3 +170,29 @@ TEST(TaskDefinitionEnvContainer, DefaultsToTheOnlyContainerAndRequiresANameOther
 
 }  // namespace
 }  // namespace adjust
+
+namespace adjust {
+namespace {
+
+TEST(TaskDefinitionMarker, OnlyKeepRevisionsTagsNewRevisionsAsOurs) {
+  nlohmann::json td = nlohmann::json::parse(
+      R"({"family": "web", "cpu": "256", "memory": "512", "containerDefinitions": [{"name": "web"}]})");
+  nlohmann::json tags = nlohmann::json::parse(R"([{"key": "team", "value": "platform"}])");
+  TaskDefinitionChange change;
+  change.cpu_units = 512;
+  change.memory_mib = 1024;
+  auto plain = clone_task_definition(td, tags, change);
+  ASSERT_TRUE(plain);
+  EXPECT_FALSE(has_created_by_tag(plain->register_request["tags"]));
+  change.mark_created = true;
+  auto marked = clone_task_definition(td, tags, change);
+  ASSERT_TRUE(marked);
+  EXPECT_TRUE(has_created_by_tag(marked->register_request["tags"]));
+  EXPECT_EQ(marked->register_request["tags"].size(), 2U) << "the team tag is kept";
+  auto again = clone_task_definition(td, marked->register_request["tags"], change);
+  ASSERT_TRUE(again);
+  EXPECT_EQ(again->register_request["tags"].size(), 2U) << "marking is idempotent";
+}
+
+}  // namespace
+}  // namespace adjust

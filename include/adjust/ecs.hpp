@@ -138,6 +138,8 @@ class EcsApi {
   // The full RegisterTaskDefinition request; returns the registered definition.
   virtual Result<EcsTaskDefinition> register_task_definition(const nlohmann::json& request) = 0;
   virtual Result<EcsTaskDefinition> deregister_task_definition(const std::string& arn) = 0;
+  // ACTIVE revisions of a family, newest first (one page: at most 100).
+  virtual Result<std::vector<std::string>> list_task_definitions(const std::string& family) = 0;
   // The full UpdateService request; returns the updated service.
   virtual Result<EcsService> update_service(const nlohmann::json& request) = 0;
   // All pages. desired_status: RUNNING | PENDING | STOPPED.
@@ -157,6 +159,7 @@ class EcsClient final : public EcsApi {
   Result<EcsTaskDefinition> describe_task_definition(const std::string& reference) override;
   Result<EcsTaskDefinition> register_task_definition(const nlohmann::json& request) override;
   Result<EcsTaskDefinition> deregister_task_definition(const std::string& arn) override;
+  Result<std::vector<std::string>> list_task_definitions(const std::string& family) override;
   Result<EcsService> update_service(const nlohmann::json& request) override;
   Result<std::vector<std::string>> list_tasks(const std::string& cluster, const std::string& service,
                                               const std::string& desired_status) override;

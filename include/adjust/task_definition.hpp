@@ -25,7 +25,15 @@ struct TaskDefinitionChange {
   // Scale container cpu/memory/memoryReservation with the task size instead of
   // rejecting a size they don't fit in.
   bool scale_container_resources = false;
+  // Tag the new revision as created by this driver (keep_revisions needs to
+  // recognise its own revisions later); off by default so a clone differs
+  // from its source only in the intended values.
+  bool mark_created = false;
 };
+
+// The tag that marks revisions this driver registered (only with keep_revisions).
+inline constexpr const char* k_created_by_tag = "adjust:created-by";
+bool has_created_by_tag(const nlohmann::json& tags);
 
 struct FieldDiff {
   std::string path;    // e.g. "cpu", "containerDefinitions[web].environment.GOGC"

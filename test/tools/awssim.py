@@ -7,7 +7,7 @@ One process, one loopback port. Two modes:
   byte (signed Host header included) to moto and the answer is passed back, except where a fault
   rule or the ECS deployment model intervenes;
 * fake-only mode (no upstream): the simulator answers what it models (DescribeServices,
-  UpdateService, ListTasks, DescribeTasks, Describe/Register/DeregisterTaskDefinition, DescribeTargetHealth,
+  UpdateService, ListTasks, DescribeTasks, Describe/Register/Deregister/ListTaskDefinitions, DescribeTargetHealth,
   DescribeTargetGroupAttributes, GetCallerIdentity) from services seeded through the control API.
 
 Control API (JSON) under ``/_sim/``; see ``CONTROL`` below and test/tools/README-awssim.md.
@@ -1014,6 +1014,8 @@ class Sim:
             return self.register_td(body, req)
         if op == "DeregisterTaskDefinition":
             return self.deregister_td(body)
+        if op == "ListTaskDefinitions":
+            return self.list_tds(body)
         return json_error("UnknownOperationException", f"awssim fake-only mode does not model {op}")
 
     def after_upstream(self, req: AwsRequest, model_answer: Callable[[], Reply | None]) -> Reply:
@@ -1167,6 +1169,17 @@ class Sim:
         if "TAGS" in (body.get("include") or []):
             out["tags"] = entry.get("tags", [])
         return json_reply(out)
+
+    def list_tds(self, body: dict[str, Any]) -> Reply:
+        prefix = str(body.get("familyPrefix", ""))
+        status = str(body.get("status", "ACTIVE"))
+        with self.lock:
+            arns = [a for a, e in self.model.task_defs.items()
+                    if a.split("task-definition/", 1)[-1].split(":")[0].startswith(prefix)
+                    and e["taskDefinition"].get("status", "ACTIVE") == status]
+        arns.sort(key=lambda a: (a.split("task-definition/", 1)[-1].split(":")[0], int(a.rsplit(":", 1)[-1])),
+                  reverse=str(body.get("sort", "ASC")).upper() == "DESC")
+        return json_reply({"taskDefinitionArns": arns[: int(body.get("maxResults", 100))]})
 
     def deregister_td(self, body: dict[str, Any]) -> Reply:
         arn = str(body.get("taskDefinition", ""))
