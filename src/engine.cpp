@@ -489,6 +489,13 @@ FinalStatus Engine::run(const Config& config, const DesiredState& desired, const
     } else {
       status = FinalStatus::ok();
     }
+    bool left_as_is = run.service_updated && run.plan.config->on_failure == OnFailure::nothing &&
+                      (cancelled || (run.outcome && run.outcome->reason != "overwritten"));
+    if (left_as_is) {
+      // Say where the service was left, so nobody mistakes it for restored.
+      run.rollback_note = "on_failure is nothing: the service was left on " + revision_of(run.target_task_definition) +
+                          " with " + std::to_string(run.plan.target_desired_count()) + " task(s)";
+    }
     if (!run.rollback_note.empty()) status.message += ". " + run.rollback_note;
     m_outcomes.push_back({run.plan.config->name, status});
   }
