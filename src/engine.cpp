@@ -385,7 +385,8 @@ FinalStatus Engine::run(const Config& config, const DesiredState& desired, const
     if (const ComponentConfig* component = config.find_component(wanted.name)) components.push_back(component);
   }
   if (components.empty()) return {"ok", "success", "nothing requested"};
-  m_output.progress(0, "reading " + std::to_string(components.size()) + " service(s)");
+  // --dry-run prints only the final line on stdout (the plan goes to stderr).
+  if (!options.dry_run) m_output.progress(0, "reading " + std::to_string(components.size()) + " service(s)");
   auto states = read_component_states(m_ecs, components);
   if (!states) return final_status_for(states.error());
 
