@@ -38,6 +38,7 @@ struct Follower {
   std::optional<SteadyTime> settle_until;   // settlement: succeed only once this passes
   RolloutStatus last;
   bool done = false;
+  seconds budget{};   // the deadline as configured, for the timeout message
 };
 
 std::string deadline_text(seconds timeout) { return std::to_string(timeout.count()) + " s"; }
@@ -136,7 +137,8 @@ struct Engine::Impl {
         target.deployment_id = deployment.id;
       }
     }
-    return Follower{&run, RolloutTracker(component.name, target), start + timeout_for(component), {}, {}, false};
+    return Follower{&run, RolloutTracker(component.name, target), start + timeout_for(component), {}, {}, false,
+                    timeout_for(component)};
   }
 
   // --- observing -----------------------------------------------------------
@@ -265,7 +267,7 @@ struct Engine::Impl {
           const ComponentConfig& component = *follower->run->plan.config;
           decide(*follower, {"failed", "timeout",
                              component.name + ": " + phase + " did not finish within " +
-                                 deadline_text(std::chrono::duration_cast<seconds>(follower->deadline - started)) +
+                                 deadline_text(follower->budget) +
                                  " (last seen: " + follower->last.message + ")"});
         }
       }
@@ -332,7 +334,7 @@ struct Engine::Impl {
       }
       ComponentRun* shadow = run;
       followers.push_back(Follower{shadow, RolloutTracker(component.name + " (rollback)", target),
-                                   start + timeout, {}, {}, false});
+                                   start + timeout, {}, {}, false, timeout});
     }
     // The rollback's own verdicts must not overwrite the adjustment's outcome.
     std::map<ComponentRun*, std::optional<FinalStatus>> saved;
@@ -443,7 +445,7 @@ FinalStatus Engine::run(const Config& config, const DesiredState& desired, const
       target.settling = true;
       SteadyTime now = m_clock.monotonic();
       settling.push_back(Follower{&run, RolloutTracker(run.plan.config->name, target), now + window + seconds(60),
-                                  now + window, {}, false});
+                                  now + window, {}, false, window + seconds(60)});
     }
     if (!settling.empty()) {
       std::vector<Follower*> pointers;
