@@ -577,6 +577,7 @@ TEST(EngineE2e, StalledDeploymentTimesOutAndRollsBack) {
   EXPECT_EQ(run.final.value("status", ""), "failed") << run.dump();
   EXPECT_EQ(run.final.value("reason", ""), "timeout") << run.dump();
   EXPECT_EQ(run.result.exit_code, 1);
+  EXPECT_NE(message_of(run).find("did not finish within 3 s"), std::string::npos) << message_of(run);
   EXPECT_NE(message_of(run).find("Rolled back to web:1"), std::string::npos) << message_of(run);
   EXPECT_LT(run.elapsed, 30s);
   expect_primary(sim, "web", "web:1", 2);
