@@ -40,6 +40,7 @@ struct Follower {
   std::optional<SteadyTime> settle_until;   // settlement: succeed only once this passes
   RolloutStatus last;
   bool done = false;
+  seconds budget{};   // the deadline as configured, for the timeout message
 };
 
 std::string deadline_text(seconds timeout) { return std::to_string(timeout.count()) + " s"; }
@@ -138,7 +139,8 @@ struct Engine::Impl {
         target.deployment_id = deployment.id;
       }
     }
-    return Follower{&run, RolloutTracker(component.name, target), start + timeout_for(component), {}, {}, false};
+    return Follower{&run, RolloutTracker(component.name, target), start + timeout_for(component), {}, {}, false,
+                    timeout_for(component)};
   }
 
   // --- observing -----------------------------------------------------------
@@ -267,7 +269,7 @@ struct Engine::Impl {
           const ComponentConfig& component = *follower->run->plan.config;
           decide(*follower, {"failed", "timeout",
                              component.name + ": " + phase + " did not finish within " +
-                                 deadline_text(std::chrono::duration_cast<seconds>(follower->deadline - started)) +
+                                 deadline_text(follower->budget) +
                                  " (last seen: " + follower->last.message + ")"});
         }
       }
@@ -334,7 +336,7 @@ struct Engine::Impl {
       }
       ComponentRun* shadow = run;
       followers.push_back(Follower{shadow, RolloutTracker(component.name + " (rollback)", target),
-                                   start + timeout, {}, {}, false});
+                                   start + timeout, {}, {}, false, timeout});
     }
     // The rollback's own verdicts must not overwrite the adjustment's outcome.
     std::map<ComponentRun*, std::optional<FinalStatus>> saved;
@@ -439,7 +441,8 @@ FinalStatus Engine::run(const Config& config, const DesiredState& desired, const
     if (const ComponentConfig* component = config.find_component(wanted.name)) components.push_back(component);
   }
   if (components.empty()) return {"ok", "success", "nothing requested"};
-  m_output.progress(0, "reading " + std::to_string(components.size()) + " service(s)");
+  // --dry-run prints only the final line on stdout (the plan goes to stderr).
+  if (!options.dry_run) m_output.progress(0, "reading " + std::to_string(components.size()) + " service(s)");
   auto states = read_component_states(m_ecs, components);
   if (!states) return final_status_for(states.error());
 
@@ -496,7 +499,7 @@ FinalStatus Engine::run(const Config& config, const DesiredState& desired, const
       target.settling = true;
       SteadyTime now = m_clock.monotonic();
       settling.push_back(Follower{&run, RolloutTracker(run.plan.config->name, target), now + window + seconds(60),
-                                  now + window, {}, false});
+                                  now + window, {}, false, window + seconds(60)});
     }
     if (!settling.empty()) {
       std::vector<Follower*> pointers;
@@ -550,6 +553,13 @@ FinalStatus Engine::run(const Config& config, const DesiredState& desired, const
       status = {"ok", "success", run.plan.config->name + ": unchanged and healthy"};
     } else {
       status = FinalStatus::ok();
+    }
+    bool left_as_is = run.service_updated && run.plan.config->on_failure == OnFailure::nothing &&
+                      (cancelled || (run.outcome && run.outcome->reason != "overwritten"));
+    if (left_as_is) {
+      // Say where the service was left, so nobody mistakes it for restored.
+      run.rollback_note = "on_failure is nothing: the service was left on " + revision_of(run.target_task_definition) +
+                          " with " + std::to_string(run.plan.target_desired_count()) + " task(s)";
     }
     if (!run.rollback_note.empty()) status.message += ". " + run.rollback_note;
     m_outcomes.push_back({run.plan.config->name, status});

@@ -256,16 +256,26 @@ Process::Process(const std::vector<std::string>& argv, Options options)
                                           : options.log_path) {
   int log_fd = ::open(m_log_path.c_str(), O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0644);
   if (log_fd < 0) throw std::runtime_error("cannot open log file " + m_log_path);
+  int in_fd = -1;
+  if (!options.stdin_path.empty()) {
+    in_fd = ::open(options.stdin_path.c_str(), O_RDONLY | O_CLOEXEC);
+    if (in_fd < 0) {
+      ::close(log_fd);
+      throw std::runtime_error("cannot open stdin file " + options.stdin_path);
+    }
+  }
   int out[2] = {-1, -1};
   if (options.stdout_pipe) make_pipe(out);
   try {
-    m_pid = spawn(argv, options.env, {}, SpawnFds{-1, options.stdout_pipe ? out[1] : log_fd, log_fd});
+    m_pid = spawn(argv, options.env, {}, SpawnFds{in_fd, options.stdout_pipe ? out[1] : log_fd, log_fd});
   } catch (...) {
     ::close(log_fd);
+    if (in_fd >= 0) ::close(in_fd);
     if (out[0] >= 0) ::close(out[0]), ::close(out[1]);
     throw;
   }
   ::close(log_fd);
+  if (in_fd >= 0) ::close(in_fd);
   if (options.stdout_pipe) {
     ::close(out[1]);
     m_stdout_fd = out[0];
@@ -284,6 +294,15 @@ bool Process::running() {
     return false;
   }
   return true;
+}
+
+std::optional<int> Process::wait_exit(std::chrono::milliseconds timeout) {
+  const auto deadline = Clock::now() + timeout;
+  while (running() && Clock::now() < deadline) {
+    std::this_thread::sleep_for(std::chrono::milliseconds(20));
+  }
+  if (!m_exit_status) return std::nullopt;
+  return exit_code_of(*m_exit_status);
 }
 
 void Process::stop(std::chrono::milliseconds grace) {

@@ -51,6 +51,7 @@ class Process {
     EnvVars env;
     std::string log_path;      // empty: a fresh file under /tmp
     bool stdout_pipe = false;  // read it with read_stdout_line()
+    std::string stdin_path;    // the child's stdin; empty: /dev/null
   };
 
   Process(const std::vector<std::string>& argv, Options options);
@@ -61,6 +62,10 @@ class Process {
   pid_t pid() const { return m_pid; }
   bool running();
   void stop(std::chrono::milliseconds grace = std::chrono::milliseconds{3000});
+
+  // Waits up to `timeout` for the child to exit by itself; its exit code (or
+  // 128 + signal, as CommandResult), or nullopt if it is still running.
+  std::optional<int> wait_exit(std::chrono::milliseconds timeout);
 
   // One line from the child's stdout (stdout_pipe only), without the newline.
   std::optional<std::string> read_stdout_line(std::chrono::milliseconds timeout);

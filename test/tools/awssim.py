@@ -835,6 +835,10 @@ class Sim:
                      "signing_service": req.scope_service, "access_key": req.access_key,
                      "has_security_token": req.header("X-Amz-Security-Token") is not None,
                      "fault": rule.action if rule else None, "status": None}
+            if req.service == "ecs":
+                # The request's parameters, so tests can check what was asked (which
+                # services one DescribeServices names, what an UpdateService changes).
+                entry["params"] = req.json
             self.requests.append(entry)
         reply = self.dispatch(req, rule)
         if self.wall_offset and req.protocol != "plain":

@@ -1,0 +1,605 @@
+// Issue 4, end to end: the real `adjust` binary against the awssim simulator
+// (fake-only, sim time 10x real time) and, for the lossless-clone check,
+// against moto behind the simulator. Each test asserts on what the binary
+// printed and on what AWS saw (the sim's request log, its state, or moto).
+#include <gtest/gtest.h>
+#include <unistd.h>
+
+#include <algorithm>
+#include <chrono>
+#include <csignal>
+#include <filesystem>
+#include <fstream>
+#include <nlohmann/json.hpp>
+#include <set>
+#include <string>
+#include <vector>
+
+#include "support/moto_fixture.hpp"
+#include "support/process.hpp"
+#include "support/sim_fixture.hpp"
+
+namespace adjust::testing {
+namespace {
+
+using json = nlohmann::json;
+using namespace std::chrono_literals;
+namespace fs = std::filesystem;
+
+const std::string k_arn_prefix = "arn:aws:ecs:us-east-1:123456789012:task-definition/";
+
+// ---- fixtures -----------------------------------------------------------------------------
+
+SimFixture::Options fast_sim(std::optional<std::string> upstream = std::nullopt) {
+  SimFixture::Options options;
+  options.upstream = std::move(upstream);
+  options.time_factor = 10.0;
+  options.lifetime_seconds = 300;
+  return options;
+}
+
+// Short scenarios: at 10x, a reconcile round is 0.2 s and health takes 0.4 s.
+json scenario(const std::string& service, const std::string& kind, json extra = json::object()) {
+  json body = {{"cluster", "demo"}, {"service", service}, {"scenario", kind},
+               {"step", 2}, {"health_delay", 4}, {"drain_delay", 2}};
+  body.update(extra);
+  return body;
+}
+
+json task_definition(const std::string& family, json container_extra = json::object()) {
+  json container = {{"name", "web"}, {"image", "nginx:1.25"}, {"essential", true},
+                    {"portMappings", {{{"containerPort", 8080}, {"protocol", "tcp"}}}},
+                    {"environment", {{{"name", "MODE"}, {"value", "safe"}}, {{"name", "LOG_LEVEL"}, {"value", "info"}}}}};
+  container.update(container_extra);
+  return {{"family", family}, {"cpu", "256"}, {"memory", "512"}, {"networkMode", "awsvpc"},
+          {"requiresCompatibilities", {"FARGATE"}}, {"containerDefinitions", {container}}};
+}
+
+std::string target_group(const std::string& name) {
+  return "arn:aws:elasticloadbalancing:us-east-1:123456789012:targetgroup/" + name + "-tg/0123456789abcdef";
+}
+
+json service_spec(const std::string& name) {
+  return {{"serviceName", name}, {"desiredCount", 2}, {"taskDefinition", name + ":1"},
+          {"loadBalancers", {{{"targetGroupArn", target_group(name)}, {"containerName", "web"}, {"containerPort", 8080}}}}};
+}
+
+// Fake-only: cluster demo, steady services (desired 2, on NAME:1, behind NAME-tg).
+void seed(SimFixture& sim, const std::vector<std::string>& names = {"web"}) {
+  json tds = json::array();
+  json services = json::array();
+  for (const auto& name : names) {
+    tds.push_back(task_definition(name));
+    services.push_back(service_spec(name));
+  }
+  sim.control("seed", {{"cluster", "demo"}, {"task_definitions", tds}, {"services", services}});
+}
+
+std::string component_yaml(const std::string& name, const std::string& extra = {}) {
+  return "  " + name + ":\n"
+         "    service_name: " + name + "\n"
+         "    cluster: demo\n"
+         "    timeout_service_desired_count: 300\n" + extra +
+         "    settings:\n"
+         "      cpu: {type: enum, values: ['0.25', '0.5', '1']}\n"
+         "      mem: {type: range, min: 0.5, max: 4, step: 0.5}\n"
+         "      replicas: {min: 1, max: 6}\n"
+         "    environment:\n"
+         "      MODE: {type: enum, values: [safe, fast]}\n"
+         "      LOG_LEVEL: {type: enum, values: [info, debug]}\n"
+         "      GOGC: {type: range, min: 50, max: 300, step: 10, default: 100}\n";
+}
+
+std::string config_yaml(const std::string& endpoint, const std::string& components) {
+  return "fargate:\n  region: us-east-1\n  endpoint_url: " + endpoint + "\n" + components;
+}
+
+json settings_request(const std::map<std::string, json>& by_component) {
+  json components = json::object();
+  for (const auto& [name, settings] : by_component) {
+    json wrapped = json::object();
+    for (const auto& [setting, value] : settings.items()) wrapped[setting] = {{"value", value}};
+    components[name] = {{"settings", wrapped}};
+  }
+  return {{"application", {{"components", components}}}, {"control", json::object()}};
+}
+
+// A private HOME and config file per run; removed on destruction.
+class Workdir {
+ public:
+  Workdir() {
+    std::string pattern = (fs::temp_directory_path() / "adjust-e2e-XXXXXX").string();
+    m_path = ::mkdtemp(pattern.data());
+  }
+  ~Workdir() {
+    std::error_code ignored;
+    fs::remove_all(m_path, ignored);
+  }
+  std::string write(const std::string& name, const std::string& text) const {
+    auto path = (fs::path(m_path) / name).string();
+    std::ofstream(path) << text;
+    return path;
+  }
+  const std::string& path() const { return m_path; }
+
+ private:
+  std::string m_path;
+};
+
+EnvVars adjust_env(const Workdir& dir) {
+  return {{"AWS_ACCESS_KEY_ID", "AKIDTEST"}, {"AWS_SECRET_ACCESS_KEY", "secret"},
+          {"AWS_EC2_METADATA_DISABLED", "true"}, {"HOME", dir.path()}, {"ADJUST_LOG_LEVEL", "info"}};
+}
+
+const std::vector<std::string> k_unset = {"AWS_SESSION_TOKEN", "AWS_PROFILE", "AWS_DEFAULT_PROFILE", "AWS_REGION",
+                                          "AWS_DEFAULT_REGION", "AWS_ENDPOINT_URL", "AWS_ENDPOINT_URL_ECS",
+                                          "AWS_ENDPOINT_URL_ELASTIC_LOAD_BALANCING_V2", "AWS_ENDPOINT_URL_STS",
+                                          "AWS_CONFIG_FILE", "AWS_SHARED_CREDENTIALS_FILE", "AWS_WEB_IDENTITY_TOKEN_FILE",
+                                          "AWS_ROLE_ARN", "AWS_CONTAINER_CREDENTIALS_RELATIVE_URI",
+                                          "AWS_CONTAINER_CREDENTIALS_FULL_URI", "OPTUNE_CONFIG", "FARGATE_CLUSTER"};
+
+struct AdjustRun {
+  CommandResult result;
+  std::vector<json> lines;  // every stdout line, parsed (a test fails on a non-JSON line)
+  json final;               // the last line
+  std::chrono::duration<double> elapsed{};
+
+  std::string dump() const { return "stdout:\n" + result.out + "\nstderr (tail):\n" + result.err.substr(
+                                        result.err.size() > 4000 ? result.err.size() - 4000 : 0); }
+};
+
+std::vector<json> parse_lines(const std::string& out) {
+  std::vector<json> lines;
+  std::size_t start = 0;
+  while (start < out.size()) {
+    std::size_t end = out.find('\n', start);
+    if (end == std::string::npos) end = out.size();
+    std::string line = out.substr(start, end - start);
+    start = end + 1;
+    json parsed = json::parse(line, nullptr, false);
+    EXPECT_FALSE(parsed.is_discarded()) << "stdout line is not JSON: " << line;
+    EXPECT_TRUE(parsed.is_object()) << line;
+    if (!parsed.is_discarded()) lines.push_back(parsed);
+  }
+  return lines;
+}
+
+AdjustRun run_adjust(const std::string& config, const json& request, std::vector<std::string> extra_args = {},
+                     std::chrono::milliseconds timeout = 120s) {
+  Workdir dir;
+  std::string config_path = dir.write("config.yaml", config);
+  std::vector<std::string> argv = {ADJUST_BINARY, "--config", config_path};
+  argv.insert(argv.end(), extra_args.begin(), extra_args.end());
+  argv.push_back("app");
+  CommandOptions options;
+  options.stdin_text = request.dump();
+  options.env = adjust_env(dir);
+  options.unset_env = k_unset;
+  options.timeout = timeout;
+  AdjustRun run;
+  auto start = std::chrono::steady_clock::now();
+  run.result = run_command(argv, options);
+  run.elapsed = std::chrono::steady_clock::now() - start;
+  run.lines = parse_lines(run.result.out);
+  if (!run.lines.empty()) run.final = run.lines.back();
+  return run;
+}
+
+std::string message_of(const AdjustRun& run) { return run.final.value("message", std::string()); }
+
+const json& service_in(const json& state, const std::string& name) {
+  for (const auto& service : state.at("services")) {
+    if (service.at("serviceName") == name) return service;
+  }
+  throw std::runtime_error("no service " + name + " in sim state");
+}
+
+const json* primary_of(const json& service) {
+  for (const auto& deployment : service.at("deployments")) {
+    if (deployment.at("status") == "PRIMARY") return &deployment;
+  }
+  return nullptr;
+}
+
+// The service's PRIMARY deployment runs `revision` (e.g. "web:1") at `count`.
+void expect_primary(SimFixture& sim, const std::string& name, const std::string& revision, int count) {
+  json service = service_in(sim.state(), name);
+  const json* primary = primary_of(service);
+  ASSERT_NE(primary, nullptr) << service.dump(2);
+  EXPECT_EQ(primary->at("taskDefinition"), k_arn_prefix + revision) << service.dump(2);
+  EXPECT_EQ(primary->at("desiredCount"), count) << service.dump(2);
+  EXPECT_EQ(service.at("desiredCount"), count);
+}
+
+int mutating_calls(SimFixture& sim) {
+  return sim.count("RegisterTaskDefinition") + sim.count("UpdateService") + sim.count("DeregisterTaskDefinition") +
+         sim.count("TagResource");
+}
+
+const json k_new_size = {{"cpu", 0.5}, {"mem", 1}, {"replicas", 3}, {"MODE", "fast"}, {"LOG_LEVEL", "debug"}};
+
+// ---- 1. against moto: the new revision differs only in what was asked ------------------
+
+json moto_ecs(const std::string& endpoint, const std::string& operation, const json& body) {
+  auto r = http_request("POST", endpoint + "/",
+                        {"X-Amz-Target: AmazonEC2ContainerServiceV20141113." + operation,
+                         "Content-Type: application/x-amz-json-1.1", std::string("X-Amz-Date: ") + k_fake_amz_date,
+                         "Authorization: " + fake_sigv4_authorization("ecs")},
+                        body.dump());
+  EXPECT_EQ(r.status, 200) << operation << ": " << r.body;
+  return json::parse(r.body);
+}
+
+// The registrable part of a DescribeTaskDefinition answer, environments sorted
+// by name (order carries no meaning), tags alongside.
+json registrable(json described) {
+  json td = described.at("taskDefinition");
+  for (const char* field : {"taskDefinitionArn", "revision", "status", "requiresAttributes", "compatibilities",
+                            "registeredAt", "registeredBy", "deregisteredAt"}) {
+    td.erase(field);
+  }
+  for (auto& container : td.at("containerDefinitions")) {
+    if (!container.contains("environment")) continue;
+    auto& env = container.at("environment");
+    std::sort(env.begin(), env.end(), [](const json& a, const json& b) { return a.at("name") < b.at("name"); });
+  }
+  return {{"taskDefinition", td}, {"tags", described.value("tags", json::array())}};
+}
+
+TEST(EngineE2eMoto, AdjustAgainstMotoRegistersOneFaithfulRevisionAndRunsIt) {
+  ADJUST_REQUIRE_MOTO(moto);
+  moto->reset();
+  SeedOptions seed_options;
+  seed_options.iam = false;
+  json seeded = seed_moto(moto->endpoint(), seed_options);
+  SimFixture sim(fast_sim(moto->endpoint()));
+  sim.set_scenario(scenario("web", "converge"));
+
+  auto run = run_adjust(config_yaml(sim.endpoint(), component_yaml("web")),
+                        settings_request({{"web", {{"cpu", 0.5}, {"mem", 1}, {"replicas", 3},
+                                                   {"MODE", "fast"}, {"LOG_LEVEL", "debug"}}}}));
+  ASSERT_EQ(run.final.value("status", ""), "ok") << run.dump() << sim.log_tail();
+  EXPECT_EQ(run.result.exit_code, 0);
+
+  // Exactly one new revision.
+  json listed = moto_ecs(moto->endpoint(), "ListTaskDefinitions", {{"familyPrefix", "web"}});
+  EXPECT_EQ(listed.at("taskDefinitionArns"), json({k_arn_prefix + "web:1", k_arn_prefix + "web:2"})) << listed;
+  EXPECT_EQ(sim.count("RegisterTaskDefinition"), 1);
+
+  // It differs from web:1 only in the requested values; tags, secrets, logging kept.
+  json before = registrable(moto_ecs(moto->endpoint(), "DescribeTaskDefinition",
+                                     {{"taskDefinition", "web:1"}, {"include", {"TAGS"}}}));
+  json after = registrable(moto_ecs(moto->endpoint(), "DescribeTaskDefinition",
+                                    {{"taskDefinition", "web:2"}, {"include", {"TAGS"}}}));
+  json expected = before;
+  expected["taskDefinition"]["cpu"] = "512";
+  expected["taskDefinition"]["memory"] = "1024";
+  expected["taskDefinition"]["containerDefinitions"][0]["environment"] =
+      json::array({{{"name", "LOG_LEVEL"}, {"value", "debug"}}, {{"name", "MODE"}, {"value", "fast"}}});
+  EXPECT_EQ(after, expected) << "diff (expected -> actual): " << json::diff(expected, after).dump(2);
+  const json& container = after["taskDefinition"]["containerDefinitions"][0];
+  EXPECT_TRUE(container.contains("secrets"));
+  EXPECT_TRUE(container.contains("logConfiguration"));
+  EXPECT_EQ(after.at("tags"), json::array({{{"key", "team"}, {"value", "platform"}}}));
+
+  // The service runs it at the new count.
+  json service = moto_ecs(moto->endpoint(), "DescribeServices", {{"cluster", "demo"}, {"services", {"web"}}})
+                     .at("services")
+                     .at(0);
+  EXPECT_EQ(service.at("taskDefinition"), k_arn_prefix + "web:2");
+  EXPECT_EQ(service.at("desiredCount"), 3);
+}
+
+// ---- 7. a converging adjust: ok, JSON lines, monotonic progress --------------------------
+
+TEST(EngineE2e, ConvergingAdjustEndsOkWithMonotonicProgress) {
+  SimFixture sim(fast_sim());
+  seed(sim);
+  sim.set_scenario(scenario("web", "converge"));
+  auto run = run_adjust(config_yaml(sim.endpoint(), component_yaml("web")), settings_request({{"web", k_new_size}}));
+  ASSERT_EQ(run.final, json({{"status", "ok"}, {"reason", "success"}})) << run.dump();
+  EXPECT_EQ(run.result.exit_code, 0);
+  ASSERT_GE(run.lines.size(), 2u);
+  int last = -1;
+  bool saw_all_running = false;
+  for (std::size_t i = 0; i + 1 < run.lines.size(); ++i) {
+    const json& line = run.lines[i];
+    ASSERT_TRUE(line.contains("progress") && line.at("progress").is_number_integer()) << line;
+    ASSERT_TRUE(line.contains("message") && line.at("message").is_string()) << line;
+    int percent = line.at("progress");
+    EXPECT_GE(percent, last) << "progress went down at line " << i << ": " << run.result.out;
+    EXPECT_LE(percent, 100);
+    last = percent;
+    if (line.at("message").get<std::string>().find("3/3 new tasks running") != std::string::npos) {
+      saw_all_running = true;
+    }
+  }
+  EXPECT_TRUE(saw_all_running) << run.result.out;
+  EXPECT_EQ(run.lines[run.lines.size() - 2].at("progress"), 100);
+  expect_primary(sim, "web", "web:2", 3);
+  EXPECT_EQ(sim.count("RegisterTaskDefinition"), 1);
+  EXPECT_EQ(sim.count("DeregisterTaskDefinition"), 0);
+}
+
+// ---- 2. rejected before any mutation -----------------------------------------------------
+
+TEST(EngineE2e, InfeasibleFargateSizeIsRejectedBeforeAnyMutation) {
+  SimFixture sim(fast_sim());
+  seed(sim);
+  auto run = run_adjust(config_yaml(sim.endpoint(), component_yaml("web")),
+                        settings_request({{"web", {{"cpu", 0.25}, {"mem", 4}}}}));
+  EXPECT_EQ(run.final.value("status", ""), "rejected") << run.dump();
+  EXPECT_EQ(run.final.value("reason", ""), "infeasible") << run.dump();
+  EXPECT_EQ(run.result.exit_code, 3);
+  EXPECT_NE(message_of(run).find("not a valid Fargate size"), std::string::npos) << message_of(run);
+  EXPECT_EQ(mutating_calls(sim), 0) << sim.requests().dump(1);
+}
+
+TEST(EngineE2e, ContainerHardLimitAboveNewTaskMemoryIsRejectedAndNothingRegistered) {
+  SimFixture sim(fast_sim());
+  json td = task_definition("web", {{"memory", 1536}});
+  td["cpu"] = "512";
+  td["memory"] = "2048";
+  sim.control("seed", {{"cluster", "demo"}, {"task_definitions", {td}}, {"services", {service_spec("web")}}});
+  auto run = run_adjust(config_yaml(sim.endpoint(), component_yaml("web")),
+                        settings_request({{"web", {{"mem", 1}}}}));
+  EXPECT_EQ(run.final.value("status", ""), "rejected") << run.dump();
+  EXPECT_EQ(run.final.value("reason", ""), "infeasible") << run.dump();
+  EXPECT_EQ(run.result.exit_code, 3);
+  EXPECT_NE(message_of(run).find("1536"), std::string::npos) << message_of(run);
+  EXPECT_EQ(mutating_calls(sim), 0) << sim.requests().dump(1);
+}
+
+// ---- 2. deployments that fail: rejected with evidence, fast, rolled back -----------------
+
+struct FailureCase {
+  const char* name;
+  json scenario_extra;
+  const char* scenario;
+  const char* reason;
+  const char* evidence;  // must appear in the message
+};
+
+class EngineE2eFailure : public ::testing::TestWithParam<FailureCase> {};
+
+TEST_P(EngineE2eFailure, EndsRejectedWithEvidenceQuicklyAndRollsBack) {
+  const FailureCase& c = GetParam();
+  SimFixture sim(fast_sim());
+  seed(sim);
+  sim.set_scenario(scenario("web", c.scenario, c.scenario_extra));
+  auto run = run_adjust(config_yaml(sim.endpoint(), component_yaml("web")), settings_request({{"web", k_new_size}}));
+  EXPECT_EQ(run.final.value("status", ""), "rejected") << run.dump();
+  EXPECT_EQ(run.final.value("reason", ""), c.reason) << run.dump();
+  EXPECT_EQ(run.result.exit_code, 3);
+  EXPECT_NE(message_of(run).find(c.evidence), std::string::npos) << message_of(run);
+  EXPECT_NE(message_of(run).find("Rolled back to web:1"), std::string::npos) << message_of(run);
+  // The deadline is 300 s: the verdict comes from evidence, not from waiting it out.
+  EXPECT_LT(run.elapsed, 60s);
+  expect_primary(sim, "web", "web:1", 2);
+  // The restore is an UpdateService back to web:1 at the old count, and the revision is gone.
+  json updates = sim.requests("operation=UpdateService");
+  ASSERT_FALSE(updates.empty());
+  EXPECT_EQ(updates.back().at("params").value("taskDefinition", ""), k_arn_prefix + "web:1") << updates.dump(1);
+  EXPECT_EQ(updates.back().at("params").value("desiredCount", -1), 2) << updates.dump(1);
+  json deregistered = sim.requests("operation=DeregisterTaskDefinition");
+  ASSERT_EQ(deregistered.size(), 1u);
+  EXPECT_EQ(deregistered[0].at("params").value("taskDefinition", ""), k_arn_prefix + "web:2");
+}
+
+INSTANTIATE_TEST_SUITE_P(
+    EngineE2e, EngineE2eFailure,
+    ::testing::Values(
+        FailureCase{"FailStartOom", {{"failure", "oom"}}, "fail_start", "start-failed", "OutOfMemoryError"},
+        FailureCase{"BreakerRollbackImagePull", {{"failure", "image_pull"}}, "breaker_rollback", "image-pull-failed",
+                    "CannotPullContainerError"},
+        FailureCase{"NeverHealthy", json::object(), "unhealthy", "health-check-failed", "health check"}),
+    [](const auto& param_info) { return std::string(param_info.param.name); });
+
+TEST(EngineE2e, OnFailureNothingLeavesTheNewRevisionAndSaysSo) {
+  SimFixture sim(fast_sim());
+  seed(sim);
+  // No ECS circuit breaker either, so nothing but the driver could move the service.
+  sim.set_scenario(scenario("web", "fail_start", {{"failure", "oom"}, {"breaker", false}}));
+  auto run = run_adjust(config_yaml(sim.endpoint(), component_yaml("web", "    on_failure: nothing\n")),
+                        settings_request({{"web", k_new_size}}));
+  EXPECT_EQ(run.final.value("status", ""), "rejected") << run.dump();
+  EXPECT_EQ(run.final.value("reason", ""), "start-failed") << run.dump();
+  EXPECT_LT(run.elapsed, 60s);
+  EXPECT_EQ(sim.count("UpdateService"), 1);
+  EXPECT_EQ(sim.count("DeregisterTaskDefinition"), 0);
+  expect_primary(sim, "web", "web:2", 3);
+  EXPECT_NE(message_of(run).find("on_failure is nothing: the service was left on web:2 with 3 task(s)"), std::string::npos) << message_of(run);
+  EXPECT_EQ(message_of(run).find("Rolled back"), std::string::npos) << message_of(run);
+}
+
+// ---- 3. / 4. nothing to change; replicas only --------------------------------------------
+
+TEST(EngineE2e, CurrentValuesRegisterNothingAndUpdateNothing) {
+  SimFixture sim(fast_sim());
+  seed(sim);
+  auto run = run_adjust(config_yaml(sim.endpoint(), component_yaml("web")),
+                        settings_request({{"web", {{"cpu", 0.25}, {"mem", 0.5}, {"replicas", 2}, {"MODE", "safe"},
+                                                   {"LOG_LEVEL", "info"}, {"GOGC", 100}}}}));
+  EXPECT_EQ(run.final.value("status", ""), "ok") << run.dump();
+  EXPECT_EQ(run.result.exit_code, 0);
+  EXPECT_EQ(mutating_calls(sim), 0) << sim.requests().dump(1);
+  expect_primary(sim, "web", "web:1", 2);
+}
+
+TEST(EngineE2e, ReplicasOnlyIsOneUpdateServiceWithDesiredCountOnly) {
+  SimFixture sim(fast_sim());
+  seed(sim);
+  sim.set_scenario(scenario("web", "converge"));
+  auto run = run_adjust(config_yaml(sim.endpoint(), component_yaml("web")),
+                        settings_request({{"web", {{"replicas", 4}}}}));
+  EXPECT_EQ(run.final.value("status", ""), "ok") << run.dump();
+  EXPECT_EQ(sim.count("RegisterTaskDefinition"), 0);
+  json updates = sim.requests("operation=UpdateService");
+  ASSERT_EQ(updates.size(), 1u) << updates.dump(1);
+  EXPECT_EQ(updates[0].at("params"), json({{"cluster", "demo"}, {"service", "web"}, {"desiredCount", 4}}));
+  expect_primary(sim, "web", "web:1", 4);
+}
+
+// ---- 5. cancel mid-wait ------------------------------------------------------------------
+
+class EngineE2eCancel : public ::testing::TestWithParam<int> {};
+
+TEST_P(EngineE2eCancel, SignalMidWaitEndsCancelledAndRestoresTheService) {
+  SimFixture sim(fast_sim());
+  seed(sim);
+  sim.set_scenario(scenario("web", "stall"));
+  Workdir dir;
+  std::string config = dir.write("config.yaml", config_yaml(sim.endpoint(), component_yaml("web")));
+  std::string input = dir.write("request.json", settings_request({{"web", k_new_size}}).dump());
+  Process::Options options;
+  options.env = adjust_env(dir);
+  options.stdout_pipe = true;
+  options.stdin_path = input;
+  // Process has no unset list: blank the variables that could redirect the binary.
+  for (const auto& name : k_unset) options.env.emplace_back(name, "");
+  Process adjust({ADJUST_BINARY, "--config", config, "app"}, options);
+
+  std::vector<json> lines;
+  auto read_line = [&](std::chrono::milliseconds timeout) -> std::optional<json> {
+    auto line = adjust.read_stdout_line(timeout);
+    if (!line) return std::nullopt;
+    json parsed = json::parse(*line, nullptr, false);
+    EXPECT_FALSE(parsed.is_discarded()) << *line;
+    lines.push_back(parsed);
+    return parsed;
+  };
+  // Wait until it is following the deployment (the stalled tasks never run).
+  bool waiting = false;
+  while (auto line = read_line(30s)) {
+    ASSERT_TRUE(line->contains("progress")) << "ended before the signal: " << line->dump() << adjust.log_tail();
+    if (line->value("message", "").find("new tasks running") != std::string::npos) {
+      waiting = true;
+      break;
+    }
+  }
+  ASSERT_TRUE(waiting) << adjust.log_tail();
+  ASSERT_EQ(sim.count("UpdateService"), 1);
+
+  ASSERT_EQ(::kill(adjust.pid(), GetParam()), 0);
+  std::optional<json> final;
+  while (auto line = read_line(60s)) {
+    if (line->contains("status")) {
+      final = *line;
+      break;
+    }
+  }
+  ASSERT_TRUE(final.has_value()) << adjust.log_tail();
+  EXPECT_EQ(final->value("status", ""), "cancelled") << final->dump();
+  EXPECT_EQ(final->value("reason", ""), "cancelled") << final->dump();
+  EXPECT_FALSE(adjust.read_stdout_line(5s).has_value()) << "output after the final line";
+  EXPECT_EQ(adjust.wait_exit(10s), std::optional<int>(4));
+
+  json updates = sim.requests("operation=UpdateService");
+  ASSERT_EQ(updates.size(), 2u) << updates.dump(1);
+  EXPECT_EQ(updates[1].at("params").value("taskDefinition", ""), k_arn_prefix + "web:1");
+  EXPECT_EQ(updates[1].at("params").value("desiredCount", -1), 2);
+  expect_primary(sim, "web", "web:1", 2);
+}
+
+INSTANTIATE_TEST_SUITE_P(EngineE2e, EngineE2eCancel, ::testing::Values(SIGUSR1, SIGTERM),
+                         [](const auto& param_info) { return param_info.param == SIGUSR1 ? "Sigusr1" : "Sigterm"; });
+
+// ---- 6. two components in one call -------------------------------------------------------
+
+std::set<std::string> named_services(const json& entry) {
+  std::set<std::string> names;
+  for (const auto& name : entry.at("params").value("services", json::array())) names.insert(name.get<std::string>());
+  return names;
+}
+
+TEST(EngineE2e, TwoComponentsConvergeWithOneDescribeServicesPerPoll) {
+  SimFixture sim(fast_sim());
+  seed(sim, {"web", "api"});
+  sim.set_scenario(scenario("*", "converge"));
+  auto run = run_adjust(config_yaml(sim.endpoint(), component_yaml("web") + component_yaml("api")),
+                        settings_request({{"web", k_new_size}, {"api", {{"cpu", 0.5}, {"mem", 2}}}}));
+  ASSERT_EQ(run.final.value("status", ""), "ok") << run.dump();
+  expect_primary(sim, "web", "web:2", 3);
+  expect_primary(sim, "api", "api:2", 2);
+
+  // One batched DescribeServices per poll: every request names both services,
+  // except a tail after one of them finished, which names only the other.
+  json describes = sim.requests("operation=DescribeServices");
+  int both = 0;
+  std::optional<std::set<std::string>> tail;
+  for (const auto& entry : describes) {
+    auto names = named_services(entry);
+    if (names == std::set<std::string>{"web", "api"}) {
+      EXPECT_FALSE(tail.has_value()) << "both named again after a single-service poll: " << describes.dump(1);
+      ++both;
+    } else {
+      ASSERT_EQ(names.size(), 1u) << entry.dump();
+      if (tail) {
+        EXPECT_EQ(names, *tail) << describes.dump(1);
+      }
+      tail = names;
+    }
+  }
+  EXPECT_GE(both, 3) << describes.dump(1);  // the initial read plus at least two polls
+}
+
+TEST(EngineE2e, OneFailingComponentRejectsAndRollsBackBoth) {
+  SimFixture sim(fast_sim());
+  seed(sim, {"web", "api"});
+  sim.set_scenario(scenario("web", "converge"));
+  sim.set_scenario(scenario("api", "fail_start", {{"failure", "oom"}}));
+  auto run = run_adjust(config_yaml(sim.endpoint(), component_yaml("web") + component_yaml("api")),
+                        settings_request({{"web", k_new_size}, {"api", {{"cpu", 0.5}, {"mem", 2}}}}));
+  EXPECT_EQ(run.final.value("status", ""), "rejected") << run.dump();
+  EXPECT_EQ(run.final.value("reason", ""), "start-failed") << run.dump();
+  EXPECT_EQ(run.result.exit_code, 3);
+  std::string message = message_of(run);
+  EXPECT_NE(message.find("api: "), std::string::npos) << message;
+  EXPECT_NE(message.find("OutOfMemoryError"), std::string::npos) << message;
+  EXPECT_NE(message.find("web: "), std::string::npos) << message;
+  EXPECT_NE(message.find("another component failed"), std::string::npos) << message;
+  EXPECT_NE(message.find("Rolled back to web:1"), std::string::npos) << message;
+  EXPECT_NE(message.find("Rolled back to api:1"), std::string::npos) << message;
+  EXPECT_LT(run.elapsed, 60s);
+  expect_primary(sim, "web", "web:1", 2);
+  expect_primary(sim, "api", "api:1", 2);
+}
+
+// ---- 8. timeout --------------------------------------------------------------------------
+
+TEST(EngineE2e, StalledDeploymentTimesOutAndRollsBack) {
+  SimFixture sim(fast_sim());
+  seed(sim);
+  sim.set_scenario(scenario("web", "stall"));
+  std::string component = component_yaml("web");
+  component.replace(component.find("timeout_service_desired_count: 300"), 34, "timeout_service_desired_count: 3");
+  auto run = run_adjust(config_yaml(sim.endpoint(), component), settings_request({{"web", k_new_size}}));
+  EXPECT_EQ(run.final.value("status", ""), "failed") << run.dump();
+  EXPECT_EQ(run.final.value("reason", ""), "timeout") << run.dump();
+  EXPECT_EQ(run.result.exit_code, 1);
+  EXPECT_NE(message_of(run).find("did not finish within 3 s"), std::string::npos) << message_of(run);
+  EXPECT_NE(message_of(run).find("Rolled back to web:1"), std::string::npos) << message_of(run);
+  EXPECT_LT(run.elapsed, 30s);
+  expect_primary(sim, "web", "web:1", 2);
+}
+
+// ---- 9. dry run --------------------------------------------------------------------------
+
+TEST(EngineE2e, DryRunPrintsThePlanAndChangesNothing) {
+  SimFixture sim(fast_sim());
+  seed(sim);
+  auto run = run_adjust(config_yaml(sim.endpoint(), component_yaml("web")), settings_request({{"web", k_new_size}}),
+                        {"--dry-run"});
+  ASSERT_EQ(run.lines.size(), 1u) << run.dump();
+  EXPECT_EQ(run.final.value("status", ""), "ok") << run.dump();
+  EXPECT_EQ(run.result.exit_code, 0);
+  EXPECT_NE(run.result.err.find("register a new revision"), std::string::npos) << run.result.err;
+  EXPECT_NE(run.result.err.find("desired count 2 -> 3"), std::string::npos) << run.result.err;
+  EXPECT_NE(run.result.err.find("fast"), std::string::npos) << run.result.err;
+  EXPECT_NE(run.result.err.find("512"), std::string::npos) << run.result.err;
+  EXPECT_EQ(mutating_calls(sim), 0) << sim.requests().dump(1);
+  EXPECT_GE(sim.count("DescribeServices"), 1);
+}
+
+}  // namespace
+}  // namespace adjust::testing
