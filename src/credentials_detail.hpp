@@ -13,8 +13,6 @@
 
 namespace adjust::credentials_detail {
 
-// "2024-01-01T00:00:00Z", with optional fractional seconds and a ±HH:MM offset.
-std::optional<std::chrono::system_clock::time_point> parse_iso8601(std::string_view text);
 
 // The container/IMDS JSON document: AccessKeyId, SecretAccessKey, Token,
 // Expiration (optional). `what` names the endpoint in errors; the body is never

@@ -1,4 +1,5 @@
 #include "adjust/credential_providers.hpp"
+#include "aws_time.hpp"
 #include "credentials_detail.hpp"
 
 namespace adjust {
@@ -26,7 +27,7 @@ Result<SourceResult> EnvironmentCredentials::resolve() {
   }
   credentials.session_token = token.value_or("");
   if (auto expiration = m_env.non_empty("AWS_CREDENTIAL_EXPIRATION")) {
-    credentials.expiration = credentials_detail::parse_iso8601(*expiration);
+    credentials.expiration = aws_time::parse_iso8601(*expiration);
     if (!credentials.expiration) {
       return fail(ErrorCode::credentials,
                   "AWS_CREDENTIAL_EXPIRATION is not an ISO 8601 time (e.g. 2024-01-01T00:00:00Z)");

@@ -130,20 +130,30 @@ Result<EcsService> EcsClient::update_service(const nlohmann::json& request) {
   return decode_ecs_service(*found, "UpdateService response", "/service");
 }
 
-Result<std::vector<std::string>> EcsClient::list_task_definitions(const std::string& family) {
-  nlohmann::json request{{"familyPrefix", family}, {"status", "ACTIVE"}, {"sort", "DESC"}, {"maxResults", 100}};
-  auto response = ADJUST_TRY(m_client.call_json(k_ecs_target_prefix, "ListTaskDefinitions", request));
-  const std::string what = "ListTaskDefinitions response";
-  const auto* items = ADJUST_TRY(required_array(response, "taskDefinitionArns", what));
-  std::vector<std::string> arns;
+namespace {
+
+// A response member that must be an array of strings (ARNs).
+Result<std::vector<std::string>> string_array(const nlohmann::json& response, const char* key,
+                                              const std::string& what) {
+  const auto* items = ADJUST_TRY(required_array(response, key, what));
+  std::vector<std::string> values;
+  values.reserve(items->size());
   for (std::size_t i = 0; i < items->size(); ++i) {
     if (!(*items)[i].is_string()) {
       return fail(ErrorCode::aws_bad_response,
-                  what + ": /taskDefinitionArns/" + std::to_string(i) + ": expected a string");
+                  what + ": /" + key + "/" + std::to_string(i) + ": expected a string");
     }
-    arns.push_back((*items)[i].get<std::string>());
+    values.push_back((*items)[i].get<std::string>());
   }
-  return arns;
+  return values;
+}
+
+}  // namespace
+
+Result<std::vector<std::string>> EcsClient::list_task_definitions(const std::string& family) {
+  nlohmann::json request{{"familyPrefix", family}, {"status", "ACTIVE"}, {"sort", "DESC"}, {"maxResults", 100}};
+  auto response = ADJUST_TRY(m_client.call_json(k_ecs_target_prefix, "ListTaskDefinitions", request));
+  return string_array(response, "taskDefinitionArns", "ListTaskDefinitions response");
 }
 
 Result<std::vector<std::string>> EcsClient::list_tasks(const std::string& cluster,
@@ -164,14 +174,8 @@ Result<std::vector<std::string>> EcsClient::list_tasks(const std::string& cluste
     }
     auto response = ADJUST_TRY(m_client.call_json(k_ecs_target_prefix, "ListTasks", request));
     const std::string what = "ListTasks response";
-    const auto* items = ADJUST_TRY(required_array(response, "taskArns", what));
-    for (std::size_t i = 0; i < items->size(); ++i) {
-      if (!(*items)[i].is_string()) {
-        return fail(ErrorCode::aws_bad_response,
-                    what + ": /taskArns/" + std::to_string(i) + ": expected a string");
-      }
-      arns.push_back((*items)[i].get<std::string>());
-    }
+    auto page_arns = ADJUST_TRY(string_array(response, "taskArns", what));
+    arns.insert(arns.end(), page_arns.begin(), page_arns.end());
     JsonDecoder d(what);
     next_token.clear();
     d.read(response, "", "nextToken", next_token);
