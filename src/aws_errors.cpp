@@ -2,7 +2,7 @@
 
 #include <algorithm>
 #include <array>
-#include "adjust/json.hpp"
+#include <nlohmann/json.hpp>
 
 #include "adjust/xml.hpp"
 #include "aws_time.hpp"

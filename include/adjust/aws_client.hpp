@@ -6,7 +6,7 @@
 #include <atomic>
 #include <chrono>
 #include <functional>
-#include "adjust/json.hpp"
+#include <nlohmann/json.hpp>
 #include <string>
 #include <string_view>
 #include <utility>

@@ -8,7 +8,7 @@
 #include <string>
 #include <vector>
 
-#include "adjust/json.hpp"
+#include <nlohmann/json.hpp>
 #include "adjust/result.hpp"
 
 namespace adjust {

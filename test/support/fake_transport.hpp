@@ -8,7 +8,7 @@
 #include <functional>
 #include <map>
 #include <mutex>
-#include "adjust/json.hpp"
+#include <nlohmann/json.hpp>
 #include <string>
 #include <utility>
 #include <vector>
