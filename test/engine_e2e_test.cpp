@@ -603,3 +603,40 @@ TEST(EngineE2e, DryRunPrintsThePlanAndChangesNothing) {
 
 }  // namespace
 }  // namespace adjust::testing
+
+namespace adjust::testing {
+namespace {
+
+TEST(EngineE2e, DeploymentPercentagesAreSentWithTheServicesOwnCircuitBreaker) {
+  SimFixture sim(fast_sim());
+  seed(sim);
+  sim.set_scenario(scenario("web", "converge"));
+  std::string extra = "    deployment: {maximum_percent: 150, minimum_healthy_percent: 50}\n";
+  auto run = run_adjust(config_yaml(sim.endpoint(), component_yaml("web", extra)),
+                        settings_request({{"web", {{"replicas", 3}}}}));
+  EXPECT_EQ(run.final.value("status", ""), "ok") << run.dump();
+  json updates = sim.requests("operation=UpdateService");
+  ASSERT_EQ(updates.size(), 1u) << updates.dump(1);
+  const json& configuration = updates[0].at("params").at("deploymentConfiguration");
+  EXPECT_EQ(configuration.at("maximumPercent"), 150);
+  EXPECT_EQ(configuration.at("minimumHealthyPercent"), 50);
+  EXPECT_EQ(configuration.at("deploymentCircuitBreaker"), json({{"enable", true}, {"rollback", true}}))
+      << "the service's breaker settings must be sent back unchanged";
+}
+
+TEST(EngineE2e, SettlementKeepsWatchingAfterSuccessThenEndsOk) {
+  SimFixture sim(fast_sim());
+  seed(sim);
+  sim.set_scenario(scenario("web", "converge"));
+  json request = settings_request({{"web", {{"replicas", 3}}}});
+  request["control"] = {{"settlement", 3}};
+  auto started = std::chrono::steady_clock::now();
+  auto run = run_adjust(config_yaml(sim.endpoint(), component_yaml("web")), request);
+  auto elapsed = std::chrono::steady_clock::now() - started;
+  EXPECT_EQ(run.final.value("status", ""), "ok") << run.dump();
+  EXPECT_GE(elapsed, std::chrono::seconds(3)) << "the settlement window was not waited for";
+  expect_primary(sim, "web", "web:1", 3);
+}
+
+}  // namespace
+}  // namespace adjust::testing
