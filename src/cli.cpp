@@ -2,8 +2,6 @@
 
 #include <csignal>
 #include <iostream>
-#include <iterator>
-#include <sstream>
 
 #include "adjust/command_line.hpp"
 #include "adjust/log.hpp"

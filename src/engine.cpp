@@ -121,24 +121,34 @@ struct Engine::Impl {
   // The service as last seen (from the initial read or UpdateService).
   const EcsService& run_service(const ComponentRun& run) const { return m_services.at(&run); }
 
+  // What success means when the service must end up on `task_definition`;
+  // the deployment to follow is the PRIMARY on it in `service` (as UpdateService
+  // answered), else the tracker adopts it once it appears.
+  RolloutTarget target_for(const std::string& task_definition, const std::string& previous, int desired,
+                           const EcsService& service) const {
+    RolloutTarget target;
+    target.task_definition = task_definition;
+    target.previous_task_definition = previous;
+    target.desired_count = desired;
+    target.unhealthy_grace = engine.m_policy.unhealthy_grace;
+    target.started_at = engine.m_clock.now();
+    for (const auto& deployment : service.deployments) {
+      if (deployment.status == "PRIMARY" && deployment.task_definition == task_definition) {
+        target.deployment_id = deployment.id;
+      }
+    }
+    return target;
+  }
+
   // Who to follow after apply: the deployment UpdateService started, or the
   // current PRIMARY when nothing changed (a health check).
   Follower follower_for(ComponentRun& run, SteadyTime start) {
     const ComponentConfig& component = *run.plan.config;
-    RolloutTarget target;
-    target.task_definition = run.target_task_definition;
-    target.previous_task_definition = run.plan.current_task_definition;
-    target.desired_count = run.plan.target_desired_count();
-    target.wait_for_drain = component.wait_for_drain;
-    target.unhealthy_grace = engine.m_policy.unhealthy_grace;
-    target.started_at = engine.m_clock.now() - seconds(5);
     auto updated = m_updated_services.find(&run);
     const EcsService& service = updated != m_updated_services.end() ? updated->second : run_service(run);
-    for (const auto& deployment : service.deployments) {
-      if (deployment.status == "PRIMARY" && deployment.task_definition == target.task_definition) {
-        target.deployment_id = deployment.id;
-      }
-    }
+    RolloutTarget target = target_for(run.target_task_definition, run.plan.current_task_definition,
+                                      run.plan.target_desired_count(), service);
+    target.wait_for_drain = component.wait_for_drain;
     return Follower{&run, RolloutTracker(component.name, target), start + timeout_for(component), {}, {}, false,
                     timeout_for(component)};
   }
@@ -323,19 +333,9 @@ struct Engine::Impl {
                              " failed: " + updated.error().message;
         continue;
       }
-      RolloutTarget target;
-      target.task_definition = run->plan.current_task_definition;
-      target.previous_task_definition = run->target_task_definition;
-      target.desired_count = run->plan.current_desired_count;
-      target.unhealthy_grace = engine.m_policy.unhealthy_grace;
-      target.started_at = engine.m_clock.now() - seconds(5);
-      for (const auto& deployment : updated->deployments) {
-        if (deployment.status == "PRIMARY" && deployment.task_definition == target.task_definition) {
-          target.deployment_id = deployment.id;
-        }
-      }
-      ComponentRun* shadow = run;
-      followers.push_back(Follower{shadow, RolloutTracker(component.name + " (rollback)", target),
+      RolloutTarget target = target_for(run->plan.current_task_definition, run->target_task_definition,
+                                        run->plan.current_desired_count, *updated);
+      followers.push_back(Follower{run, RolloutTracker(component.name + " (rollback)", target),
                                    start + timeout, {}, {}, false, timeout});
     }
     // The rollback's own verdicts must not overwrite the adjustment's outcome.
