@@ -131,7 +131,6 @@ struct Engine::Impl {
     target.previous_task_definition = previous;
     target.desired_count = desired;
     target.unhealthy_grace = engine.m_policy.unhealthy_grace;
-    target.started_at = engine.m_clock.now();
     for (const auto& deployment : service.deployments) {
       if (deployment.status == "PRIMARY" && deployment.task_definition == task_definition) {
         target.deployment_id = deployment.id;

@@ -26,7 +26,6 @@ struct RolloutTarget {
   // unhealthy target is instability, and there is no further progress to make.
   bool settling = false;
   std::chrono::seconds unhealthy_grace{120};
-  std::chrono::system_clock::time_point started_at{};  // when the change began (for messages)
 };
 
 struct Observation {
