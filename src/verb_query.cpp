@@ -7,14 +7,6 @@
 
 namespace adjust::verbs {
 
-Result<Config> load_run_config(Context& context) {
-  std::string path = resolve_config_path(context.line.config_path, context.env);
-  auto config = load_config(path, context.env);
-  if (!config) return config;
-  for (const auto& warning : config->warnings) context.logger.warn(path + ": " + warning);
-  return config;
-}
-
 FinalStatus query(Context& context) {
   auto config = load_run_config(context);
   if (!config) return final_status_for(config.error());

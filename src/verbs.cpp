@@ -4,6 +4,14 @@
 
 namespace adjust::verbs {
 
+Result<Config> load_run_config(Context& context) {
+  std::string path = resolve_config_path(context.line.config_path, context.env);
+  auto config = load_config(path, context.env);
+  if (!config) return config;
+  for (const auto& warning : config->warnings) context.logger.warn(path + ": " + warning);
+  return config;
+}
+
 std::unique_ptr<Transport> make_real_transport(Logger* trace_logger) {
   return std::make_unique<CurlTransport>(trace_logger);
 }
