@@ -6,6 +6,12 @@ cd "$(dirname "$0")/.."
 scripts/install-deps.sh
 build_dir=${ADJUST_BUILD_DIR:-build}
 sanitize=${ADJUST_SANITIZE:-OFF}
+if [ "$sanitize" = ON ]; then
+  # Leak checking is explicit (not left to the platform default), and any report ends the
+  # process: a test whose child reports fails on its exit code or output.
+  export ASAN_OPTIONS="detect_leaks=1:halt_on_error=1:strict_string_checks=1:detect_stack_use_after_return=1${ASAN_OPTIONS:+:$ASAN_OPTIONS}"
+  export UBSAN_OPTIONS="print_stacktrace=1:halt_on_error=1${UBSAN_OPTIONS:+:$UBSAN_OPTIONS}"
+fi
 cmake -S . -B "$build_dir" -G Ninja -DADJUST_SANITIZE="$sanitize" >/dev/null
 cmake --build "$build_dir" -j "$(nproc)"
 ctest --test-dir "$build_dir" --output-on-failure -j "$(nproc)"
