@@ -104,7 +104,7 @@ Result<AdjustRequest> parse_adjust_request(std::string_view text) {
       for (const auto& [setting_name, setting] : settings->items()) {
         auto value =
             setting_value(setting, where + "/settings/" + pointer_segment(setting_name));
-        if (!value) return std::unexpected(value.error());
+        if (!value) return fail(value.error());
         requested.settings.push_back({setting_name, to_plain(*value)});
       }
     }
