@@ -293,6 +293,15 @@ TEST(ConfigTest, LenientWhereTheOriginalWasWarnsInstead) {
 
 // --- Malformed configs: exact locations --------------------------------------
 
+// Found by fuzz_config: a value that is not UTF-8 reached nlohmann::json,
+// whose dump() threw out of parse_config.
+TEST(ConfigTest, TextThatIsNotUtf8IsAProblemAtItsPosition) {
+  const std::string yaml = "fargate:\n  web:\n    service_name: \xD6x\n";
+  EXPECT_EQ(parse_error(yaml), "config.yaml: 1 problem\nconfig.yaml:3:19: not valid UTF-8 text");
+  EXPECT_THAT(parse_error("fargate:\n  end max:max: \xD6" "1\n"), HasSubstr("config.yaml:2:16: not valid"));
+  must_parse("fargate:\n  web:\n    service_name: caf\xC3\xA9\n");
+}
+
 TEST(ConfigTest, MissingFile) {
   auto config = load_config(fixture("does-not-exist.yaml"), MapEnvironment{});
   ASSERT_FALSE(config);
