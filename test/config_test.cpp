@@ -302,6 +302,20 @@ TEST(ConfigTest, TextThatIsNotUtf8IsAProblemAtItsPosition) {
   must_parse("fargate:\n  web:\n    service_name: caf\xC3\xA9\n");
 }
 
+// Found by fuzz_config: valid UTF-8 input still yields invalid scalars through
+// yaml-cpp, which decodes the "\N" and "\_" escapes (and a raw NUL before
+// "_") to lone bytes 0x85 and 0xA0; these then threw the same way.
+TEST(ConfigTest, ScalarsThatYamlCppDecodesToInvalidUtf8AreProblems) {
+  EXPECT_THAT(parse_error("fargate:\n  web:\n    service_name: \"\\N\"\n"),
+              HasSubstr("config.yaml:3:19: fargate.web.service_name: must be a string, got text "
+                        "that is not valid UTF-8"));
+  EXPECT_THAT(parse_error("fargate:\n  \"\\_\": {service_name: web}\n"),
+              HasSubstr("config.yaml:2:3: fargate: keys must be valid UTF-8 text"));
+  EXPECT_THAT(parse_error("fargate:\n  web:\n    service_name: a" + std::string(1, '\0') + "_b\n"),
+              HasSubstr("config.yaml:3:19: fargate.web.service_name: must be a string, got text "
+                        "that is not valid UTF-8"));
+}
+
 TEST(ConfigTest, MissingFile) {
   auto config = load_config(fixture("does-not-exist.yaml"), MapEnvironment{});
   ASSERT_FALSE(config);
