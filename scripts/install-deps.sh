@@ -3,7 +3,7 @@
 set -euo pipefail
 packages=(g++ cmake ninja-build pkg-config libcurl4-openssl-dev libssl-dev nlohmann-json3-dev
           libyaml-cpp-dev libcli11-dev libpugixml-dev libgtest-dev libgmock-dev libbenchmark-dev
-          python3 ccache curl)
+          python3 ccache curl clang-14 libclang-rt-14-dev)
 missing=()
 for package in "${packages[@]}"; do
   dpkg -s "$package" >/dev/null 2>&1 || missing+=("$package")

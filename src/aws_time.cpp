@@ -9,10 +9,22 @@
 namespace adjust::aws_time {
 namespace {
 
-// Read exactly `width` digits at `pos`.
+// AWS timestamps fall well inside [1970, 2200); outside it a system_clock time
+// point (nanoseconds, about 292 years either side of 1970) could overflow.
+constexpr int k_first_year = 1970;
+constexpr int k_last_year = 2199;
+constexpr std::chrono::sys_seconds k_end_of_range{
+    std::chrono::sys_days{std::chrono::year{k_last_year + 1} / 1 / 1}};
+
+// Read exactly `width` digits at `pos` (no sign: from_chars would take '-').
 std::optional<int> digits(std::string_view text, std::size_t pos, std::size_t width) {
   if (pos + width > text.size()) {
     return std::nullopt;
+  }
+  for (std::size_t i = pos; i < pos + width; ++i) {
+    if (text[i] < '0' || text[i] > '9') {
+      return std::nullopt;
+    }
   }
   int value = 0;
   auto [end, ec] = std::from_chars(text.data() + pos, text.data() + pos + width, value);
@@ -23,7 +35,8 @@ std::optional<int> digits(std::string_view text, std::size_t pos, std::size_t wi
 }
 
 std::optional<TimePoint> make_utc(int year, int month, int day, int hour, int minute, int second) {
-  if (month < 1 || month > 12 || day < 1 || day > 31 || hour > 23 || minute > 59 || second > 60) {
+  if (year < k_first_year || year > k_last_year || month < 1 || month > 12 || day < 1 ||
+      day > 31 || hour > 23 || minute > 59 || second > 60) {
     return std::nullopt;
   }
   std::tm tm{};
@@ -137,7 +150,11 @@ std::optional<TimePoint> parse_amz_date(std::string_view text) {
   return make_utc(*year, *month, *day, *hour, *minute, *second);
 }
 
-TimePoint from_epoch_seconds(double seconds) {
+std::optional<TimePoint> from_epoch_seconds(double seconds) {
+  // (Negated so that NaN is rejected too.)
+  if (!(seconds >= 0 && seconds < static_cast<double>(k_end_of_range.time_since_epoch().count()))) {
+    return std::nullopt;
+  }
   auto micros = static_cast<long long>(std::llround(seconds * 1'000'000.0));
   return TimePoint(std::chrono::duration_cast<TimePoint::duration>(std::chrono::microseconds(micros)));
 }

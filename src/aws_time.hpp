@@ -16,6 +16,8 @@ std::optional<TimePoint> parse_http_date(std::string_view text);
 // "20150830T123600Z" (the x-amz-date header).
 std::optional<TimePoint> parse_amz_date(std::string_view text);
 // ECS timestamps: epoch seconds with a fraction.
-TimePoint from_epoch_seconds(double seconds);
+std::optional<TimePoint> from_epoch_seconds(double seconds);
+
+// Every parser above gives nullopt for a time outside the years 1970-2199.
 
 }  // namespace adjust::aws_time

@@ -5,6 +5,7 @@
 
 #include "adjust/numeric.hpp"
 #include "config_settings.hpp"
+#include "utf8.hpp"
 #include "yaml_walker.hpp"
 
 namespace adjust {
@@ -309,6 +310,14 @@ const ComponentConfig* Config::find_component(std::string_view name) const {
 Result<Config> parse_config(std::string_view yaml_text, std::string_view origin_path,
                             const Environment& env) {
   std::string origin(origin_path);
+  if (auto bad = first_invalid_utf8(yaml_text)) {
+    const std::string_view before = yaml_text.substr(0, *bad);
+    const auto line = std::count(before.begin(), before.end(), '\n') + 1;
+    const auto line_start = before.rfind('\n');
+    const auto column = *bad - (line_start == std::string_view::npos ? 0 : line_start + 1) + 1;
+    return fail(config_error(origin, {origin + ":" + std::to_string(line) + ":" +
+                                      std::to_string(column) + ": not valid UTF-8 text"}));
+  }
   YAML::Node root;
   try {
     root = YAML::Load(std::string(yaml_text));

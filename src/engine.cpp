@@ -156,12 +156,12 @@ struct Engine::Impl {
 
   Result<std::vector<EcsTask>> tasks_of(const ComponentRun& run, const std::string& desired_status) {
     auto arns = engine.m_ecs.list_tasks(run.plan.cluster, run.plan.service, desired_status);
-    if (!arns) return std::unexpected(arns.error());
+    if (!arns) return fail(arns.error());
     // Stopped tasks linger for an hour: the newest 100 are plenty for evidence.
     if (arns->size() > 100) arns->resize(100);
     if (arns->empty()) return std::vector<EcsTask>{};
     auto described = engine.m_ecs.describe_tasks(run.plan.cluster, *arns);
-    if (!described) return std::unexpected(described.error());
+    if (!described) return fail(described.error());
     return std::move(described->tasks);
   }
 

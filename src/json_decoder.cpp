@@ -87,7 +87,12 @@ void JsonDecoder::read(const nlohmann::json& object, std::string_view path, cons
                        std::optional<std::chrono::system_clock::time_point>& out) {
   if (const auto* value = member(object, key)) {
     if (value->is_number()) {
-      out = aws_time::from_epoch_seconds(value->get<double>());
+      auto parsed = aws_time::from_epoch_seconds(value->get<double>());
+      if (parsed) {
+        out = parsed;
+      } else {
+        type_error(path, key, "a timestamp between 1970 and 2200", *value);
+      }
     } else if (value->is_string()) {
       // Tolerate ISO 8601 strings (some emulators send them).
       auto parsed = aws_time::parse_iso8601(value->get_ref<const std::string&>());

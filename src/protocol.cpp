@@ -4,6 +4,7 @@
 #include "adjust/protocol.hpp"
 
 #include <string>
+#include <string_view>
 
 namespace adjust {
 namespace {
@@ -51,6 +52,11 @@ Result<AdjustRequest> parse_adjust_request(std::string_view text) {
     }
     return fail(ErrorCode::invalid_input,
                 "stdin is not valid JSON (at byte " + std::to_string(error.byte) + ")");
+  } catch (const json::out_of_range& error) {
+    // A number beyond double's range: "[json.exception.out_of_range.406] number overflow ...".
+    std::string_view what = error.what();
+    if (auto end = what.find("] "); end != std::string_view::npos) what.remove_prefix(end + 2);
+    return fail(ErrorCode::invalid_input, "stdin is not valid JSON: " + std::string(what));
   }
   if (!document.is_object()) {
     return fail(ErrorCode::invalid_input,
@@ -104,7 +110,7 @@ Result<AdjustRequest> parse_adjust_request(std::string_view text) {
       for (const auto& [setting_name, setting] : settings->items()) {
         auto value =
             setting_value(setting, where + "/settings/" + pointer_segment(setting_name));
-        if (!value) return std::unexpected(value.error());
+        if (!value) return fail(value.error());
         requested.settings.push_back({setting_name, to_plain(*value)});
       }
     }

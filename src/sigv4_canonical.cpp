@@ -273,7 +273,8 @@ CanonicalHeaders canonical_headers(const HttpHeaders& headers, const HttpHeaders
     add(header);
   }
   if (!has_host) {
-    entries.emplace_back("host", host_from_url(url));
+    // Canonicalised like any value: a URL's authority may carry whitespace.
+    entries.emplace_back("host", canonical_header_value(host_from_url(url)));
   }
   // Sort by name only; stable so repeated headers keep their arrival order.
   std::stable_sort(entries.begin(), entries.end(),

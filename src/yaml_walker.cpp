@@ -5,6 +5,7 @@
 #include <map>
 
 #include "adjust/numeric.hpp"
+#include "utf8.hpp"
 
 namespace adjust {
 
@@ -77,6 +78,9 @@ std::string describe_node(const YAML::Node& node) {
     case YAML::NodeType::Scalar:
       break;
   }
+  if (first_invalid_utf8(node.Scalar())) {
+    return "text that is not valid UTF-8";
+  }
   auto json = YamlWalker::scalar_json(node);
   if (json && json->is_string()) {
     return json->dump();
@@ -119,6 +123,10 @@ std::vector<YamlEntry> YamlWalker::entries(const YAML::Node& map, std::string_vi
       error(it->first, path, "keys must be plain names");
       continue;
     }
+    if (first_invalid_utf8(it->first.Scalar())) {
+      error(it->first, path, "keys must be valid UTF-8 text");
+      continue;
+    }
     entry.key = it->first.Scalar();
     bool replaced = false;
     for (auto& existing : result) {
@@ -143,6 +151,10 @@ std::optional<nlohmann::json> YamlWalker::scalar_json(const YAML::Node& node) {
     return std::nullopt;
   }
   const std::string& text = node.Scalar();
+  // yaml-cpp lets through what JSON cannot hold ("\uD800" escapes, NUL bytes).
+  if (first_invalid_utf8(text)) {
+    return std::nullopt;
+  }
   if (!is_plain(node)) {
     return nlohmann::json(text);
   }

@@ -43,7 +43,8 @@ class YamlWalker {
   std::optional<bool> boolean(const YamlEntry& entry, std::string_view path);
 
   // A scalar as JSON: plain scalars resolve to null/bool/int/float/string
-  // (YAML 1.2 core schema), quoted ones are always strings. nullopt for collections.
+  // (YAML 1.2 core schema), quoted ones are always strings. nullopt for
+  // collections and for text that is not valid UTF-8.
   static std::optional<nlohmann::json> scalar_json(const YAML::Node& node);
 
   const std::vector<std::string>& errors() const { return m_errors; }

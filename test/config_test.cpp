@@ -293,6 +293,29 @@ TEST(ConfigTest, LenientWhereTheOriginalWasWarnsInstead) {
 
 // --- Malformed configs: exact locations --------------------------------------
 
+// Found by fuzz_config: a value that is not UTF-8 reached nlohmann::json,
+// whose dump() threw out of parse_config.
+TEST(ConfigTest, TextThatIsNotUtf8IsAProblemAtItsPosition) {
+  const std::string yaml = "fargate:\n  web:\n    service_name: \xD6x\n";
+  EXPECT_EQ(parse_error(yaml), "config.yaml: 1 problem\nconfig.yaml:3:19: not valid UTF-8 text");
+  EXPECT_THAT(parse_error("fargate:\n  end max:max: \xD6" "1\n"), HasSubstr("config.yaml:2:16: not valid"));
+  must_parse("fargate:\n  web:\n    service_name: caf\xC3\xA9\n");
+}
+
+// Found by fuzz_config: valid UTF-8 input still yields invalid scalars through
+// yaml-cpp, which decodes the "\N" and "\_" escapes (and a raw NUL before
+// "_") to lone bytes 0x85 and 0xA0; these then threw the same way.
+TEST(ConfigTest, ScalarsThatYamlCppDecodesToInvalidUtf8AreProblems) {
+  EXPECT_THAT(parse_error("fargate:\n  web:\n    service_name: \"\\N\"\n"),
+              HasSubstr("config.yaml:3:19: fargate.web.service_name: must be a string, got text "
+                        "that is not valid UTF-8"));
+  EXPECT_THAT(parse_error("fargate:\n  \"\\_\": {service_name: web}\n"),
+              HasSubstr("config.yaml:2:3: fargate: keys must be valid UTF-8 text"));
+  EXPECT_THAT(parse_error("fargate:\n  web:\n    service_name: a" + std::string(1, '\0') + "_b\n"),
+              HasSubstr("config.yaml:3:19: fargate.web.service_name: must be a string, got text "
+                        "that is not valid UTF-8"));
+}
+
 TEST(ConfigTest, MissingFile) {
   auto config = load_config(fixture("does-not-exist.yaml"), MapEnvironment{});
   ASSERT_FALSE(config);

@@ -82,7 +82,9 @@ INSTANTIATE_TEST_SUITE_P(
         BadInput{R"({"application": {"components": {"a/b": {"settings": {"x": null}}}}})",
                  "/components/a~1b/settings/x: value must be"},
         BadInput{R"({"application": {"components": {"web": {}}}, "control": 5})",
-                 "/control: must be an object"}));
+                 "/control: must be an object"},
+        // Found by fuzz_stdin_protocol: the overflow used to escape as an exception.
+        BadInput{R"({"control": -1e309})", "not valid JSON: number overflow parsing '-1e309'"}));
 
 }  // namespace
 }  // namespace adjust

@@ -178,6 +178,15 @@ TEST(Sigv4Headers, HostDerivedFromUrlWhenAbsent) {
   EXPECT_EQ(given.lines, "host:other\n");
 }
 
+// Found by fuzz_sigv4_canonical: the derived host kept the authority's
+// whitespace, so canonicalising the canonical headers again changed them.
+TEST(Sigv4Headers, HostDerivedFromUrlIsCanonicalisedLikeAnyValue) {
+  const CanonicalHeaders canonical = canonical_headers({}, {}, "https://H.example  a /x");
+  EXPECT_EQ(canonical.lines, "host:h.example a\n");
+  const CanonicalHeaders again = canonical_headers({{"host", "h.example a"}}, {}, "");
+  EXPECT_EQ(again.lines, canonical.lines);
+}
+
 // ---- date, scope, keys ---------------------------------------------------
 
 TEST(Sigv4Date, FormatsUtcAndTruncatesSubseconds) {

@@ -3,9 +3,24 @@
 // from libraries are caught in the one adapter that calls each library.
 #pragma once
 
-#include <expected>
 #include <string>
 #include <utility>
+#include <version>
+
+#if defined(__cpp_lib_expected)
+#include <expected>
+namespace adjust {
+using std::expected;
+using std::unexpected;
+}  // namespace adjust
+#else
+// clang 14 (for libFuzzer) cannot compile libstdc++'s <expected>.
+#include "adjust/expected_compat.hpp"
+namespace adjust {
+using compat::expected;
+using compat::unexpected;
+}  // namespace adjust
+#endif
 
 namespace adjust {
 
@@ -47,17 +62,17 @@ struct Error {
 };
 
 template <class T>
-using Result = std::expected<T, Error>;
+using Result = expected<T, Error>;
 
 // A Result<void> that carries no value.
-using Status = std::expected<void, Error>;
+using Status = expected<void, Error>;
 
-inline std::unexpected<Error> fail(ErrorCode code, std::string message) {
-  return std::unexpected<Error>(Error{code, std::move(message), {}, {}, 0});
+inline unexpected<Error> fail(ErrorCode code, std::string message) {
+  return unexpected<Error>(Error{code, std::move(message), {}, {}, 0});
 }
 
-inline std::unexpected<Error> fail(Error error) {
-  return std::unexpected<Error>(std::move(error));
+inline unexpected<Error> fail(Error error) {
+  return unexpected<Error>(std::move(error));
 }
 
 // Prefix an error's message with what we were doing: "describe service web: ...".
@@ -69,11 +84,11 @@ inline Error with_context(Error error, const std::string& context) {
 }  // namespace adjust
 
 // Propagate the error of a Result-returning expression, else yield its value.
-// (A GCC/Clang statement expression, as std::expected has no monadic ops in GCC 12.)
+// (A GCC/Clang statement expression, as expected has no monadic ops in GCC 12.)
 #define ADJUST_TRY(expr)                                                  \
   __extension__({                                                                      \
     auto adjust_try_result_ = (expr);                                     \
-    if (!adjust_try_result_) return std::unexpected(adjust_try_result_.error()); \
+    if (!adjust_try_result_) return ::adjust::fail(adjust_try_result_.error()); \
     std::move(*adjust_try_result_);                                       \
   })
 
@@ -81,5 +96,5 @@ inline Error with_context(Error error, const std::string& context) {
 #define ADJUST_CHECK(expr)                                                \
   do {                                                                    \
     auto adjust_check_result_ = (expr);                                   \
-    if (!adjust_check_result_) return std::unexpected(adjust_check_result_.error()); \
+    if (!adjust_check_result_) return ::adjust::fail(adjust_check_result_.error()); \
   } while (0)

@@ -82,9 +82,8 @@ class FakeTransport final : public Transport {
     if (handler) {
       return handler(request);
     }
-    return std::unexpected(Error{ErrorCode::internal,
-                                 "FakeTransport: no scripted reply for '" + operation_of(request) + "'",
-                                 {}, {}, 0});
+    return fail(ErrorCode::internal,
+                "FakeTransport: no scripted reply for '" + operation_of(request) + "'");
   }
 
   void push(HttpResponse response) {
@@ -93,7 +92,7 @@ class FakeTransport final : public Transport {
   }
   void push_error(ErrorCode code, std::string message) {
     std::lock_guard lock(m_mutex);
-    m_queue.emplace_back(std::unexpected(Error{code, std::move(message), {}, {}, 0}));
+    m_queue.emplace_back(fail(code, std::move(message)));
   }
   void on(const std::string& operation, Handler handler) {
     std::lock_guard lock(m_mutex);
