@@ -429,7 +429,7 @@ class Model:
         return self.services.get((cluster_name, name_or_arn))
 
     def scenario_for(self, svc: Service) -> dict[str, Any]:
-        for key in ((svc.cluster, svc.name), ("*", svc.name), ("*", "*")):
+        for key in ((svc.cluster, svc.name), ("*", svc.name), (svc.cluster, "*"), ("*", "*")):
             if key in self.scenarios:
                 return self.scenarios[key]
         return {"scenario": "converge"}
@@ -1613,6 +1613,9 @@ class Handler(BaseHTTPRequestHandler):
 class Server(ThreadingHTTPServer):
     daemon_threads = True
     allow_reuse_address = True
+    # socketserver's default backlog of 5 drops the SYNs of a client opening more
+    # connections at once; each then waits a 1 s SYN retransmit, as no AWS endpoint makes it.
+    request_queue_size = 128
 
     def handle_error(self, request: Any, client_address: Any) -> None:
         exc = sys.exc_info()[1]
