@@ -21,7 +21,11 @@ struct MacDeleter {
 struct MacCtxDeleter {
   void operator()(EVP_MAC_CTX* ctx) const { EVP_MAC_CTX_free(ctx); }
 };
+struct MdCtxDeleter {
+  void operator()(EVP_MD_CTX* ctx) const { EVP_MD_CTX_free(ctx); }
+};
 using MacCtxPtr = std::unique_ptr<EVP_MAC_CTX, MacCtxDeleter>;
+using MdCtxPtr = std::unique_ptr<EVP_MD_CTX, MdCtxDeleter>;
 
 // OpenSSL failing on SHA-256 means a broken installation, not bad input:
 // there is nothing a caller could do, so stop loudly (never with key data).
@@ -59,14 +63,35 @@ const EVP_MAC_CTX* hmac_template() {
   return ctx.get();
 }
 
+// One digest and one HMAC context per thread, reused for every call: a fresh
+// context per call (EVP_Digest, EVP_MAC_CTX_dup) spends more time allocating
+// and reference-counting than hashing a request (bench/sigv4_bench.cpp).
+EVP_MD_CTX* thread_digest_context() {
+  thread_local const MdCtxPtr ctx{EVP_MD_CTX_new()};
+  if (!ctx) {
+    die("EVP_MD_CTX_new");
+  }
+  return ctx.get();
+}
+
+EVP_MAC_CTX* thread_hmac_context() {
+  thread_local const MacCtxPtr ctx{EVP_MAC_CTX_dup(hmac_template())};
+  if (!ctx) {
+    die("EVP_MAC_CTX_dup");
+  }
+  return ctx.get();
+}
+
 }  // namespace
 
 Digest sha256(std::string_view data) {
+  EVP_MD_CTX* ctx = thread_digest_context();
   Digest out{};
   unsigned int length = 0;
-  if (EVP_Digest(data.data(), data.size(), out.data(), &length, sha256_md(), nullptr) != 1 ||
-      length != out.size()) {
-    die("EVP_Digest");
+  if (EVP_DigestInit_ex2(ctx, sha256_md(), nullptr) != 1 ||
+      EVP_DigestUpdate(ctx, data.data(), data.size()) != 1 ||
+      EVP_DigestFinal_ex(ctx, out.data(), &length) != 1 || length != out.size()) {
+    die("SHA-256");
   }
   return out;
 }
@@ -74,16 +99,15 @@ Digest sha256(std::string_view data) {
 std::string sha256_hex(std::string_view data) { return to_hex(sha256(data)); }
 
 Digest hmac_sha256(std::span<const unsigned char> key, std::string_view data) {
-  MacCtxPtr ctx{EVP_MAC_CTX_dup(hmac_template())};
+  EVP_MAC_CTX* ctx = thread_hmac_context();
   // A zero-length key is valid HMAC input; OpenSSL wants a non-null pointer.
   static const unsigned char k_empty = 0;
   const unsigned char* key_data = key.empty() ? &k_empty : key.data();
   Digest out{};
   std::size_t length = 0;
-  if (!ctx || EVP_MAC_init(ctx.get(), key_data, key.size(), nullptr) != 1 ||
-      EVP_MAC_update(ctx.get(), reinterpret_cast<const unsigned char*>(data.data()),
-                     data.size()) != 1 ||
-      EVP_MAC_final(ctx.get(), out.data(), &length, out.size()) != 1 || length != out.size()) {
+  if (EVP_MAC_init(ctx, key_data, key.size(), nullptr) != 1 ||
+      EVP_MAC_update(ctx, reinterpret_cast<const unsigned char*>(data.data()), data.size()) != 1 ||
+      EVP_MAC_final(ctx, out.data(), &length, out.size()) != 1 || length != out.size()) {
     die("HMAC-SHA256");
   }
   return out;

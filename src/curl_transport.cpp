@@ -1,5 +1,7 @@
 #include "adjust/curl_transport.hpp"
 
+#include "adjust/parallel.hpp"
+
 #include <curl/curl.h>
 
 #include <mutex>
@@ -17,7 +19,9 @@ struct SlistDeleter {
 using EasyHandle = std::unique_ptr<CURL, EasyDeleter>;
 using HeaderList = std::unique_ptr<curl_slist, SlistDeleter>;
 
-constexpr std::size_t k_max_idle_handles = 8;
+// One idle handle (and its cached connection) per call that may be in flight,
+// so concurrent calls reuse connections instead of opening new ones.
+constexpr std::size_t k_max_idle_handles = k_default_aws_concurrency;
 
 void global_init_once() {
   static std::once_flag once;
@@ -86,14 +90,15 @@ struct CurlTransport::Pool {
   }
 };
 
+// curl (and OpenSSL) are initialised on the first request, not here: --info
+// and --version construct a transport but never send, and start faster so.
 CurlTransport::CurlTransport(Logger* trace_logger)
-    : m_pool(std::make_unique<Pool>()), m_trace_logger(trace_logger) {
-  global_init_once();
-}
+    : m_pool(std::make_unique<Pool>()), m_trace_logger(trace_logger) {}
 
 CurlTransport::~CurlTransport() = default;
 
 Result<HttpResponse> CurlTransport::send(const HttpRequest& request) {
+  global_init_once();
   EasyHandle handle = m_pool->take();
   if (!handle) {
     return fail(ErrorCode::internal, "curl_easy_init failed");

@@ -87,9 +87,10 @@ Result<EcsServices> EcsClient::describe_services(const std::string& cluster,
     nlohmann::json request{{"cluster", cluster}, {"services", batch}};
     auto response = ADJUST_TRY(m_client.call_json(k_ecs_target_prefix, "DescribeServices", request));
     const std::string what = "DescribeServices response";
-    const auto* items = ADJUST_TRY(required_array(response, "services", what));
-    for (std::size_t i = 0; i < items->size(); ++i) {
-      auto service = decode_ecs_service((*items)[i], what, json_path("/services", i));
+    if (auto checked = required_array(response, "services", what); !checked) return fail(checked.error());
+    auto& items = response["services"];  // checked: an array; its elements are moved out
+    for (std::size_t i = 0; i < items.size(); ++i) {
+      auto service = decode_ecs_service(std::move(items[i]), what, json_path("/services", i));
       if (!service) {
         return fail(service.error());
       }

@@ -62,10 +62,9 @@ std::vector<T> decode_list(JsonDecoder& d, const nlohmann::json& parent, const s
   return out;
 }
 
-}  // namespace
-
-Result<EcsService> decode_ecs_service(const nlohmann::json& json, const std::string& what,
-                                      const std::string& base_path) {
+// Everything but `raw`, which the callers copy or move in.
+Result<EcsService> decode_service_fields(const nlohmann::json& json, const std::string& what,
+                                         const std::string& base_path) {
   JsonDecoder d(what);
   const std::string& path = base_path;
   if (!d.expect_object(json, path.empty() ? "/" : path)) {
@@ -124,7 +123,22 @@ Result<EcsService> decode_ecs_service(const nlohmann::json& json, const std::str
   if (d.failed()) {
     return fail(d.error());
   }
-  service.raw = json;
+  return service;
+}
+
+}  // namespace
+
+Result<EcsService> decode_ecs_service(const nlohmann::json& json, const std::string& what,
+                                      const std::string& base_path) {
+  auto service = decode_service_fields(json, what, base_path);
+  if (service) service->raw = json;
+  return service;
+}
+
+Result<EcsService> decode_ecs_service(nlohmann::json&& json, const std::string& what,
+                                      const std::string& base_path) {
+  auto service = decode_service_fields(json, what, base_path);
+  if (service) service->raw = std::move(json);
   return service;
 }
 

@@ -1,6 +1,7 @@
 #include "adjust/engine.hpp"
 
 #include <algorithm>
+#include <atomic>
 #include <map>
 #include <random>
 #include <set>
@@ -28,8 +29,17 @@ struct ComponentRun {
   std::string target_task_definition;   // what the service should run once done
   std::string registered_arn;           // the revision we registered, if any
   bool service_updated = false;         // we called UpdateService
+  std::optional<EcsService> updated_service;  // what UpdateService answered
   std::optional<FinalStatus> outcome;   // set once decided
   std::string rollback_note;            // what a rollback restored
+};
+
+// A follower's running tasks as last fetched, and the deployment counts seen
+// then: tasks come and go only as those counts move.
+struct RunningTaskCache {
+  std::optional<std::vector<EcsTask>> tasks;
+  std::string counts;   // every deployment's id and counts when fetched
+  int reused = 0;       // polls served from the cache since
 };
 
 // One deployment being followed by the polling loop.
@@ -41,6 +51,7 @@ struct Follower {
   RolloutStatus last;
   bool done = false;
   seconds budget{};   // the deadline as configured, for the timeout message
+  RunningTaskCache running;
 };
 
 std::string deadline_text(seconds timeout) { return std::to_string(timeout.count()) + " s"; }
@@ -114,7 +125,7 @@ struct Engine::Impl {
       return fail(with_context(updated.error(), "component " + component.name + ": update service"));
     }
     run.service_updated = true;
-    m_updated_services[&run] = std::move(*updated);
+    run.updated_service = std::move(*updated);
     return {};
   }
 
@@ -143,13 +154,12 @@ struct Engine::Impl {
   // current PRIMARY when nothing changed (a health check).
   Follower follower_for(ComponentRun& run, SteadyTime start) {
     const ComponentConfig& component = *run.plan.config;
-    auto updated = m_updated_services.find(&run);
-    const EcsService& service = updated != m_updated_services.end() ? updated->second : run_service(run);
+    const EcsService& service = run.updated_service ? *run.updated_service : run_service(run);
     RolloutTarget target = target_for(run.target_task_definition, run.plan.current_task_definition,
                                       run.plan.target_desired_count(), service);
     target.wait_for_drain = component.wait_for_drain;
     return Follower{&run, RolloutTracker(component.name, target), start + timeout_for(component), {}, {}, false,
-                    timeout_for(component)};
+                    timeout_for(component), {}};
   }
 
   // --- observing -----------------------------------------------------------
@@ -165,11 +175,35 @@ struct Engine::Impl {
     return std::move(described->tasks);
   }
 
+  // Waiting for health checks can take minutes with the task counts standing
+  // still: reuse the running tasks while every deployment's counts are as
+  // when they were fetched (a few polls at most), so each such poll costs one
+  // DescribeTargetHealth instead of ListTasks + DescribeTasks as well. A task
+  // replaced unseen only delays success: its old target is not healthy.
+  Result<std::vector<EcsTask>> running_tasks(Follower& follower, const EcsService& service) {
+    constexpr int k_max_reuses = 4;
+    std::string counts;
+    for (const auto& deployment : service.deployments) {
+      counts += deployment.id + ':' + std::to_string(deployment.desired_count) + '/' +
+                std::to_string(deployment.running_count) + '/' +
+                std::to_string(deployment.pending_count) + '/' + std::to_string(deployment.failed_tasks) + ';';
+    }
+    RunningTaskCache& cache = follower.running;
+    if (cache.tasks && cache.counts == counts && cache.reused < k_max_reuses) {
+      ++cache.reused;
+      return *cache.tasks;
+    }
+    cache.tasks = ADJUST_TRY(tasks_of(*follower.run, "RUNNING"));
+    cache.counts = std::move(counts);
+    cache.reused = 0;
+    return *cache.tasks;
+  }
+
   // Step one follower with a fresh service view, fetching tasks, target health
   // and evidence only when the tracker asks.
-  Result<RolloutStatus> observe(Follower& follower, const EcsService& service) {
+  Result<RolloutStatus> observe(Follower& follower, EcsService service) {
     Observation observation;
-    observation.service = service;
+    observation.service = std::move(service);
     observation.now = engine.m_clock.monotonic();
     RolloutStatus status = follower.tracker.step(observation);
     if (status.wants_evidence) {
@@ -178,8 +212,8 @@ struct Engine::Impl {
       status = follower.tracker.step(observation);
     }
     if (status.wants_tasks) {
-      observation.running_tasks = ADJUST_TRY(tasks_of(*follower.run, "RUNNING"));
-      for (const auto& lb : service.load_balancers) {
+      observation.running_tasks = ADJUST_TRY(running_tasks(follower, observation.service));
+      for (const auto& lb : observation.service.load_balancers) {
         if (lb.target_group_arn.empty() || observation.target_health.contains(lb.target_group_arn)) continue;
         observation.target_health[lb.target_group_arn] =
             ADJUST_TRY(engine.m_elbv2.describe_target_health(lb.target_group_arn));
@@ -200,6 +234,15 @@ struct Engine::Impl {
     return milliseconds(static_cast<long long>(static_cast<double>(base.count()) * factor));
   }
 
+  // Intervals run from the start of one poll to the next, so a poll that
+  // takes long (many components, slow AWS) does not push every later look,
+  // and the final one, back. A poll slower than its interval still leaves a
+  // quarter of the interval as a pause, so polls never run back to back.
+  milliseconds wait_after(SteadyTime poll_started, milliseconds interval) const {
+    auto spent = std::chrono::duration_cast<milliseconds>(engine.m_clock.monotonic() - poll_started);
+    return std::max(interval / 4, interval - spent);
+  }
+
   void report_progress(const std::vector<Follower*>& followers, bool force) {
     int total = 0;
     std::string message;
@@ -216,6 +259,75 @@ struct Engine::Impl {
     }
   }
 
+  // One look at every undecided follower: one DescribeServices per cluster
+  // per 10 services, then each follower's own look-ups, all at once. Returns
+  // false if no follower is left; sets poll_failed on an AWS error.
+  bool poll(const std::vector<Follower*>& followers, const char* phase, int consecutive_errors, bool& poll_failed) {
+    std::map<std::string, std::vector<Follower*>> by_cluster;
+    std::map<std::string, std::vector<std::string>> names_by_cluster;
+    for (Follower* follower : followers) {
+      if (follower->done) continue;
+      by_cluster[follower->run->plan.cluster].push_back(follower);
+      names_by_cluster[follower->run->plan.cluster].push_back(follower->run->plan.service);
+    }
+    if (by_cluster.empty()) return false;
+
+    auto give_up = [&](const Error& error) {
+      return !error.retryable() || consecutive_errors + 1 >= engine.m_policy.max_consecutive_poll_errors;
+    };
+    auto described = describe_services_by_cluster(engine.m_ecs, names_by_cluster, engine.m_policy.concurrency);
+    // Each service is moved out of the answer, not copied (two components
+    // on one service get a copy each).
+    std::vector<std::pair<Follower*, EcsService>> observed;
+    std::map<const EcsService*, std::size_t> taken;
+    for (auto& [cluster, members] : by_cluster) {
+      auto& services = described.at(cluster);
+      if (!services) {
+        poll_failed = true;
+        engine.m_logger.warn(std::string(phase) + ": " + services.error().message);
+        if (give_up(services.error())) {
+          for (Follower* follower : members) decide(*follower, final_status_for(services.error()));
+        }
+        continue;
+      }
+      for (Follower* follower : members) {
+        EcsService* service = nullptr;
+        for (auto& candidate : services->services) {
+          if (candidate.name == follower->run->plan.service) service = &candidate;
+        }
+        if (service == nullptr) {
+          decide(*follower, {"failed", "not-found", follower->run->plan.config->name + ": service " +
+                                                       follower->run->plan.service + " disappeared"});
+          continue;
+        }
+        if (auto earlier = taken.find(service); earlier != taken.end()) {
+          EcsService copy = observed[earlier->second].second;
+          observed.emplace_back(follower, std::move(copy));
+        } else {
+          taken.emplace(service, observed.size());
+          observed.emplace_back(follower, std::move(*service));
+        }
+      }
+    }
+    std::vector<Result<RolloutStatus>> statuses(observed.size());
+    parallel_for(observed.size(), engine.m_policy.concurrency, [&](std::size_t i) {
+      statuses[i] = observe(*observed[i].first, std::move(observed[i].second));
+    });
+    for (std::size_t i = 0; i < observed.size(); ++i) {
+      Follower* follower = observed[i].first;
+      const auto& status = statuses[i];
+      if (!status) {
+        poll_failed = true;
+        engine.m_logger.warn(std::string(phase) + ": " + status.error().message);
+        if (give_up(status.error())) decide(*follower, final_status_for(status.error()));
+        continue;
+      }
+      follower->last = *status;
+      settle_or_decide(*follower);
+    }
+    return true;
+  }
+
   // Poll until every follower is decided, its deadline passes, or cancel.
   // Returns false when cancelled.
   bool follow(std::vector<Follower*> followers, const char* phase) {
@@ -224,48 +336,9 @@ struct Engine::Impl {
     int consecutive_errors = 0;
     for (;;) {
       if (cancel->requested()) return false;
-      std::map<std::string, std::vector<Follower*>> by_cluster;
-      for (Follower* follower : followers) {
-        if (!follower->done) by_cluster[follower->run->plan.cluster].push_back(follower);
-      }
-      if (by_cluster.empty()) break;
-
+      SteadyTime poll_started = engine.m_clock.monotonic();
       bool poll_failed = false;
-      for (auto& [cluster, members] : by_cluster) {
-        std::vector<std::string> names;
-        for (Follower* follower : members) names.push_back(follower->run->plan.service);
-        auto services = engine.m_ecs.describe_services(cluster, names);
-        if (!services) {
-          poll_failed = true;
-          engine.m_logger.warn(std::string(phase) + ": " + services.error().message);
-          if (!services.error().retryable() || consecutive_errors + 1 >= engine.m_policy.max_consecutive_poll_errors) {
-            for (Follower* follower : members) decide(*follower, final_status_for(services.error()));
-          }
-          continue;
-        }
-        for (Follower* follower : members) {
-          const EcsService* service = nullptr;
-          for (const auto& candidate : services->services) {
-            if (candidate.name == follower->run->plan.service) service = &candidate;
-          }
-          if (service == nullptr) {
-            decide(*follower, {"failed", "not-found", follower->run->plan.config->name + ": service " +
-                                                         follower->run->plan.service + " disappeared"});
-            continue;
-          }
-          auto status = observe(*follower, *service);
-          if (!status) {
-            poll_failed = true;
-            engine.m_logger.warn(std::string(phase) + ": " + status.error().message);
-            if (!status.error().retryable() || consecutive_errors + 1 >= engine.m_policy.max_consecutive_poll_errors) {
-              decide(*follower, final_status_for(status.error()));
-            }
-            continue;
-          }
-          follower->last = *status;
-          settle_or_decide(*follower);
-        }
-      }
+      if (!poll(followers, phase, consecutive_errors, poll_failed)) break;
       consecutive_errors = poll_failed ? consecutive_errors + 1 : 0;
 
       auto now = engine.m_clock.monotonic();
@@ -284,7 +357,7 @@ struct Engine::Impl {
       }
       report_progress(followers, false);
       if (std::all_of(followers.begin(), followers.end(), [](const Follower* f) { return f->done; })) break;
-      CancellableClock(engine.m_clock, *cancel).sleep_for(next_interval(started));
+      CancellableClock(engine.m_clock, *cancel).sleep_for(wait_after(poll_started, next_interval(started)));
     }
     return !cancel->requested();
   }
@@ -319,14 +392,20 @@ struct Engine::Impl {
     std::vector<Follower> followers;
     followers.reserve(to_restore.size());
     SteadyTime start = engine.m_clock.monotonic();
-    for (ComponentRun* run : to_restore) {
-      const ComponentConfig& component = *run->plan.config;
-      nlohmann::json request = {{"cluster", run->plan.cluster},
-                                {"service", run->plan.service},
-                                {"taskDefinition", run->plan.current_task_definition},
-                                {"desiredCount", run->plan.current_desired_count}};
-      engine.m_output.progress(0, component.name + ": rolling back to " + revision_of(run->plan.current_task_definition));
-      auto updated = engine.m_ecs.update_service(request);
+    std::vector<Result<EcsService>> restored(to_restore.size());
+    parallel_for(to_restore.size(), engine.m_policy.concurrency, [&](std::size_t i) {
+      const ComponentRun& run = *to_restore[i];
+      nlohmann::json request = {{"cluster", run.plan.cluster},
+                                {"service", run.plan.service},
+                                {"taskDefinition", run.plan.current_task_definition},
+                                {"desiredCount", run.plan.current_desired_count}};
+      engine.m_output.progress(0, run.plan.config->name + ": rolling back to " +
+                                      revision_of(run.plan.current_task_definition));
+      restored[i] = engine.m_ecs.update_service(request);
+    });
+    for (std::size_t i = 0; i < to_restore.size(); ++i) {
+      ComponentRun* run = to_restore[i];
+      const auto& updated = restored[i];
       if (!updated) {
         run->rollback_note = "Rollback to " + revision_of(run->plan.current_task_definition) +
                              " failed: " + updated.error().message;
@@ -334,8 +413,8 @@ struct Engine::Impl {
       }
       RolloutTarget target = target_for(run->plan.current_task_definition, run->target_task_definition,
                                         run->plan.current_desired_count, *updated);
-      followers.push_back(Follower{run, RolloutTracker(component.name + " (rollback)", target),
-                                   start + timeout, {}, {}, false, timeout});
+      followers.push_back(Follower{run, RolloutTracker(run->plan.config->name + " (rollback)", target),
+                                   start + timeout, {}, {}, false, timeout, {}});
     }
     // The rollback's own verdicts must not overwrite the adjustment's outcome.
     std::map<ComponentRun*, std::optional<FinalStatus>> saved;
@@ -346,23 +425,28 @@ struct Engine::Impl {
     std::vector<Follower*> pointers;
     for (auto& follower : followers) pointers.push_back(&follower);
     bool completed = follow(pointers, "rollback");
+    auto healthy = [completed](const Follower& follower) {
+      return completed && !follower.run->outcome && follower.last.verdict == RolloutVerdict::succeeded;
+    };
+    // Each note is written by the one call that owns its component.
+    parallel_for(followers.size(), engine.m_policy.concurrency, [&](std::size_t i) {
+      ComponentRun* run = followers[i].run;
+      if (!healthy(followers[i])) return;
+      run->rollback_note = "Rolled back to " + revision_of(run->plan.current_task_definition) + " with " +
+                           std::to_string(run->plan.current_desired_count) + " task(s), healthy";
+      if (run->registered_arn.empty()) return;
+      if (auto deregistered = engine.m_ecs.deregister_task_definition(run->registered_arn)) {
+        run->rollback_note += "; deregistered " + revision_of(run->registered_arn);
+      } else {
+        run->rollback_note += "; could not deregister " + revision_of(run->registered_arn) + ": " +
+                              deregistered.error().message;
+      }
+    });
     for (auto& follower : followers) {
       ComponentRun* run = follower.run;
-      bool healthy = completed && !run->outcome && follower.last.verdict == RolloutVerdict::succeeded;
-      std::string previous = revision_of(run->plan.current_task_definition);
-      if (healthy) {
-        run->rollback_note = "Rolled back to " + previous + " with " +
-                             std::to_string(run->plan.current_desired_count) + " task(s), healthy";
-        if (!run->registered_arn.empty()) {
-          if (auto deregistered = engine.m_ecs.deregister_task_definition(run->registered_arn)) {
-            run->rollback_note += "; deregistered " + revision_of(run->registered_arn);
-          } else {
-            run->rollback_note += "; could not deregister " + revision_of(run->registered_arn) + ": " +
-                                  deregistered.error().message;
-          }
-        }
-      } else {
-        run->rollback_note = "Rolled back to " + previous + " but it is not healthy yet (" +
+      if (!healthy(follower)) {
+        run->rollback_note = "Rolled back to " + revision_of(run->plan.current_task_definition) +
+                             " but it is not healthy yet (" +
                              (run->outcome ? run->outcome->message : follower.last.message) + ")";
       }
       run->outcome = saved[run];
@@ -408,13 +492,13 @@ struct Engine::Impl {
 
   std::set<std::string> task_definitions_in_use() const {
     std::set<std::string> in_use;
-    for (const auto* services : {&m_services, &m_updated_services}) {
-      for (const auto& [run, service] : *services) {
-        in_use.insert(service.task_definition);
-        for (const auto& deployment : service.deployments) in_use.insert(deployment.task_definition);
-      }
-    }
+    auto add = [&in_use](const EcsService& service) {
+      in_use.insert(service.task_definition);
+      for (const auto& deployment : service.deployments) in_use.insert(deployment.task_definition);
+    };
+    for (const auto& [run, service] : m_services) add(service);
     for (const auto& run : runs) {
+      if (run.updated_service) add(*run.updated_service);
       in_use.insert(run.target_task_definition);
       in_use.insert(run.plan.current_task_definition);
     }
@@ -422,7 +506,6 @@ struct Engine::Impl {
   }
 
   std::map<const ComponentRun*, EcsService> m_services;
-  std::map<const ComponentRun*, EcsService> m_updated_services;
 };
 
 Engine::Engine(EcsApi& ecs, Elbv2Api& elbv2, Clock& clock, const CancelToken& cancel,
@@ -442,7 +525,7 @@ FinalStatus Engine::run(const Config& config, const DesiredState& desired, const
   if (components.empty()) return {"ok", "success", "nothing requested"};
   // --dry-run prints only the final line on stdout (the plan goes to stderr).
   if (!options.dry_run) m_output.progress(0, "reading " + std::to_string(components.size()) + " service(s)");
-  auto states = read_component_states(m_ecs, components);
+  auto states = read_component_states(m_ecs, components, m_policy.concurrency);
   if (!states) return final_status_for(states.error());
 
   // 2. Plan all of them before changing anything.
@@ -451,7 +534,7 @@ FinalStatus Engine::run(const Config& config, const DesiredState& desired, const
     auto plan = make_plan(state, *desired.find(state.config->name));
     if (!plan) return final_status_for(plan.error());
     m_logger.info(describe_plan(*plan));
-    impl.runs.push_back(ComponentRun{std::move(*plan), {}, {}, false, {}, {}});
+    impl.runs.push_back(ComponentRun{std::move(*plan), {}, {}, false, {}, {}, {}});
   }
   for (size_t i = 0; i < impl.runs.size(); ++i) impl.m_services[&impl.runs[i]] = (*states)[i].service;
   if (options.dry_run) {
@@ -463,18 +546,24 @@ FinalStatus Engine::run(const Config& config, const DesiredState& desired, const
     return {"ok", "success", "dry run, nothing changed: " + summary};
   }
 
-  // 3. Apply, component by component; a failure stops further changes.
+  // 3. Apply, several components at once; a failure stops changes not yet started.
   SteadyTime start = m_clock.monotonic();
+  std::vector<std::optional<Status>> applied(impl.runs.size());
+  std::atomic<bool> apply_stopped{false};
+  parallel_for(impl.runs.size(), m_policy.concurrency, [&](std::size_t i) {
+    if (apply_stopped || m_cancel.requested()) return;
+    applied[i] = impl.apply(impl.runs[i]);
+    if (!*applied[i]) apply_stopped = true;
+  });
   std::vector<Follower> followers;
   followers.reserve(impl.runs.size());
-  for (auto& run : impl.runs) {
-    if (m_cancel.requested()) break;
-    auto applied = impl.apply(run);
-    if (!applied) {
-      run.outcome = final_status_for(applied.error());
-      break;
+  for (std::size_t i = 0; i < impl.runs.size(); ++i) {
+    if (!applied[i]) continue;  // not started: an earlier failure or cancel
+    if (!*applied[i]) {
+      impl.runs[i].outcome = final_status_for(applied[i]->error());
+      continue;
     }
-    followers.push_back(impl.follower_for(run, start));
+    followers.push_back(impl.follower_for(impl.runs[i], start));
   }
 
   // 4. Follow every deployment together.
@@ -498,7 +587,7 @@ FinalStatus Engine::run(const Config& config, const DesiredState& desired, const
       target.settling = true;
       SteadyTime now = m_clock.monotonic();
       settling.push_back(Follower{&run, RolloutTracker(run.plan.config->name, target), now + window + seconds(60),
-                                  now + window, {}, false, window + seconds(60)});
+                                  now + window, {}, false, window + seconds(60), {}});
     }
     if (!settling.empty()) {
       std::vector<Follower*> pointers;

@@ -236,6 +236,14 @@ bool is_unsigned_header(std::string_view name) {
 }
 
 std::string canonical_header_value(std::string_view value) {
+  // Most values need no trimming or folding: one copy, no per-character appends.
+  bool plain = value.empty() || (!is_space(value.front()) && !is_space(value.back()));
+  for (std::size_t i = 0; plain && i < value.size(); ++i) {
+    plain = value[i] == ' ' ? value[i + 1] != ' ' : !is_space(value[i]);
+  }
+  if (plain) {
+    return std::string(value);
+  }
   std::string out;
   out.reserve(value.size());
   bool pending_space = false;
@@ -255,7 +263,7 @@ std::string canonical_header_value(std::string_view value) {
 
 CanonicalHeaders canonical_headers(const HttpHeaders& headers, const HttpHeaders& additions,
                                    std::string_view url) {
-  std::vector<std::pair<std::string, std::string>> entries;
+  std::vector<std::pair<std::string, std::string>> entries;  // lowercase name, canonical value
   entries.reserve(headers.size() + additions.size() + 1);
   bool has_host = false;
   auto add = [&](const HttpHeader& header) {
@@ -276,9 +284,14 @@ CanonicalHeaders canonical_headers(const HttpHeaders& headers, const HttpHeaders
     // Canonicalised like any value: a URL's authority may carry whitespace.
     entries.emplace_back("host", canonical_header_value(host_from_url(url)));
   }
-  // Sort by name only; stable so repeated headers keep their arrival order.
-  std::stable_sort(entries.begin(), entries.end(),
-                   [](const auto& a, const auto& b) { return a.first < b.first; });
+  // Sort by name only, keeping repeated headers in arrival order: an insertion
+  // sort is stable and, for a request's handful of headers, allocates nothing
+  // (std::stable_sort takes a buffer from the heap).
+  for (std::size_t i = 1; i < entries.size(); ++i) {
+    for (std::size_t j = i; j > 0 && entries[j].first < entries[j - 1].first; --j) {
+      std::swap(entries[j], entries[j - 1]);
+    }
+  }
 
   CanonicalHeaders out;
   for (std::size_t i = 0; i < entries.size(); ++i) {

@@ -2,6 +2,7 @@
 #include "adjust/aws_session.hpp"
 #include "adjust/config.hpp"
 #include "adjust/descriptors.hpp"
+#include "adjust/parallel.hpp"
 #include "adjust/service_state.hpp"
 #include "adjust/verbs.hpp"
 
@@ -15,7 +16,7 @@ FinalStatus query(Context& context) {
 
   std::vector<const ComponentConfig*> components;
   for (const auto& component : config->components) components.push_back(&component);
-  auto states = read_component_states((*session)->ecs(), components);
+  auto states = read_component_states((*session)->ecs(), components, k_default_aws_concurrency);
   if (!states) return final_status_for(states.error());
 
   nlohmann::ordered_json described = nlohmann::ordered_json::object();

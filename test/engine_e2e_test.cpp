@@ -10,6 +10,7 @@
 #include <csignal>
 #include <filesystem>
 #include <fstream>
+#include <map>
 #include <nlohmann/json.hpp>
 #include <set>
 #include <string>
@@ -541,6 +542,75 @@ TEST(EngineE2e, TwoComponentsConvergeWithOneDescribeServicesPerPoll) {
     }
   }
   EXPECT_GE(both, 3) << describes.dump(1);  // the initial read plus at least two polls
+}
+
+// Twelve components: applied several at once (two UpdateService calls overlap
+// in time at the sim), and each poll asks DescribeServices about every
+// service still followed in ceil(n / 10) calls of at most 10 names.
+TEST(EngineE2e, ManyComponentsApplyConcurrentlyAndPollInBatchesOfTen) {
+  SimFixture sim(fast_sim());
+  std::vector<std::string> names;
+  std::string components;
+  std::map<std::string, json> request;
+  for (int i = 0; i < 12; ++i) {
+    names.push_back("svc" + std::to_string(i));
+    components += component_yaml(names.back());
+    request[names.back()] = {{"cpu", 0.5}, {"mem", 1}};
+  }
+  seed(sim, names);
+  sim.set_scenario(scenario("*", "converge"));
+  sim.add_rule({{"match", {{"service", "ecs"}, {"operation", "UpdateService"}}}, {"action", "delay"}, {"delay_ms", 300}});
+  auto run = run_adjust(config_yaml(sim.endpoint(), components), settings_request(request));
+  ASSERT_EQ(run.final.value("status", ""), "ok") << run.dump();
+  for (const auto& name : names) expect_primary(sim, name, name + ":2", 2);
+
+  json updates = sim.requests("operation=UpdateService");
+  ASSERT_EQ(updates.size(), names.size());
+  bool overlap = false;
+  for (std::size_t i = 0; i < updates.size(); ++i) {
+    for (std::size_t j = i + 1; j < updates.size(); ++j) {
+      overlap = overlap || (updates[i].at("time").get<double>() < updates[j].at("done").get<double>() &&
+                            updates[j].at("time").get<double>() < updates[i].at("done").get<double>());
+    }
+  }
+  EXPECT_TRUE(overlap) << "UpdateService calls ran one after another: " << updates.dump(1);
+
+  // Polls after the apply: a poll ends when a service is named again.
+  int last_update = 0;
+  for (const auto& update : updates) last_update = std::max(last_update, update.at("seq").get<int>());
+  std::vector<std::pair<int, std::set<std::string>>> polls;  // calls, names
+  for (const auto& entry : sim.requests("operation=DescribeServices")) {
+    if (entry.at("seq").get<int>() < last_update) continue;
+    auto listed = named_services(entry);
+    EXPECT_LE(listed.size(), 10u) << entry.dump();
+    bool repeats = polls.empty() || std::any_of(listed.begin(), listed.end(), [&](const std::string& name) {
+      return polls.back().second.contains(name);
+    });
+    if (repeats) polls.push_back({0, {}});
+    ++polls.back().first;
+    polls.back().second.insert(listed.begin(), listed.end());
+  }
+  ASSERT_GE(polls.size(), 2u);
+  EXPECT_EQ(polls.front().second.size(), names.size());
+  for (const auto& [calls, listed] : polls) {
+    EXPECT_EQ(static_cast<std::size_t>(calls), (listed.size() + 9) / 10) << "a poll of " << listed.size() << " services";
+  }
+}
+
+// While the new tasks run but their targets are not healthy yet, a poll asks
+// for target health only: the running tasks are reused while the counts stand.
+TEST(EngineE2e, WaitingForHealthChecksDoesNotRelistTheSameTasks) {
+  SimFixture sim(fast_sim());
+  seed(sim);
+  sim.set_scenario(scenario("web", "converge", {{"health_delay", 40}}));  // 4 s at 10x
+  auto run = run_adjust(config_yaml(sim.endpoint(), component_yaml("web")), settings_request({{"web", k_new_size}}));
+  ASSERT_EQ(run.final.value("status", ""), "ok") << run.dump();
+  expect_primary(sim, "web", "web:2", 3);
+  int listed = sim.count("ListTasks");
+  int health = sim.count("DescribeTargetHealth");
+  EXPECT_GE(listed, 1);
+  EXPECT_LT(listed, health) << "every poll listed the tasks again";
+  EXPECT_EQ(sim.count("DescribeTasks"), listed);
 }
 
 TEST(EngineE2e, OneFailingComponentRejectsAndRollsBackBoth) {

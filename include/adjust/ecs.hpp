@@ -175,6 +175,10 @@ class EcsClient final : public EcsApi {
 // base_path: where `json` sits in the response, e.g. "/services/3".
 Result<EcsService> decode_ecs_service(const nlohmann::json& json, const std::string& what = "ECS service",
                                       const std::string& base_path = "");
+// The same, moving `json` into EcsService::raw instead of copying it (a
+// service with its 100 events is tens of KiB, decoded on every poll).
+Result<EcsService> decode_ecs_service(nlohmann::json&& json, const std::string& what = "ECS service",
+                                      const std::string& base_path = "");
 Result<EcsTask> decode_ecs_task(const nlohmann::json& json, const std::string& what = "ECS task",
                                 const std::string& base_path = "");
 

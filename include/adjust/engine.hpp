@@ -15,6 +15,7 @@
 #include "adjust/elbv2.hpp"
 #include "adjust/log.hpp"
 #include "adjust/output.hpp"
+#include "adjust/parallel.hpp"
 #include "adjust/validate.hpp"
 
 namespace adjust {
@@ -38,6 +39,9 @@ struct PollPolicy {
   std::chrono::seconds rollback_timeout{600};       // waiting for a rollback to be healthy
   std::chrono::seconds cancel_rollback_timeout{120};
   int max_consecutive_poll_errors = 5;              // AWS errors tolerated while waiting
+  // Components whose AWS calls (read, apply, task look-ups, rollback) run at
+  // once; 1 = one after another.
+  std::size_t concurrency = k_default_aws_concurrency;
 };
 
 // One component's outcome, for the final line.

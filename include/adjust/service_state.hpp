@@ -3,6 +3,8 @@
 // cluster and one DescribeTaskDefinition per distinct revision.
 #pragma once
 
+#include <cstddef>
+#include <map>
 #include <string>
 #include <vector>
 
@@ -19,10 +21,18 @@ struct ComponentState {
   EcsTaskDefinition task_definition;
 };
 
+// DescribeServices for every cluster's names: one call per cluster per 10
+// names, up to `concurrency` calls in flight. A cluster's entry is its first
+// error if any of its calls failed.
+std::map<std::string, Result<EcsServices>> describe_services_by_cluster(
+    EcsApi& ecs, const std::map<std::string, std::vector<std::string>>& names_by_cluster,
+    std::size_t concurrency);
+
 // Fails with not_found (missing cluster or service), unsupported (not a
 // Fargate service on the ECS deployment controller) or an AWS error.
+// `concurrency`: how many AWS calls may be in flight at once.
 Result<std::vector<ComponentState>> read_component_states(
-    EcsApi& ecs, const std::vector<const ComponentConfig*>& components);
+    EcsApi& ecs, const std::vector<const ComponentConfig*>& components, std::size_t concurrency = 1);
 
 // The values --query reports: task cpu/memory, desired count, and each
 // configured environment variable as found in its container.

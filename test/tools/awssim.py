@@ -96,6 +96,12 @@ class SimClock:
     def advance(self, seconds: float) -> None:
         self.m_anchor_sim += seconds
 
+    def wall_of(self, sim_time: float) -> float | None:
+        """The wall-clock moment (time.time()) at which the sim clock showed sim_time, if it runs."""
+        if self.m_factor <= 0:
+            return None
+        return time.time() - (self.now() - sim_time) / self.m_factor
+
 
 # --------------------------------------------------------------------------------------------
 # Request classification
@@ -289,6 +295,8 @@ class Deployment:
         self.reason = f"ECS deployment {dep_id} in progress."
         self.scenario = dict(scenario)
         self.completed_ever = False
+        self.ready_at: float | None = None      # sim time: all new tasks running and healthy
+        self.completed_at: float | None = None  # sim time: rolloutState became COMPLETED
 
     @property
     def kind(self) -> str:
@@ -421,7 +429,7 @@ class Model:
         return self.services.get((cluster_name, name_or_arn))
 
     def scenario_for(self, svc: Service) -> dict[str, Any]:
-        for key in ((svc.cluster, svc.name), ("*", svc.name), ("*", "*")):
+        for key in ((svc.cluster, svc.name), ("*", svc.name), (svc.cluster, "*"), ("*", "*")):
             if key in self.scenarios:
                 return self.scenarios[key]
         return {"scenario": "converge"}
@@ -684,6 +692,8 @@ class Model:
         ready = len(mine) == dep.desired and all(t.last_status == "RUNNING" and t.healthy for t in mine)
         if not ready:
             return
+        if dep.ready_at is None:
+            dep.ready_at = now
         for old in svc.deployments[1:]:
             old.desired = 0
             for task in [t for t in svc.tasks if t.deployment_id == old.id and t.active]:
@@ -693,6 +703,7 @@ class Model:
         svc.deployments = [dep] + leftovers
         if not leftovers and dep.rollout == "IN_PROGRESS":
             dep.rollout, dep.reason, dep.completed_ever = "COMPLETED", f"ECS deployment {dep.id} completed.", True
+            dep.completed_at = now
             svc.proven_tds.add(dep.td_arn)
             dep.updated = now
             self.event(svc, now, f"(service {svc.name}) (deployment {dep.id}) deployment completed.")
@@ -765,7 +776,24 @@ class Model:
         return {"now": epoch3(self.clock.now()),
                 "services": [self.render_service(s) for s in self.services.values()],
                 "tasks": [self.render_task(s, t) for s in self.services.values() for t in s.tasks],
-                "targets": self.targets, "scenarios": {f"{k[0]}/{k[1]}": v for k, v in self.scenarios.items()}}
+                "targets": self.targets, "scenarios": {f"{k[0]}/{k[1]}": v for k, v in self.scenarios.items()},
+                "convergence": self.convergence()}
+
+    def convergence(self) -> list[dict[str, Any]]:
+        """When each deployment still known became ready and COMPLETED, in sim and wall time."""
+        out = []
+        for svc in self.services.values():
+            for dep in svc.deployments:
+                if dep.ready_at is None and dep.completed_at is None:
+                    continue
+                row: dict[str, Any] = {"cluster": svc.cluster, "service": svc.name, "deployment": dep.id,
+                                       "task_definition": dep.td_arn}
+                for key, value in (("ready", dep.ready_at), ("completed", dep.completed_at)):
+                    wall = self.clock.wall_of(value) if value is not None else None
+                    row[f"{key}_sim"] = epoch3(value) if value is not None else None
+                    row[f"{key}_wall"] = epoch3(wall) if wall is not None else None
+                out.append(row)
+        return out
 
 
 # --------------------------------------------------------------------------------------------
@@ -844,6 +872,7 @@ class Sim:
         if self.wall_offset and req.protocol != "plain":
             reply.set_header("Date", http_date(self.wall()))
         entry["status"] = reply.status if not reply.fault else 0
+        entry["done"] = epoch3(time.time())  # answered (after any delay): overlaps show concurrency
         return reply
 
     def pick_rule(self, req: AwsRequest) -> Rule | None:
@@ -1493,6 +1522,9 @@ class Sim:
 class Handler(BaseHTTPRequestHandler):
     protocol_version = "HTTP/1.1"
     server_version = "awssim/1"
+    # Headers and body go out in two writes: with Nagle on, the body waits for the
+    # client's delayed ACK (40 ms) on every reused connection, as no AWS endpoint does.
+    disable_nagle_algorithm = True
     sim: Sim
 
     def log_message(self, format: str, *args: Any) -> None:  # noqa: A002 - stdlib signature
@@ -1581,6 +1613,9 @@ class Handler(BaseHTTPRequestHandler):
 class Server(ThreadingHTTPServer):
     daemon_threads = True
     allow_reuse_address = True
+    # socketserver's default backlog of 5 drops the SYNs of a client opening more
+    # connections at once; each then waits a 1 s SYN retransmit, as no AWS endpoint makes it.
+    request_queue_size = 128
 
     def handle_error(self, request: Any, client_address: Any) -> None:
         exc = sys.exc_info()[1]
