@@ -651,6 +651,9 @@ class Model:
         delay = float(dep.scenario.get("drain_delay", svc.primary().scenario.get("drain_delay", 10)))
         task.desired_status = "STOPPED"
         task.stopping = now
+        # Like ECS, the stop code and reason show as soon as the stop starts, not once it ends.
+        task.stop_code = task.stop_code or "ServiceSchedulerInitiated"
+        task.stopped_reason = task.stopped_reason or reason
         if task.last_status == "PENDING":
             delay = 0.0
         else:
