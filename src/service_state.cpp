@@ -68,6 +68,10 @@ Result<std::vector<ComponentState>> read_component_states(
                                             component->cluster + " (" + reason + ")");
     }
     ADJUST_CHECK(check_adjustable(*component, *service));
+    if (service->task_definition.empty()) {
+      return fail(ErrorCode::aws_bad_response, "component " + component->name + ": DescribeServices returned service " +
+                                                   component->service_name + " without a taskDefinition");
+    }
     auto cached = task_definitions.find(service->task_definition);
     if (cached == task_definitions.end()) {
       auto task_definition = ecs.describe_task_definition(service->task_definition);
