@@ -17,7 +17,8 @@ import sys
 
 PHASES = ["describe", "register", "update", "wait", "rollback"]
 BEGIN, END = "<!-- fault-matrix:begin -->", "<!-- fault-matrix:end -->"
-COMMAND = "ctest --test-dir build -R FaultMatrix -j2 && python3 scripts/fault-matrix-table.py build"
+COMMAND = ("rm -rf build/fault-matrix && ctest --test-dir build -R FaultMatrix -j2 && "
+           "python3 scripts/fault-matrix-table.py build")
 
 
 def where(cell: dict) -> str:

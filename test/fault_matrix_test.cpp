@@ -3,8 +3,8 @@
 // of an adjustment, and asserts the final status and reason, the exit code,
 // that stdout is JSON lines ending in exactly one final line, that the run
 // ended well before its deadline, and where the service was left. Each cell
-// writes a result file; scripts/fault-matrix-table.py turns them into the table
-// in docs/reliability.md.
+// writes a result file into $ADJUST_FAULT_MATRIX_DIR (default BUILD/fault-matrix);
+// scripts/fault-matrix-table.py turns them into the table in docs/reliability.md.
 //
 // The adjustment: web (2 tasks of web:1) to cpu 0.5 / mem 1 / 3 replicas, which
 // registers web:2 and updates the service. In the rollback column the new tasks
