@@ -6,6 +6,8 @@
 #include <random>
 #include <string>
 
+#include "adjust/numeric.hpp"
+
 namespace adjust {
 
 Result<RetryConfig> retry_config_from_env(const Environment& env) {
@@ -28,6 +30,19 @@ Result<RetryConfig> retry_config_from_env(const Environment& env) {
     config.max_attempts = value;
   }
   return config;
+}
+
+Result<std::chrono::milliseconds> request_timeout_from_env(const Environment& env) {
+  constexpr std::chrono::milliseconds k_default{30000};
+  auto text = env.non_empty("ADJUST_AWS_REQUEST_TIMEOUT");
+  if (!text) return k_default;
+  auto seconds = parse_number(*text);
+  // At least 1 ms (curl treats 0 as "no timeout"), at most a day.
+  if (!seconds || *seconds < 0.001 || *seconds > 86400) {
+    return fail(ErrorCode::config, "ADJUST_AWS_REQUEST_TIMEOUT must be a number of seconds between 0.001 and 86400, not '" +
+                                       *text + "'");
+  }
+  return std::chrono::milliseconds(static_cast<long long>(*seconds * 1000.0));
 }
 
 std::chrono::milliseconds backoff_delay(const RetryConfig& config, int failed_attempt,

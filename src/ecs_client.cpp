@@ -112,7 +112,13 @@ Result<EcsTaskDefinition> EcsClient::describe_task_definition(const std::string&
 Result<EcsTaskDefinition> EcsClient::register_task_definition(const nlohmann::json& request) {
   auto response =
       ADJUST_TRY(m_client.call_json(k_ecs_target_prefix, "RegisterTaskDefinition", request));
-  return decode_task_definition_response(response, "RegisterTaskDefinition response");
+  auto registered = ADJUST_TRY(decode_task_definition_response(response, "RegisterTaskDefinition response"));
+  // The new revision's ARN is what the service gets pointed at: never go on without it.
+  if (registered.arn().empty()) {
+    return fail(ErrorCode::aws_bad_response,
+                "RegisterTaskDefinition response: /taskDefinition/taskDefinitionArn is missing or not a string");
+  }
+  return registered;
 }
 
 Result<EcsTaskDefinition> EcsClient::deregister_task_definition(const std::string& arn) {

@@ -25,13 +25,17 @@ std::string revision_of(const std::string& arn) {
 
 // Where a component is in its adjustment.
 struct ComponentRun {
+  explicit ComponentRun(ComponentPlan component_plan) : plan(std::move(component_plan)) {}
+
   ComponentPlan plan;
   std::string target_task_definition;   // what the service should run once done
   std::string registered_arn;           // the revision we registered, if any
-  bool service_updated = false;         // we called UpdateService
+  bool service_updated = false;         // we called UpdateService (and it may have applied)
+  bool update_unconfirmed = false;      // ... but got no readable answer to it
   std::optional<EcsService> updated_service;  // what UpdateService answered
   std::optional<FinalStatus> outcome;   // set once decided
   std::string rollback_note;            // what a rollback restored
+  std::optional<FinalStatus> rollback_failure;  // the restore itself failed: why
 };
 
 // A follower's running tasks as last fetched, and the deployment counts seen
@@ -55,6 +59,23 @@ struct Follower {
 };
 
 std::string deadline_text(seconds timeout) { return std::to_string(timeout.count()) + " s"; }
+
+std::string revision_and_count(const std::string& arn, int count) {
+  return revision_of(arn) + " with " + std::to_string(count) + " task(s)";
+}
+
+// A failed mutation that may still have reached ECS: no answer, a 5xx, or an
+// answer we could not read. (Throttling, auth and 4xx errors were refused.)
+bool may_have_applied(const Error& error) {
+  return error.code == ErrorCode::aws_network || error.code == ErrorCode::aws_timeout ||
+         error.code == ErrorCode::aws_transient || error.code == ErrorCode::aws_bad_response;
+}
+
+// A failed poll worth trying again next time: reads are safe to repeat, so a
+// garbled answer counts like a transient error.
+bool poll_can_retry(const Error& error) {
+  return error.retryable() || error.code == ErrorCode::aws_bad_response;
+}
 
 }  // namespace
 
@@ -101,6 +122,11 @@ struct Engine::Impl {
       engine.m_logger.info("component " + component.name + ": registered " + revision_of(run.registered_arn));
     }
     if (!run.plan.changes_anything()) return {};
+    if (engine.m_cancel.requested()) {
+      // Cancelled while registering: leave the service alone, tidy up.
+      discard_revision(run);
+      return fail(ErrorCode::cancelled, component.name + ": cancelled before the service was updated");
+    }
 
     nlohmann::json request = {{"cluster", run.plan.cluster}, {"service", run.plan.service}};
     if (run.plan.new_revision) request["taskDefinition"] = run.target_task_definition;
@@ -122,11 +148,30 @@ struct Engine::Impl {
     engine.m_output.progress(0, component.name + ": updating service " + run.plan.service);
     auto updated = engine.m_ecs.update_service(request);
     if (!updated) {
+      if (may_have_applied(updated.error())) {
+        // It may be running now: restore the previous state to be sure.
+        run.service_updated = true;
+        run.update_unconfirmed = true;
+      } else {
+        discard_revision(run);
+      }
       return fail(with_context(updated.error(), "component " + component.name + ": update service"));
     }
     run.service_updated = true;
     run.updated_service = std::move(*updated);
     return {};
+  }
+
+  // Deregister the revision we registered for a service that never got it.
+  void discard_revision(ComponentRun& run) {
+    if (run.registered_arn.empty()) return;
+    std::string revision = revision_of(run.registered_arn);
+    if (auto deregistered = engine.m_ecs.deregister_task_definition(run.registered_arn)) {
+      run.rollback_note = "Deregistered " + revision + ", which the service never used";
+    } else {
+      run.rollback_note = "Could not deregister " + revision + ", which the service never used: " +
+                          deregistered.error().message;
+    }
   }
 
   // The service as last seen (from the initial read or UpdateService).
@@ -273,7 +318,7 @@ struct Engine::Impl {
     if (by_cluster.empty()) return false;
 
     auto give_up = [&](const Error& error) {
-      return !error.retryable() || consecutive_errors + 1 >= engine.m_policy.max_consecutive_poll_errors;
+      return !poll_can_retry(error) || consecutive_errors + 1 >= engine.m_policy.max_consecutive_poll_errors;
     };
     auto described = describe_services_by_cluster(engine.m_ecs, names_by_cluster, engine.m_policy.concurrency);
     // Each service is moved out of the answer, not copied (two components
@@ -296,8 +341,17 @@ struct Engine::Impl {
           if (candidate.name == follower->run->plan.service) service = &candidate;
         }
         if (service == nullptr) {
-          decide(*follower, {"failed", "not-found", follower->run->plan.config->name + ": service " +
-                                                       follower->run->plan.service + " disappeared"});
+          // Gone only when ECS says so (MISSING); an answer that merely lacks
+          // it is a failed poll.
+          const std::string& name = follower->run->plan.service;
+          bool missing = std::any_of(services->failures.begin(), services->failures.end(),
+                                     [&](const EcsFailure& f) { return f.arn.ends_with("/" + name); });
+          poll_failed = true;
+          engine.m_logger.warn(std::string(phase) + ": DescribeServices did not return service " + name);
+          if (missing || consecutive_errors + 1 >= engine.m_policy.max_consecutive_poll_errors) {
+            decide(*follower, {"failed", "not-found", follower->run->plan.config->name + ": service " + name +
+                                                         (missing ? " disappeared" : " is missing from DescribeServices")});
+          }
           continue;
         }
         if (auto earlier = taken.find(service); earlier != taken.end()) {
@@ -393,6 +447,7 @@ struct Engine::Impl {
     followers.reserve(to_restore.size());
     SteadyTime start = engine.m_clock.monotonic();
     std::vector<Result<EcsService>> restored(to_restore.size());
+    std::vector<char> restore_maybe_applied(to_restore.size(), 0);
     parallel_for(to_restore.size(), engine.m_policy.concurrency, [&](std::size_t i) {
       const ComponentRun& run = *to_restore[i];
       nlohmann::json request = {{"cluster", run.plan.cluster},
@@ -401,14 +456,26 @@ struct Engine::Impl {
                                 {"desiredCount", run.plan.current_desired_count}};
       engine.m_output.progress(0, run.plan.config->name + ": rolling back to " +
                                       revision_of(run.plan.current_task_definition));
-      restored[i] = engine.m_ecs.update_service(request);
+      auto updated = engine.m_ecs.update_service(request);
+      bool maybe_applied = !updated && may_have_applied(updated.error());
+      // Restoring is idempotent: when it was refused or its answer was lost, send it once more.
+      if (!updated && poll_can_retry(updated.error())) {
+        updated = engine.m_ecs.update_service(request);
+        maybe_applied = maybe_applied || (!updated && may_have_applied(updated.error()));
+      }
+      restored[i] = std::move(updated);
+      restore_maybe_applied[i] = maybe_applied ? 1 : 0;
     });
     for (std::size_t i = 0; i < to_restore.size(); ++i) {
       ComponentRun* run = to_restore[i];
       const auto& updated = restored[i];
+      bool maybe_restored = restore_maybe_applied[i] != 0;
       if (!updated) {
-        run->rollback_note = "Rollback to " + revision_of(run->plan.current_task_definition) +
-                             " failed: " + updated.error().message;
+        run->rollback_failure = final_status_for(updated.error());
+        bool known = !run->update_unconfirmed && !maybe_restored;
+        run->rollback_note = "Rollback to " + revision_of(run->plan.current_task_definition) + " failed: " +
+                             updated.error().message + "; the service " + (known ? "was left on " : "may still be on ") +
+                             revision_and_count(run->target_task_definition, run->plan.target_desired_count());
         continue;
       }
       RolloutTarget target = target_for(run->plan.current_task_definition, run->target_task_definition,
@@ -444,7 +511,11 @@ struct Engine::Impl {
     });
     for (auto& follower : followers) {
       ComponentRun* run = follower.run;
-      if (!healthy(follower)) {
+      if (!healthy(follower) && !completed) {
+        run->rollback_note = "Rolled back to " + revision_and_count(run->plan.current_task_definition,
+                                                                   run->plan.current_desired_count) +
+                             "; cancelled before it was seen healthy";
+      } else if (!healthy(follower)) {
         run->rollback_note = "Rolled back to " + revision_of(run->plan.current_task_definition) +
                              " but it is not healthy yet (" +
                              (run->outcome ? run->outcome->message : follower.last.message) + ")";
@@ -534,7 +605,7 @@ FinalStatus Engine::run(const Config& config, const DesiredState& desired, const
     auto plan = make_plan(state, *desired.find(state.config->name));
     if (!plan) return final_status_for(plan.error());
     m_logger.info(describe_plan(*plan));
-    impl.runs.push_back(ComponentRun{std::move(*plan), {}, {}, false, {}, {}, {}});
+    impl.runs.emplace_back(std::move(*plan));
   }
   for (size_t i = 0; i < impl.runs.size(); ++i) impl.m_services[&impl.runs[i]] = (*states)[i].service;
   if (options.dry_run) {
@@ -620,6 +691,8 @@ FinalStatus Engine::run(const Config& config, const DesiredState& desired, const
     CancelToken restore_anyway;
     if (cancelled) impl.cancel = &restore_anyway;
     impl.roll_back(to_restore, budget);
+    // Cancelled while rolling back a failure: the run ends cancelled.
+    cancelled = cancelled || m_cancel.requested();
   }
 
   // 7. Tidy up revisions of the components that succeeded.
@@ -635,8 +708,14 @@ FinalStatus Engine::run(const Config& config, const DesiredState& desired, const
     FinalStatus status;
     if (cancelled) {
       status = {"cancelled", "cancelled", run.plan.config->name + ": cancelled"};
+      if (run.outcome && run.outcome->status != "cancelled") status.message += " while rolling back (" + run.outcome->message + ")";
     } else if (run.outcome) {
       status = *run.outcome;
+      // The restore failed too: whatever the adjustment's verdict, the service needs attention.
+      if (run.rollback_failure) {
+        status.status = "failed";
+        status.reason = run.rollback_failure->reason;
+      }
     } else if (!run.service_updated && !run.plan.changes_anything()) {
       status = {"ok", "success", run.plan.config->name + ": unchanged and healthy"};
     } else {
@@ -646,8 +725,9 @@ FinalStatus Engine::run(const Config& config, const DesiredState& desired, const
                       (cancelled || (run.outcome && run.outcome->reason != "overwritten"));
     if (left_as_is) {
       // Say where the service was left, so nobody mistakes it for restored.
-      run.rollback_note = "on_failure is nothing: the service was left on " + revision_of(run.target_task_definition) +
-                          " with " + std::to_string(run.plan.target_desired_count()) + " task(s)";
+      run.rollback_note = std::string("on_failure is nothing: the service ") +
+                          (run.update_unconfirmed ? "may have been left on " : "was left on ") +
+                          revision_and_count(run.target_task_definition, run.plan.target_desired_count());
     }
     if (!run.rollback_note.empty()) status.message += ". " + run.rollback_note;
     m_outcomes.push_back({run.plan.config->name, status});

@@ -106,6 +106,10 @@ Result<std::vector<ComponentState>> read_component_states(
                                             component->cluster + " (" + reason + ")");
     }
     ADJUST_CHECK(check_adjustable(*component, *service));
+    if (service->task_definition.empty()) {
+      return fail(ErrorCode::aws_bad_response, "component " + component->name + ": DescribeServices returned service " +
+                                                   component->service_name + " without a taskDefinition");
+    }
     found_services.push_back(service);
     task_definitions.try_emplace(service->task_definition);
   }

@@ -354,6 +354,22 @@ TEST(AwsRetry, MaxAttemptsFromEnvironment) {
   EXPECT_EQ(retry_config_from_env(env).error().code, ErrorCode::config);
 }
 
+TEST(AwsRetry, RequestTimeoutFromEnvironment) {
+  MapEnvironment env;
+  EXPECT_EQ(request_timeout_from_env(env).value(), std::chrono::milliseconds(30000));
+  env.set("ADJUST_AWS_REQUEST_TIMEOUT", "0.5");
+  EXPECT_EQ(request_timeout_from_env(env).value(), std::chrono::milliseconds(500));
+  env.set("ADJUST_AWS_REQUEST_TIMEOUT", "120");
+  EXPECT_EQ(request_timeout_from_env(env).value(), std::chrono::milliseconds(120000));
+  for (const char* bad : {"0", "-1", "soon", "1e9"}) {
+    env.set("ADJUST_AWS_REQUEST_TIMEOUT", bad);
+    auto result = request_timeout_from_env(env);
+    ASSERT_FALSE(result) << bad;
+    EXPECT_EQ(result.error().code, ErrorCode::config);
+    EXPECT_NE(result.error().message.find("ADJUST_AWS_REQUEST_TIMEOUT"), std::string::npos);
+  }
+}
+
 TEST(AwsRetry, ClockSkewIsCorrectedAndRetriedWithoutSleep) {
   ClientFixture f;
   // Our clock is 2015-08-30T12:36:00Z; the server says 13:36:00Z.

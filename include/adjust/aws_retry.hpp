@@ -24,6 +24,11 @@ struct RetryConfig {
 // adaptive: 3). Fails with ErrorCode::config on a malformed value.
 Result<RetryConfig> retry_config_from_env(const Environment& env);
 
+// ADJUST_AWS_REQUEST_TIMEOUT: seconds one attempt may take (decimals allowed,
+// > 0; default 30), so a stalled connection is retried (or reported) sooner.
+// Fails with ErrorCode::config on a malformed value.
+Result<std::chrono::milliseconds> request_timeout_from_env(const Environment& env);
+
 // Full jitter: random01 × min(base × 2^(failed_attempt − 1), max_delay).
 std::chrono::milliseconds backoff_delay(const RetryConfig& config, int failed_attempt,
                                         double random01);

@@ -22,6 +22,7 @@
 #include <sstream>
 #include <stdexcept>
 #include <thread>
+#include <utility>
 
 extern char** environ;
 
@@ -329,6 +330,20 @@ void Process::stop(std::chrono::milliseconds grace) {
   }
 }
 
+Process::ReadStatus Process::read_stdout_chunk(Clock::time_point deadline) {
+  while (true) {
+    auto left = std::chrono::duration_cast<std::chrono::milliseconds>(deadline - Clock::now()).count();
+    if (left <= 0) return ReadStatus::timeout;
+    pollfd p{m_stdout_fd, POLLIN, 0};
+    if (::poll(&p, 1, static_cast<int>(std::min<long long>(left, 100))) <= 0) continue;
+    char buffer[4096];
+    ssize_t n = ::read(m_stdout_fd, buffer, sizeof buffer);
+    if (n <= 0) return ReadStatus::eof;
+    m_stdout_buffer.append(buffer, static_cast<std::size_t>(n));
+    return ReadStatus::data;
+  }
+}
+
 std::optional<std::string> Process::read_stdout_line(std::chrono::milliseconds timeout) {
   const auto deadline = Clock::now() + timeout;
   while (m_stdout_fd >= 0) {
@@ -338,16 +353,19 @@ std::optional<std::string> Process::read_stdout_line(std::chrono::milliseconds t
       m_stdout_buffer.erase(0, newline + 1);
       return line;
     }
-    auto left = std::chrono::duration_cast<std::chrono::milliseconds>(deadline - Clock::now()).count();
-    if (left <= 0) return std::nullopt;
-    pollfd p{m_stdout_fd, POLLIN, 0};
-    if (::poll(&p, 1, static_cast<int>(std::min<long long>(left, 100))) <= 0) continue;
-    char buffer[4096];
-    ssize_t n = ::read(m_stdout_fd, buffer, sizeof buffer);
-    if (n <= 0) return std::nullopt;
-    m_stdout_buffer.append(buffer, static_cast<std::size_t>(n));
+    if (read_stdout_chunk(deadline) != ReadStatus::data) return std::nullopt;
   }
   return std::nullopt;
+}
+
+std::optional<std::string> Process::read_stdout_to_eof(std::chrono::milliseconds timeout) {
+  const auto deadline = Clock::now() + timeout;
+  while (m_stdout_fd >= 0) {
+    auto status = read_stdout_chunk(deadline);
+    if (status == ReadStatus::timeout) return std::nullopt;
+    if (status == ReadStatus::eof) break;
+  }
+  return std::exchange(m_stdout_buffer, std::string());
 }
 
 bool Process::wait_for_http(const std::string& url, std::chrono::milliseconds timeout) {

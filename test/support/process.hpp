@@ -70,6 +70,10 @@ class Process {
   // One line from the child's stdout (stdout_pipe only), without the newline.
   std::optional<std::string> read_stdout_line(std::chrono::milliseconds timeout);
 
+  // Everything the child writes to stdout from now until it closes it (stdout_pipe
+  // only), including a last line without a newline; nullopt if still open at `timeout`.
+  std::optional<std::string> read_stdout_to_eof(std::chrono::milliseconds timeout);
+
   // Polls `url` until any HTTP response arrives; false on timeout or child exit.
   bool wait_for_http(const std::string& url, std::chrono::milliseconds timeout);
 
@@ -77,6 +81,10 @@ class Process {
   std::string log_tail(std::size_t max_bytes = 4000) const;
 
  private:
+  enum class ReadStatus { data, eof, timeout };
+  // One read from the stdout pipe into m_stdout_buffer, waiting until `deadline`.
+  ReadStatus read_stdout_chunk(std::chrono::steady_clock::time_point deadline);
+
   pid_t m_pid = -1;
   int m_stdout_fd = -1;
   std::string m_stdout_buffer;

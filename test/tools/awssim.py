@@ -245,6 +245,11 @@ class Rule:
             first = int(calls.get("from", 1))
             last = math.inf if calls.get("to") is None else int(calls["to"])
         self.first, self.last = first, last
+        # "after": {"operation": X, "count": n} arms the rule only once n requests for
+        # X were logged (e.g. polls after the first UpdateService); counts start then.
+        after = spec.get("after")
+        self.after: tuple[str, int] | None = \
+            (str(after["operation"]), int(after.get("count", 1))) if isinstance(after, dict) else None
         self.action = spec.get("action", "status")
         self.seen = 0
         self.fired = 0
@@ -260,6 +265,31 @@ class Rule:
 
     def describe(self) -> dict[str, Any]:
         return {"id": self.id, "spec": self.spec, "seen": self.seen, "fired": self.fired}
+
+
+def json_patched(body: bytes, ops: list[dict[str, Any]]) -> bytes:
+    """The real answer with RFC 6902-style remove/replace/add ops applied (JSON pointers;
+    an op whose parent path is absent is skipped): odd response shapes from real answers."""
+    try:
+        doc = json.loads(body)
+    except ValueError:
+        return body
+    for op in ops:
+        keys = [k.replace("~1", "/").replace("~0", "~") for k in str(op["path"]).split("/")[1:]]
+        parent = doc
+        try:
+            for key in keys[:-1]:
+                parent = parent[int(key)] if isinstance(parent, list) else parent[key]
+            last: Any = int(keys[-1]) if isinstance(parent, list) else keys[-1]
+            if op["op"] == "remove":
+                del parent[last]
+            elif op["op"] == "add" and isinstance(parent, list):
+                parent.insert(last, op["value"])
+            else:
+                parent[last] = op["value"]
+        except (KeyError, IndexError, TypeError, ValueError):
+            log(f"patch: skipped {op['op']} {op['path']}")
+    return json.dumps(doc).encode()
 
 
 # --------------------------------------------------------------------------------------------
@@ -659,6 +689,9 @@ class Model:
         delay = float(dep.scenario.get("drain_delay", svc.primary().scenario.get("drain_delay", 10)))
         task.desired_status = "STOPPED"
         task.stopping = now
+        # Like ECS, the stop code and reason show as soon as the stop starts, not once it ends.
+        task.stop_code = task.stop_code or "ServiceSchedulerInitiated"
+        task.stopped_reason = task.stopped_reason or reason
         if task.last_status == "PENDING":
             delay = 0.0
         else:
@@ -878,6 +911,9 @@ class Sim:
     def pick_rule(self, req: AwsRequest) -> Rule | None:
         chosen = None
         for rule in self.rules:
+            if rule.after is not None and \
+                    sum(1 for r in self.requests if r["operation"] == rule.after[0]) < rule.after[1]:
+                continue
             if rule.matches(req):
                 rule.seen += 1
                 if chosen is None and rule.first <= rule.seen <= rule.last:
@@ -957,7 +993,9 @@ class Sim:
 
     @staticmethod
     def fault_after(rule: Rule, reply: Reply) -> Reply:
-        if rule.action == "truncate":
+        if rule.action == "patch":
+            reply.body = json_patched(reply.body, rule.spec.get("patch", []))
+        elif rule.action == "truncate":
             keep = int(rule.spec.get("keep_bytes", max(1, len(reply.body) // 2)))
             reply.body = reply.body[:keep]
         elif rule.action in ("reset_mid_body", "close_mid_body"):

@@ -131,6 +131,24 @@ class AwsSimTest(unittest.TestCase):
         self.assertEqual((status, headers["content-type"]), (502, "text/html"))
         self.assertEqual(self.sim.ecs("DescribeServices", {})[2], {"services": [], "failures": []})
 
+    def test_patch_edits_the_real_answer(self) -> None:
+        self.sim.control("rules", {"operation": "DescribeServices", "action": "patch", "patch": [
+            {"op": "replace", "path": "/services/0/desiredCount", "value": "2"},
+            {"op": "remove", "path": "/services/0/deployments/0/rolloutState"},
+            {"op": "remove", "path": "/services/5/nothing"}]})
+        service = self.sim.service()
+        self.assertEqual(service["desiredCount"], "2")
+        self.assertNotIn("rolloutState", service["deployments"][0])
+        self.assertEqual(service["serviceName"], "web")
+
+    def test_after_arms_a_rule_once_another_operation_was_seen(self) -> None:
+        self.sim.control("rules", {"operation": "DescribeServices", "call": 1, "action": "status", "status": 503,
+                                   "after": {"operation": "UpdateService", "count": 1}})
+        codes = [self.sim.ecs("DescribeServices", {"cluster": "demo", "services": ["web"]})[0] for _ in range(2)]
+        self.sim.update(desiredCount=3)
+        codes += [self.sim.ecs("DescribeServices", {"cluster": "demo", "services": ["web"]})[0] for _ in range(2)]
+        self.assertEqual(codes, [200, 200, 503, 200])
+
     def test_reset_mid_body_is_a_transport_error(self) -> None:
         self.sim.control("rules", {"operation": "DescribeServices", "action": "reset_mid_body"})
         with self.assertRaises((http.client.IncompleteRead, ConnectionError)):

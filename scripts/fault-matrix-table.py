@@ -1,0 +1,106 @@
+#!/usr/bin/env python3
+"""Rewrite the fault-matrix table in docs/reliability.md from the cells' result files.
+
+Usage: scripts/fault-matrix-table.py BUILD_DIR [--results DIR] [--doc PATH]
+
+test/fault_matrix_test.cpp writes one JSON file per cell into BUILD_DIR/fault-matrix
+(or $ADJUST_FAULT_MATRIX_DIR). This script turns them into a table (rows = faults,
+columns = phases) between the <!-- fault-matrix:begin --> and <!-- fault-matrix:end -->
+markers. It exits 1 if a cell failed or is missing (the table still shows it).
+"""
+from __future__ import annotations
+
+import argparse
+import json
+import pathlib
+import sys
+
+PHASES = ["describe", "register", "update", "wait", "rollback"]
+BEGIN, END = "<!-- fault-matrix:begin -->", "<!-- fault-matrix:end -->"
+COMMAND = ("rm -rf build/fault-matrix && ctest --test-dir build -R FaultMatrix -j2 && "
+           "python3 scripts/fault-matrix-table.py build")
+
+
+def where(cell: dict) -> str:
+    actual = cell["actual"]
+    at = f"{actual['revision']} ×{actual['count']}"
+    if (actual["revision"], actual["count"]) == (cell["original"]["revision"], cell["original"]["count"]):
+        return f"restored to {at}" if actual["service_changed"] else "untouched"
+    return f"runs {at}" if actual["status"] == "ok" else f"left on {at}"
+
+
+def verdict(status: str, reason: str) -> str:
+    return status if reason in ("success", status) else f"{status} ({reason})"
+
+
+def text(cell: dict, notes: list[str]) -> str:
+    actual, expected = cell["actual"], cell["expected"]
+    if not cell["passed"]:
+        wanted = f"{verdict(expected['status'], expected['reason'])}, {expected['revision']} ×{expected['count']}"
+        return f"❌ {verdict(actual['status'], actual['reason'])}, {where(cell)} (expected {wanted})"
+    out = f"✅ {verdict(actual['status'], actual['reason'])}, {where(cell)}"
+    if cell.get("note"):
+        if cell["note"] not in notes:
+            notes.append(cell["note"])
+        out += f" <sup>{notes.index(cell['note']) + 1}</sup>"
+    return out
+
+
+def table(cells: list[dict]) -> tuple[str, bool]:
+    by_key = {(c["phase"], c["fault"]): c for c in cells}
+    faults: list[tuple[str, str]] = []
+    for cell in sorted(cells, key=lambda c: c["index"]):
+        if cell["fault"] not in [f for f, _ in faults]:
+            faults.append((cell["fault"], cell["fault_description"]))
+    notes: list[str] = []
+    lines = ["| fault | " + " | ".join(PHASES) + " |", "|---|" + "---|" * len(PHASES)]
+    complete = True
+    for fault, description in faults:
+        row = [f"**{fault}**: {description}"]
+        for phase in PHASES:
+            cell = by_key.get((phase, fault))
+            if cell is None:
+                complete = False
+            row.append("❓ no result" if cell is None else text(cell, notes))
+        lines.append("| " + " | ".join(row) + " |")
+    passed = sum(1 for c in cells if c["passed"])
+    seconds = [c.get("seconds", 0) for c in cells]
+    slowest = max(cells, key=lambda c: c.get("seconds", 0))
+    lines.append("")
+    lines.extend(f"<sup>{i + 1}</sup> {note}  " for i, note in enumerate(notes))
+    lines.append("")
+    lines.append(f"{passed}/{len(cells)} cells pass; the runs took {sum(seconds):.0f} s summed, the slowest "
+                 f"({slowest['phase']} × {slowest['fault']}) {slowest.get('seconds', 0):.1f} s. Regenerate with:")
+    lines.append("")
+    lines.append("```bash")
+    lines.append(COMMAND)
+    lines.append("```")
+    return "\n".join(lines), complete and passed == len(cells)
+
+
+def main() -> int:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("build_dir", type=pathlib.Path)
+    parser.add_argument("--results", type=pathlib.Path, help="default: BUILD_DIR/fault-matrix")
+    parser.add_argument("--doc", type=pathlib.Path,
+                        default=pathlib.Path(__file__).resolve().parent.parent / "docs" / "reliability.md")
+    args = parser.parse_args()
+    results = args.results or args.build_dir / "fault-matrix"
+    cells = [json.loads(p.read_text()) for p in sorted(results.glob("*.json"))]
+    if not cells:
+        print(f"no results in {results}: run the FaultMatrix tests first ({COMMAND})", file=sys.stderr)
+        return 1
+    body, all_passed = table(cells)
+    doc = args.doc.read_text()
+    if BEGIN not in doc or END not in doc:
+        print(f"{args.doc}: markers {BEGIN} / {END} not found", file=sys.stderr)
+        return 1
+    head, rest = doc.split(BEGIN, 1)
+    _, tail = rest.split(END, 1)
+    args.doc.write_text(head + BEGIN + "\n" + body + "\n" + END + tail)
+    print(f"{args.doc}: {len(cells)} cells" + ("" if all_passed else "; some failed or are missing"))
+    return 0 if all_passed else 1
+
+
+if __name__ == "__main__":
+    sys.exit(main())
