@@ -124,7 +124,7 @@ void expect_bounded_memory(const Outcome& outcome, const std::string& what) {
   long small = small_service_peak_rss_kib();
   std::cout << "[ peak RSS ] " << what << ": " << peak << " KiB (small service: " << small << " KiB)\n";
 #if defined(__SANITIZE_ADDRESS__)
-  GTEST_SKIP() << "ASan inflates RSS; the functional assertions ran";
+  std::cout << "[ peak RSS ] not asserted: ASan inflates RSS (the functional assertions ran)\n";
 #else
   ASSERT_GT(peak, 0);
   EXPECT_LT(peak, k_rss_bound_kib) << what;

@@ -188,10 +188,11 @@ json sts_error(const std::string& operation, int status, const std::string& code
           {"body", body}, {"headers", {{"Content-Type", "text/xml"}}}};
 }
 
-std::string assume_role_profiles(World& w) {
+// Profile deploy assumes a role with the canary keys of profile base.
+void assume_role_profiles(World& w) {
   w.home.write(".aws/credentials", std::string("[base]\naws_access_key_id = ") + k_key_id +
                                        "\naws_secret_access_key = " + k_secret + "\naws_session_token = " + k_token + "\n");
-  return w.home.write(".aws/config", "[profile deploy]\nrole_arn = arn:aws:iam::123456789012:role/deployer\n"
+  w.home.write(".aws/config", "[profile deploy]\nrole_arn = arn:aws:iam::123456789012:role/deployer\n"
                                      "source_profile = base\n");
 }
 
