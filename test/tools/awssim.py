@@ -667,6 +667,9 @@ class Model:
         delay = float(dep.scenario.get("drain_delay", svc.primary().scenario.get("drain_delay", 10)))
         task.desired_status = "STOPPED"
         task.stopping = now
+        # ECS says why at once: a task still deactivating already lists as stopped, with its reason.
+        task.stop_code = task.stop_code or "ServiceSchedulerInitiated"
+        task.stopped_reason = task.stopped_reason or reason
         if task.last_status == "PENDING":
             delay = 0.0
         else:
@@ -679,8 +682,6 @@ class Model:
 
         def finish(t: float) -> None:
             task.last_status, task.stopped = "STOPPED", t
-            task.stop_code = task.stop_code or "ServiceSchedulerInitiated"
-            task.stopped_reason = task.stopped_reason or reason
             for c in task.containers:
                 c["lastStatus"] = "STOPPED"
                 c.setdefault("exitCode", 0)
