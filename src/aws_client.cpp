@@ -18,6 +18,18 @@ bool is_success(long status) { return status >= 200 && status < 300; }
 
 std::string user_agent() { return std::string("adjust/") + k_version; }
 
+// Query parameters whose values are secrets, as sent and as encoded in the body.
+std::vector<std::string> secret_params(const QueryParams& params) {
+  std::vector<std::string> secrets;
+  for (const auto& [key, value] : params) {
+    if (key == "WebIdentityToken") {
+      secrets.push_back(value);
+      secrets.push_back(sigv4::uri_encode(value));
+    }
+  }
+  return secrets;
+}
+
 }  // namespace
 
 std::string encode_query_body(std::string_view action, std::string_view version,
@@ -54,7 +66,7 @@ Result<nlohmann::json> AwsClient::call_json(std::string_view target_prefix,
   // replace: never throw on invalid UTF-8 in a caller's string.
   request.body = body.dump(-1, ' ', false, nlohmann::json::error_handler_t::replace);
   HttpResponse response =
-      ADJUST_TRY(send_with_retries(operation, AwsProtocol::json, request, Auth::provider, nullptr));
+      ADJUST_TRY(send_with_retries(operation, AwsProtocol::json, request, Auth::provider, nullptr, {}));
   if (response.body.find_first_not_of(" \t\r\n") == std::string::npos) {
     return nlohmann::json::object();
   }
@@ -85,8 +97,8 @@ Result<XmlDocument> AwsClient::query(std::string_view action, std::string_view v
   request.url = m_options.endpoint.url + "/";
   request.headers = {{"Content-Type", "application/x-www-form-urlencoded; charset=utf-8"}};
   request.body = encode_query_body(action, version, params);
-  HttpResponse response =
-      ADJUST_TRY(send_with_retries(action, AwsProtocol::query, request, auth, given));
+  HttpResponse response = ADJUST_TRY(
+      send_with_retries(action, AwsProtocol::query, request, auth, given, secret_params(params)));
   auto document = parse_xml(response.body);
   if (!document) {
     return fail(with_context(document.error(), std::string(action)));
@@ -97,7 +109,8 @@ Result<XmlDocument> AwsClient::query(std::string_view action, std::string_view v
 Result<HttpResponse> AwsClient::send_with_retries(std::string_view operation,
                                                   AwsProtocol protocol,
                                                   const HttpRequest& unsigned_request, Auth auth,
-                                                  const Credentials* given) {
+                                                  const Credentials* given,
+                                                  const std::vector<std::string>& body_secrets) {
   const int max_attempts = std::max(1, m_options.retry.max_attempts);
   int attempt = 0;       // attempts made, counting the free ones below
   int counted = 0;       // attempts that count against max_attempts
@@ -111,6 +124,9 @@ Result<HttpResponse> AwsClient::send_with_retries(std::string_view operation,
     request.connect_timeout = m_options.connect_timeout;
     request.timeout = m_options.timeout;
     auto signing_time = m_clock.now() + clock_offset();
+    // What an error body echoing the request (AWS quotes the canonical request,
+    // session token included, in SignatureDoesNotMatch) must not print.
+    std::vector<std::string> secrets = body_secrets;
     if (auth != Auth::none) {
       Credentials credentials;
       if (auth == Auth::given) {
@@ -123,6 +139,8 @@ Result<HttpResponse> AwsClient::send_with_retries(std::string_view operation,
       params.service = m_options.endpoint.signing_name;
       params.time = std::chrono::time_point_cast<std::chrono::system_clock::duration>(signing_time);
       sigv4::sign_in_place(request, credentials, params);
+      secrets.push_back(credentials.secret_access_key);
+      for (auto& value : secret_header_values(request.headers)) secrets.push_back(std::move(value));
     }
     // Added after signing on purpose: User-Agent is never signed.
     request.headers.push_back({"User-Agent", user_agent()});
@@ -146,7 +164,7 @@ Result<HttpResponse> AwsClient::send_with_retries(std::string_view operation,
         auto difference = *server - signing_time;
         skew_detected = difference >= k_skew_threshold || difference <= -k_skew_threshold;
       }
-      error = make_aws_error(operation, protocol, *sent, skew_detected);
+      error = make_aws_error(operation, protocol, *sent, skew_detected, secrets);
       if (error.code == ErrorCode::aws_clock_skew && skew_detected) {
         auto offset = std::chrono::duration_cast<std::chrono::milliseconds>(*server - m_clock.now());
         m_clock_offset_ms.store(offset.count());

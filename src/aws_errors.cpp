@@ -4,6 +4,7 @@
 #include <array>
 #include <nlohmann/json.hpp>
 
+#include "adjust/log.hpp"
 #include "adjust/xml.hpp"
 #include "aws_time.hpp"
 
@@ -194,7 +195,7 @@ ErrorCode classify_aws_error(std::string_view code, long http_status, bool skew_
 }
 
 Error make_aws_error(std::string_view operation, AwsProtocol protocol, const HttpResponse& response,
-                     bool skew_detected) {
+                     bool skew_detected, const std::vector<std::string>& secrets) {
   AwsErrorDetails details = parse_aws_error(protocol, response);
   Error error;
   error.code = classify_aws_error(details.code, response.status, skew_detected);
@@ -212,13 +213,14 @@ Error make_aws_error(std::string_view operation, AwsProtocol protocol, const Htt
     if (!details.message.empty()) {
       message += ": " + details.message;
     } else if (!response.body.empty()) {
-      message += ": " + body_excerpt(response.body);
+      // Redacted before the cut, which could split a secret.
+      message += ": " + body_excerpt(redact_values(response.body, secrets));
     }
   }
   if (!details.request_id.empty()) {
     message += " (request id " + details.request_id + ")";
   }
-  error.message = std::move(message);
+  error.message = redact_values(std::move(message), secrets);
   return error;
 }
 

@@ -7,6 +7,7 @@
 #include <optional>
 #include <string>
 #include <string_view>
+#include <vector>
 
 #include "adjust/aws_client.hpp"
 #include "adjust/http.hpp"
@@ -33,8 +34,10 @@ ErrorCode classify_aws_error(std::string_view code, long http_status, bool skew_
 bool is_clock_skew_code(std::string_view code);
 
 // "DescribeServices: ClusterNotFoundException: Cluster not found. (request id 1234)"
+// `secrets` (what was sent that must stay hidden) are redacted from the
+// message, which may quote the request (AWS's canonical request, a proxy's page).
 Error make_aws_error(std::string_view operation, AwsProtocol protocol, const HttpResponse& response,
-                     bool skew_detected);
+                     bool skew_detected, const std::vector<std::string>& secrets = {});
 
 // The server's time from x-amz-date, else Date; nullopt when neither parses.
 std::optional<std::chrono::system_clock::time_point> server_time(const HttpResponse& response);

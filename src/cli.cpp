@@ -12,8 +12,12 @@
 namespace adjust::cli {
 namespace {
 
+// Set to a true value, libcurl's own dump joins the trace log (and implies it).
+constexpr const char* k_curl_verbose_var = "ADJUST_CURL_VERBOSE";
+
 // ADJUST_LOG_LEVEL sets the base level (default info); each -v raises it.
 LogLevel log_level_for(const CommandLine& line, const Environment& env, std::ostream& err) {
+  if (env_flag(env, k_curl_verbose_var)) return LogLevel::trace;
   LogLevel level = LogLevel::info;
   if (auto named = env.non_empty("ADJUST_LOG_LEVEL")) {
     if (auto parsed = parse_log_level(*named)) {
@@ -87,7 +91,7 @@ int main_with_real_dependencies(int argc, char** argv) {
   static CancelToken cancel;
   install_cancel_signal_handlers(cancel);
   Logger logger(std::cerr, LogLevel::info);
-  auto transport = verbs::make_real_transport(&logger);
+  auto transport = verbs::make_real_transport(&logger, env_flag(env, k_curl_verbose_var));
   Dependencies deps{std::cin, std::cout, std::cerr, env, clock, *transport, &logger, &cancel};
   return run(args, deps);
 }

@@ -147,6 +147,7 @@ Result<SourceResult> ContainerCredentials::resolve() {
     request.url = *full;
     display = endpoint->display;
   }
+  request.secret_path = true;  // the path may be a capability (see `display`)
   request.headers.push_back({"Accept", "application/json"});
   if (auto token = ADJUST_TRY(authorization(m_context))) {
     request.headers.push_back({"Authorization", std::move(*token)});

@@ -5,6 +5,7 @@
 #include <curl/curl.h>
 
 #include <mutex>
+#include <utility>
 #include <vector>
 
 namespace adjust {
@@ -54,9 +55,67 @@ std::size_t on_header(char* data, std::size_t size, std::size_t count, void* use
   return size * count;
 }
 
-// The URL without its query (which could carry pre-signed values).
-std::string url_for_messages(const std::string& url) {
-  return url.substr(0, url.find('?'));
+// The request's URL without its query (which could carry pre-signed values)
+// split into scheme://host[:port] and the path.
+std::pair<std::string, std::string> origin_and_path(const HttpRequest& request) {
+  std::string url = request.url.substr(0, request.url.find('?'));
+  auto authority = url.find("://");
+  auto path = url.find('/', authority == std::string::npos ? 0 : authority + 3);
+  if (path == std::string::npos) return {url, ""};
+  return {url.substr(0, path), url.substr(path)};
+}
+
+// The URL for logs and messages: no query, and no path when it is a capability.
+std::string url_for_messages(const HttpRequest& request) {
+  auto [origin, path] = origin_and_path(request);
+  return origin + (request.secret_path && !path.empty() ? "/<redacted>" : path);
+}
+
+// What a verbose dump must never show: the values of secret request headers
+// and a capability path.
+std::vector<std::string> request_secrets(const HttpRequest& request) {
+  std::vector<std::string> secrets = secret_header_values(request.headers);
+  if (std::string path = origin_and_path(request).second; request.secret_path && path.size() > 1) {
+    secrets.push_back(std::move(path));
+  }
+  return secrets;
+}
+
+struct VerboseDump {
+  Logger* logger;
+  std::vector<std::string> secrets;
+};
+
+// One dumped line: a secret header's value redacted by name, then any secret
+// value wherever it appears (curl also echoes headers in its own text).
+std::string dump_line(std::string_view line, const std::vector<std::string>& secrets) {
+  std::string text(line);
+  if (auto colon = text.find(':'); colon != std::string::npos && is_secret_header(text.substr(0, colon))) {
+    text = text.substr(0, colon) + ": <redacted>";
+  }
+  return redact_values(std::move(text), secrets);
+}
+
+// CURLOPT_DEBUGFUNCTION: informational text and header lines go to the trace
+// log; request and response bodies and TLS data are never dumped.
+int on_debug(CURL*, curl_infotype type, char* data, std::size_t size, void* user) {
+  const char* prefix = nullptr;
+  switch (type) {
+    case CURLINFO_TEXT: prefix = "curl* "; break;
+    case CURLINFO_HEADER_OUT: prefix = "curl> "; break;
+    case CURLINFO_HEADER_IN: prefix = "curl< "; break;
+    default: return 0;
+  }
+  auto* dump = static_cast<VerboseDump*>(user);
+  std::string_view text(data, size);
+  while (!text.empty()) {
+    auto end = text.find('\n');
+    std::string_view line = text.substr(0, end);
+    text = end == std::string_view::npos ? std::string_view() : text.substr(end + 1);
+    while (!line.empty() && (line.back() == '\r' || line.back() == '\n')) line.remove_suffix(1);
+    if (!line.empty()) dump->logger->trace(prefix + dump_line(line, dump->secrets));
+  }
+  return 0;
 }
 
 bool has_header(const HttpHeaders& headers, std::string_view name) {
@@ -92,8 +151,8 @@ struct CurlTransport::Pool {
 
 // curl (and OpenSSL) are initialised on the first request, not here: --info
 // and --version construct a transport but never send, and start faster so.
-CurlTransport::CurlTransport(Logger* trace_logger)
-    : m_pool(std::make_unique<Pool>()), m_trace_logger(trace_logger) {}
+CurlTransport::CurlTransport(Logger* trace_logger, bool curl_verbose)
+    : m_pool(std::make_unique<Pool>()), m_trace_logger(trace_logger), m_curl_verbose(curl_verbose) {}
 
 CurlTransport::~CurlTransport() = default;
 
@@ -154,16 +213,24 @@ Result<HttpResponse> CurlTransport::send(const HttpRequest& request) {
     }
   }
 
-  if (m_trace_logger != nullptr && m_trace_logger->enabled(LogLevel::trace)) {
-    m_trace_logger->trace("> " + request.method + " " + url_for_messages(request.url) + " (" +
+  bool tracing = m_trace_logger != nullptr && m_trace_logger->enabled(LogLevel::trace);
+  if (tracing) {
+    m_trace_logger->trace("> " + request.method + " " + url_for_messages(request) + " (" +
                           std::to_string(request.body.size()) + " bytes)\n" +
                           redact_headers(request.headers));
+  }
+  VerboseDump dump{m_trace_logger, {}};
+  if (tracing && m_curl_verbose) {
+    dump.secrets = request_secrets(request);
+    curl_easy_setopt(curl, CURLOPT_DEBUGFUNCTION, on_debug);
+    curl_easy_setopt(curl, CURLOPT_DEBUGDATA, &dump);
+    curl_easy_setopt(curl, CURLOPT_VERBOSE, 1L);
   }
 
   CURLcode code = curl_easy_perform(curl);
   if (code != CURLE_OK) {
     std::string detail = error_buffer[0] != '\0' ? error_buffer : curl_easy_strerror(code);
-    std::string message = detail + " (" + request.method + " " + url_for_messages(request.url) + ")";
+    std::string message = detail + " (" + request.method + " " + url_for_messages(request) + ")";
     m_pool->give_back(std::move(handle));
     if (m_trace_logger != nullptr) {
       m_trace_logger->trace("< failed: " + message);

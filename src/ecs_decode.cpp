@@ -196,7 +196,6 @@ Result<EcsTask> decode_ecs_task(const nlohmann::json& json, const std::string& w
   if (d.failed()) {
     return fail(d.error());
   }
-  task.raw = json;
   return task;
 }
 

@@ -212,8 +212,8 @@ struct Engine::Impl {
   Result<std::vector<EcsTask>> tasks_of(const ComponentRun& run, const std::string& desired_status) {
     auto arns = engine.m_ecs.list_tasks(run.plan.cluster, run.plan.service, desired_status);
     if (!arns) return fail(arns.error());
-    // Stopped tasks linger for an hour: the newest 100 are plenty for evidence.
-    if (arns->size() > 100) arns->resize(100);
+    // All of them: every running task counts towards readiness, and ListTasks
+    // has no order, so the stopped task that explains a failure may be the last.
     if (arns->empty()) return std::vector<EcsTask>{};
     auto described = engine.m_ecs.describe_tasks(run.plan.cluster, *arns);
     if (!described) return fail(described.error());
@@ -538,6 +538,11 @@ struct Engine::Impl {
     int kept = 0;
     std::vector<std::string> removed;
     constexpr size_t k_max_scanned = 50;  // bounded cost per adjustment
+    if (arns->size() > k_max_scanned) {
+      engine.m_logger.info("keep_revisions: looking at the newest " + std::to_string(k_max_scanned) + " of " +
+                           std::to_string(arns->size()) + (arns->size() >= 100 ? " or more" : "") +
+                           " revisions of " + family + "; older ones are left for later adjustments");
+    }
     for (size_t i = 0; i < arns->size() && i < k_max_scanned; ++i) {
       const std::string& arn = (*arns)[i];
       auto described = engine.m_ecs.describe_task_definition(arn);

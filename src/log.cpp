@@ -69,4 +69,23 @@ std::string redact_headers(const HttpHeaders& headers) {
   return out;
 }
 
+std::vector<std::string> secret_header_values(const HttpHeaders& headers) {
+  std::vector<std::string> values;
+  for (const auto& header : headers) {
+    if (is_secret_header(header.name)) values.push_back(header.value);
+  }
+  return values;
+}
+
+std::string redact_values(std::string text, const std::vector<std::string>& secrets) {
+  static constexpr std::string_view k_marker = "<redacted>";
+  for (const auto& secret : secrets) {
+    if (secret.empty()) continue;
+    for (auto at = text.find(secret); at != std::string::npos; at = text.find(secret, at + k_marker.size())) {
+      text.replace(at, secret.size(), k_marker);
+    }
+  }
+  return text;
+}
+
 }  // namespace adjust

@@ -205,16 +205,21 @@ std::optional<RolloutStatus> RolloutTracker::check_failures(const Observation& o
     m_events_before.emplace();
     for (const auto& event : observation.service.events) m_events_before->insert(event.id);
   }
+  const EcsServiceEvent* newest_placement = nullptr;
   for (const auto& event : observation.service.events) {
     if (m_events_before->contains(event.id)) continue;
     if (contains(event.message, "unable to consistently start tasks")) {
       return verdict(RolloutVerdict::rejected, failure_reason, event.message);
     }
-    if (contains(event.message, "unable to place")) m_placement_events.insert(event.id + event.message);
+    if (contains(event.message, "unable to place")) {
+      m_placement_events.insert(event.id + event.message);
+      // Any position in the list: the order is AWS's, compare its own timestamps.
+      if (newest_placement == nullptr || event.created_at > newest_placement->created_at) newest_placement = &event;
+    }
   }
+  if (newest_placement != nullptr) m_placement_message = newest_placement->message;
   if (m_placement_events.size() >= 2) {
-    return verdict(RolloutVerdict::rejected, "unschedulable",
-                   "ECS cannot place the new tasks: " + observation.service.events.front().message);
+    return verdict(RolloutVerdict::rejected, "unschedulable", "ECS cannot place the new tasks: " + m_placement_message);
   }
   return std::nullopt;
 }

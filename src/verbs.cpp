@@ -12,8 +12,8 @@ Result<Config> load_run_config(Context& context) {
   return config;
 }
 
-std::unique_ptr<Transport> make_real_transport(Logger* trace_logger) {
-  return std::make_unique<CurlTransport>(trace_logger);
+std::unique_ptr<Transport> make_real_transport(Logger* trace_logger, bool curl_verbose) {
+  return std::make_unique<CurlTransport>(trace_logger, curl_verbose);
 }
 
 }  // namespace adjust::verbs

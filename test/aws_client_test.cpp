@@ -436,6 +436,38 @@ TEST(AwsRetry, AttemptsAreLoggedWithoutSecrets) {
   EXPECT_EQ(log.find("Signature="), std::string::npos);
 }
 
+TEST(AwsErrors, AnErrorQuotingTheSignedRequestShowsNoSecret) {
+  ClientFixture f;
+  // AWS quotes the canonical request (with the session token) on a bad
+  // signature; a proxy may echo any header, the Authorization one included.
+  f.transport.push(json_error(403, "InvalidSignatureException",
+                              "canonical request: x-amz-security-token:token-1\nechoed: secret-1"));
+  auto result = f.client->call_json(k_ecs_prefix, "DescribeServices", nlohmann::json::object());
+  ASSERT_FALSE(result);
+  const std::string& message = result.error().message;
+  EXPECT_EQ(message, "DescribeServices: InvalidSignatureException: canonical request: "
+                     "x-amz-security-token:<redacted>\nechoed: <redacted> (request id req-1)");
+  std::string authorization = find_header(f.transport.last_request().headers, "Authorization").value_or("");
+  ASSERT_FALSE(authorization.empty());
+  f.transport.push(text_reply(400, "<html>You sent Authorization: " + authorization + "</html>"));
+  auto echoed = f.client->call_json(k_ecs_prefix, "DescribeServices", nlohmann::json::object());
+  ASSERT_FALSE(echoed);
+  EXPECT_EQ(echoed.error().message.find("Signature="), std::string::npos) << echoed.error().message;
+  EXPECT_NE(echoed.error().message.find("Authorization: <redacted>"), std::string::npos) << echoed.error().message;
+  EXPECT_EQ(f.log.str().find("token-1"), std::string::npos);
+  EXPECT_EQ(f.log.str().find("Signature="), std::string::npos);
+}
+
+TEST(AwsErrors, AWebIdentityTokenQuotedInAnErrorIsRedacted) {
+  ClientFixture f(AwsService::sts);
+  f.transport.push(query_error(400, "InvalidIdentityToken", "token eyJ.a+b/c= is not valid"));
+  auto result = f.client->call_query("AssumeRoleWithWebIdentity", "2011-06-15",
+                                     {{"WebIdentityToken", "eyJ.a+b/c="}}, false);
+  ASSERT_FALSE(result);
+  EXPECT_NE(result.error().message.find("token <redacted> is not valid"), std::string::npos) << result.error().message;
+  EXPECT_EQ(f.log.str().find("eyJ.a+b/c="), std::string::npos);
+}
+
 TEST(AwsRetry, CredentialFailureIsReturnedAsIs) {
   class Failing final : public CredentialsProvider {
    public:

@@ -172,6 +172,42 @@ TEST(CurlTransport, TraceLogRedactsSecretsAndOmitsBodies) {
   EXPECT_EQ(log.find("shh"), std::string::npos);
 }
 
+TEST(CurlTransport, CurlVerboseDumpShowsHeaderLinesWithSecretsRedactedAndNoBodies) {
+  LoopbackHttpServer server;
+  server.push({200, "OK", {{"X-Amzn-RequestId", "r-8"}}, "{\"SecretAccessKey\": \"shh\"}", 0ms,
+               ScriptedReply::Fault::none, true});
+  std::ostringstream out;
+  Logger logger(out, LogLevel::trace);
+  CurlTransport transport(&logger, /*curl_verbose=*/true);
+  auto request = post_to(server, "{\"cluster\": \"body-not-dumped\"}");
+  request.url = server.url() + "/v2/credentials/capability-uuid";
+  request.secret_path = true;
+  request.headers.push_back({"Authorization", "AWS4-HMAC-SHA256 Credential=AKID/x, Signature=abcdef"});
+  request.headers.push_back({"X-Amz-Security-Token", "very-secret-token"});
+  ASSERT_TRUE(transport.send(request));
+  std::string log = out.str();
+  EXPECT_NE(log.find("curl* "), std::string::npos) << log;  // libcurl's own text
+  EXPECT_NE(log.find("curl> POST <redacted> HTTP/1.1"), std::string::npos) << log;
+  EXPECT_NE(log.find("curl> Authorization: <redacted>"), std::string::npos) << log;
+  EXPECT_NE(log.find("curl> X-Amz-Security-Token: <redacted>"), std::string::npos) << log;
+  EXPECT_NE(log.find("curl< HTTP/1.1 200 OK"), std::string::npos) << log;
+  EXPECT_NE(log.find("curl< X-Amzn-RequestId: r-8"), std::string::npos) << log;
+  EXPECT_NE(log.find("> POST " + server.url() + "/<redacted>"), std::string::npos) << log;
+  for (const char* secret : {"Signature=abcdef", "very-secret-token", "capability-uuid", "shh", "body-not-dumped"}) {
+    EXPECT_EQ(log.find(secret), std::string::npos) << secret << " in:\n" << log;
+  }
+}
+
+TEST(CurlTransport, CurlVerboseNeedsTheTraceLevel) {
+  LoopbackHttpServer server;
+  server.push({200, "OK", {}, "{}", 0ms, ScriptedReply::Fault::none, true});
+  std::ostringstream out;
+  Logger logger(out, LogLevel::debug);
+  CurlTransport transport(&logger, /*curl_verbose=*/true);
+  ASSERT_TRUE(transport.send(post_to(server)));
+  EXPECT_EQ(out.str(), "");
+}
+
 TEST(CurlTransport, ConcurrentCallsFromSeveralThreads) {
   LoopbackHttpServer server;
   for (int i = 0; i < 8; ++i) {

@@ -1,7 +1,8 @@
 // Issue 3 "done when", proven with the real `adjust` binary: `adjust --query`
 // against moto (signature verification ON, so a wrong signature fails the test)
 // or the awssim simulator, with credentials from every source of the chain,
-// throttling and permanent failures, unusual services, and a secrets canary.
+// throttling and permanent failures, and unusual services. (The secrets canary
+// runs are in secret_hygiene_test.cpp.)
 //
 // Every run uses a clean environment (`env -i`): only PATH, HOME=<temp dir> and
 // what the case needs. Tests needing moto skip loudly when it is missing.
@@ -546,121 +547,6 @@ TEST_F(QueryE2e, TwoContainersWithContainerKeyWorks) {
   EXPECT_EQ(settings["replicas"]["value"], 2) << settings.dump();
   EXPECT_EQ(settings["MODE"]["value"], "prod") << settings.dump();
   EXPECT_EQ(settings["GOGC"]["value"], 100) << settings.dump();
-}
-
-// --- 5. Secrets canary --------------------------------------------------------
-
-constexpr const char* k_canary_key = "AKIACANARYCANARY0001";
-constexpr const char* k_canary_secret = "CANARY/secret/DO-NOT-PRINT";
-constexpr const char* k_canary_token = "CANARY-session-token-DO-NOT-PRINT";
-
-class QueryE2eCanary : public ::testing::Test {
- protected:
-  static EnvVars canary_env() {
-    return {{"AWS_ACCESS_KEY_ID", k_canary_key},
-            {"AWS_SECRET_ACCESS_KEY", k_canary_secret},
-            {"AWS_SESSION_TOKEN", k_canary_token},
-            {"ADJUST_LOG_LEVEL", "trace"},
-            {"AWS_MAX_ATTEMPTS", "1"}};
-  }
-  CommandResult run(const QueryConfig& c, EnvVars env = canary_env()) {
-    RunOptions options = with_env(std::move(env));
-    options.extra_args = {"-vv"};
-    return run_query(m_scratch, m_scratch.write("q.yaml", config_yaml(c)), options);
-  }
-  // Neither the secret nor the token nor a signature may be printed. The key id
-  // may appear (AWS itself echoes access key ids), secrets never; so the key id
-  // is deliberately not asserted on (today it is not printed either).
-  static void expect_no_secrets(const CommandResult& r) {
-    for (const std::string& stream : {r.out, r.err}) {
-      EXPECT_EQ(stream.find(k_canary_secret), std::string::npos) << describe(r);
-      EXPECT_EQ(stream.find(k_canary_token), std::string::npos) << describe(r);
-      EXPECT_EQ(stream.find("CANARY/secret"), std::string::npos) << describe(r);
-      EXPECT_EQ(stream.find("Signature="), std::string::npos) << describe(r);
-    }
-    // The trace level really was on (headers were logged, redacted).
-    EXPECT_NE(r.err.find("<redacted>"), std::string::npos) << describe(r);
-  }
-  Scratch m_scratch;
-};
-
-TEST_F(QueryE2eCanary, SuccessfulQueryAgainstSimulator) {
-  SimFixture sim;
-  sim.control("seed", {{"cluster", "demo"},
-                       {"task_definition",
-                        {{"family", "web"},
-                         {"revision", 1},
-                         {"cpu", "256"},
-                         {"memory", "512"},
-                         {"requiresCompatibilities", {"FARGATE"}},
-                         {"networkMode", "awsvpc"},
-                         {"containerDefinitions",
-                          {{{"name", "web"},
-                            {"image", "nginx"},
-                            {"environment", {{{"name", "MODE"}, {"value", "prod"}}}}}}}}},
-                       {"service", {{"serviceName", "web"}, {"taskDefinition", "web:1"}, {"desiredCount", 2}}}});
-  auto r = run(QueryConfig(sim.endpoint()));
-  expect_seeded_values(r);
-  expect_no_secrets(r);
-  json described = sim.requests("operation=DescribeServices");
-  ASSERT_EQ(described.size(), 1u);
-  EXPECT_EQ(described[0]["access_key"], k_canary_key);
-  EXPECT_EQ(described[0]["has_security_token"], true);
-}
-
-TEST_F(QueryE2eCanary, AuthErrorAnswer) {
-  SimFixture sim;
-  sim.add_rule({{"service", "*"}, {"action", "auth_error"}});
-  auto r = run(QueryConfig(sim.endpoint()));
-  EXPECT_EQ(expect_failed(r).value("reason", ""), "aws-auth");
-  expect_no_secrets(r);
-  EXPECT_GE(sim.count("DescribeServices"), 1);
-}
-
-TEST_F(QueryE2eCanary, ConnectionRefused) {
-  auto r = run(QueryConfig("http://127.0.0.1:" + std::to_string(free_loopback_port())));
-  EXPECT_EQ(expect_failed(r).value("reason", ""), "aws-unreachable");
-  expect_no_secrets(r);
-}
-
-TEST_F(QueryE2eCanary, MissingRegionFailsBeforeAnyRequest) {
-  SimFixture sim;
-  auto r = run(QueryConfig(sim.endpoint()).without_region());
-  std::string message = expect_failed(r).value("message", "");
-  EXPECT_NE(message.find("region"), std::string::npos) << message;
-  for (const std::string& stream : {r.out, r.err}) {
-    EXPECT_EQ(stream.find(k_canary_secret), std::string::npos) << describe(r);
-    EXPECT_EQ(stream.find(k_canary_token), std::string::npos) << describe(r);
-  }
-  EXPECT_EQ(sim.requests().size(), 0u);
-}
-
-TEST_F(QueryE2eCanary, ContainerCredentialsSecretsAndAuthorizationTokenStayHidden) {
-  SimFixture sim;
-  sim.control("seed", {{"cluster", "demo"},
-                       {"task_definition",
-                        {{"family", "web"},
-                         {"cpu", "256"},
-                         {"memory", "512"},
-                         {"containerDefinitions", {{{"name", "web"}, {"image", "nginx"}}}}}},
-                       {"service", {{"serviceName", "web"}, {"taskDefinition", "web:1"}}}});
-  sim.control("credentials", {{"container",
-                               {{"authorization", "CANARY-container-auth-DO-NOT-PRINT"},
-                                {"credentials",
-                                 {{"AccessKeyId", k_canary_key},
-                                  {"SecretAccessKey", k_canary_secret},
-                                  {"Token", k_canary_token},
-                                  {"expires_in", 3600}}}}}});
-  EnvVars env = {{"AWS_CONTAINER_CREDENTIALS_FULL_URI", sim.endpoint() + "/creds"},
-                 {"AWS_CONTAINER_AUTHORIZATION_TOKEN", "CANARY-container-auth-DO-NOT-PRINT"},
-                 {"ADJUST_LOG_LEVEL", "trace"}};
-  auto r = run(QueryConfig(sim.endpoint()).without_environment(), env);
-  ASSERT_EQ(r.exit_code, 0) << describe(r);
-  expect_no_secrets(r);
-  for (const std::string& stream : {r.out, r.err}) {
-    EXPECT_EQ(stream.find("CANARY-container-auth"), std::string::npos) << describe(r);
-  }
-  EXPECT_EQ(sim.count("/creds"), 1) << sim.requests().dump();
 }
 
 }  // namespace

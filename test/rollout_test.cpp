@@ -254,6 +254,22 @@ TEST(Rollout, PlacementFailuresAfterTheStartAreUnschedulable) {
   EXPECT_EQ(status.reason, "unschedulable");
 }
 
+TEST(Rollout, UnschedulableQuotesTheNewestPlacementFailureWhereverItIsListed) {
+  RolloutTracker tracker("web", target());
+  EcsService service = service_with({deployment("ecs-svc/new", "PRIMARY", k_new, 2, 0)});
+  auto at = [](int s) { return std::chrono::system_clock::time_point(std::chrono::seconds(1700000000 + s)); };
+  service.events = {EcsServiceEvent{"old", at(0), "(service web) has reached a steady state."}};
+  tracker.step(observe(service));
+  // Neither the first nor the last entry is the newest placement failure.
+  service.events.push_back(EcsServiceEvent{"p2", at(20), "(service web) was unable to place a task (newest)"});
+  service.events.push_back(EcsServiceEvent{"p1", at(10), "(service web) was unable to place a task (older)"});
+  service.events.push_back(EcsServiceEvent{"s", at(30), "(service web) has started 2 tasks"});
+  auto status = tracker.step(observe(service));
+  EXPECT_EQ(status.verdict, RolloutVerdict::rejected);
+  EXPECT_EQ(status.reason, "unschedulable");
+  EXPECT_EQ(status.message, "web: ECS cannot place the new tasks: (service web) was unable to place a task (newest)");
+}
+
 TEST(Rollout, WithoutADeploymentIdItAdoptsThePrimaryOnOurRevision) {
   RolloutTarget t = target();
   t.deployment_id.clear();

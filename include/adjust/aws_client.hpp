@@ -68,9 +68,11 @@ class AwsClient {
 
  private:
   enum class Auth { provider, given, none };
+  // body_secrets: values in the request body an error message must not echo.
   Result<HttpResponse> send_with_retries(std::string_view operation, AwsProtocol protocol,
                                          const HttpRequest& unsigned_request, Auth auth,
-                                         const Credentials* given);
+                                         const Credentials* given,
+                                         const std::vector<std::string>& body_secrets);
   Result<XmlDocument> query(std::string_view action, std::string_view version,
                             const QueryParams& params, Auth auth, const Credentials* given);
 

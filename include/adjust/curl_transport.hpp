@@ -14,7 +14,10 @@ class CurlTransport final : public Transport {
  public:
   // trace_logger: when given and at trace level, request and response lines
   // and headers are logged with secrets redacted (never bodies).
-  explicit CurlTransport(Logger* trace_logger = nullptr);
+  // curl_verbose: at trace level, also libcurl's own dump (CURLOPT_VERBOSE):
+  // connection steps and the exact header lines sent and received, secrets
+  // redacted as above; bodies and TLS data are never dumped.
+  explicit CurlTransport(Logger* trace_logger = nullptr, bool curl_verbose = false);
   ~CurlTransport() override;
   CurlTransport(const CurlTransport&) = delete;
   CurlTransport& operator=(const CurlTransport&) = delete;
@@ -27,6 +30,7 @@ class CurlTransport final : public Transport {
   struct Pool;
   std::unique_ptr<Pool> m_pool;
   Logger* m_trace_logger;
+  bool m_curl_verbose;
 };
 
 }  // namespace adjust

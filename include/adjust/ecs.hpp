@@ -1,6 +1,7 @@
 // ECS (awsJson1_1) calls the driver makes, behind EcsApi so the engine can
 // be tested with an in-memory fake. Typed views hold what the engine reads;
-// each keeps its raw JSON too. Task definitions stay JSON for lossless cloning.
+// a service keeps its raw JSON too (a task does not: a poll may describe
+// thousands). Task definitions stay JSON for lossless cloning.
 #pragma once
 
 #include <chrono>
@@ -119,7 +120,6 @@ struct EcsTask {
   std::optional<std::chrono::system_clock::time_point> started_at;
   std::optional<std::chrono::system_clock::time_point> stopped_at;
   std::vector<EcsContainerState> containers;
-  nlohmann::json raw;
 };
 
 struct EcsTasks {

@@ -29,6 +29,9 @@ struct HttpRequest {
   std::string body;
   std::chrono::milliseconds connect_timeout{3000};
   std::chrono::milliseconds timeout{30000};  // whole request
+  // The URL's path is a capability (a credentials endpoint): logs show only
+  // scheme://host[:port].
+  bool secret_path = false;
 };
 
 struct HttpResponse {

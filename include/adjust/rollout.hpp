@@ -80,6 +80,7 @@ class RolloutTracker {
   std::vector<std::pair<std::string, int>> m_evidence;
   std::string m_evidence_reason;         // most specific reason found so far
   std::set<std::string> m_placement_events;
+  std::string m_placement_message;       // the newest placement failure ECS reported
   // Event ids present at the first look: only later events are about us
   // (comparing AWS timestamps with our clock would trust two clocks).
   std::optional<std::set<std::string>> m_events_before;

@@ -36,8 +36,9 @@ FinalStatus query(Context& context);
 // adjust APP: reads stdin to EOF, validates, plans and applies.
 FinalStatus adjust(Context& context);
 
-// libcurl; logs request/response lines (secrets redacted) at trace level.
-std::unique_ptr<Transport> make_real_transport(Logger* trace_logger);
+// libcurl; logs request/response lines (secrets redacted) at trace level,
+// and with curl_verbose libcurl's own dump too (see CurlTransport).
+std::unique_ptr<Transport> make_real_transport(Logger* trace_logger, bool curl_verbose);
 
 // The config named by --config / $OPTUNE_CONFIG / ./config.yaml; warnings logged.
 Result<Config> load_run_config(Context& context);

@@ -7,6 +7,7 @@
 #include <poll.h>
 #include <signal.h>
 #include <sys/prctl.h>
+#include <sys/resource.h>
 #include <sys/socket.h>
 #include <sys/stat.h>
 #include <sys/wait.h>
@@ -189,11 +190,12 @@ CommandResult run_command(const std::vector<std::string>& argv, const CommandOpt
   }
   int out_fd = out[0], err_fd = err[0];
   std::optional<int> status;
+  rusage usage{};
   char buffer[65536];
   while (true) {
     if (!status) {
       int raw = 0;
-      if (::waitpid(pid, &raw, WNOHANG) == pid) status = raw;
+      if (::wait4(pid, &raw, WNOHANG, &usage) == pid) status = raw;
     }
     if (status && out_fd < 0 && err_fd < 0) break;
     if (status && stdin_fd >= 0) {  // child gone: nobody reads stdin any more
@@ -242,13 +244,14 @@ CommandResult run_command(const std::vector<std::string>& argv, const CommandOpt
     int raw = 0;
     // Killed above or exited after the loop ended; reap within a short grace.
     const auto reap_deadline = Clock::now() + std::chrono::seconds(5);
-    while (::waitpid(pid, &raw, WNOHANG) == 0 && Clock::now() < reap_deadline) {
+    while (::wait4(pid, &raw, WNOHANG, &usage) == 0 && Clock::now() < reap_deadline) {
       std::this_thread::sleep_for(std::chrono::milliseconds(10));
     }
     status = raw;
   }
   ::kill(-pid, SIGKILL);  // leftovers in the child's group (no-op if none)
   result.exit_code = exit_code_of(*status);
+  result.max_rss_kib = usage.ru_maxrss;  // kilobytes on Linux
   return result;
 }
 

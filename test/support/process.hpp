@@ -26,6 +26,7 @@ struct CommandResult {
   std::string out;          // everything the child wrote to stdout
   std::string err;          // everything the child wrote to stderr
   bool timed_out = false;   // the deadline passed; the process group was killed
+  long max_rss_kib = 0;     // the child's peak resident set size (wait4's ru_maxrss)
 };
 
 struct CommandOptions {

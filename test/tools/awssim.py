@@ -383,6 +383,9 @@ class Service:
         self.proven_tds: set[str] = set()   # revisions that completed here at some point
         self.tasks: list[Task] = []
         self.events: list[dict[str, Any]] = []
+        # Seeded, render-only history older than anything the model makes (bounded-resource tests).
+        self.history_events: list[dict[str, Any]] = []
+        self.history_deployments: list[dict[str, Any]] = []
         self.last_unplaceable_event = -math.inf
         self.round_token = 0  # one reconcile chain per service, restarted by each new deployment
 
@@ -406,6 +409,7 @@ class Model:
         self.seq = 0
         self.counter = 0
         self.sim_now = clock.now()
+        self.oldest_first = False  # render events and deployments oldest first (tests of list handling)
 
     # ---- ids --------------------------------------------------------------------------------
     def next_id(self) -> int:
@@ -488,6 +492,18 @@ class Model:
             self.event(svc, now, f"(service {svc.name}) has reached a steady state.")
         self.start_rounds(svc, dep, now)
         return svc
+
+    def seed_stopped(self, svc: Service, count: int) -> None:
+        """`count` tasks of the first deployment that the scheduler stopped an hour ago (history)."""
+        dep, then = svc.deployments[-1], self.clock.now() - 3600
+        for _ in range(count):
+            task = self.new_task(svc, dep, then)
+            task.last_status = task.desired_status = "STOPPED"
+            task.started, task.stopping, task.stopped = then, then, then
+            task.stop_code = "ServiceSchedulerInitiated"
+            task.stopped_reason = f"Scaling activity initiated by (deployment {dep.id})"
+            for c in task.containers:
+                c.update(lastStatus="STOPPED", exitCode=0)
 
     def td_arn(self, svc: Service, ref: str) -> str:
         if ref.startswith("arn:") or not ref:
@@ -704,8 +720,6 @@ class Model:
 
         def finish(t: float) -> None:
             task.last_status, task.stopped = "STOPPED", t
-            task.stop_code = task.stop_code or "ServiceSchedulerInitiated"
-            task.stopped_reason = task.stopped_reason or reason
             for c in task.containers:
                 c["lastStatus"] = "STOPPED"
                 c.setdefault("exitCode", 0)
@@ -761,10 +775,15 @@ class Model:
                      "rolloutState": dep.rollout, "rolloutStateReason": dep.reason}
             entry.update(launch)
             deployments.append(entry)
+        deployments += svc.history_deployments
+        events = list(svc.events) + svc.history_events
+        if self.oldest_first:
+            deployments.reverse()
+            events.reverse()
         body.update({"taskDefinition": primary.td_arn, "desiredCount": primary.desired,
                      "runningCount": self.count(svc, None, "RUNNING"),
                      "pendingCount": self.count(svc, None, "PENDING"),
-                     "deployments": deployments, "events": list(svc.events)})
+                     "deployments": deployments, "events": events})
         return body
 
     def render_task(self, svc: Service, task: Task) -> dict[str, Any]:
@@ -1500,6 +1519,8 @@ class Sim:
             self.validate_fargate = bool(body["validate_fargate"])
         if "learn_services" in body:
             self.learn_services = bool(body["learn_services"])
+        if "oldest_first" in body:
+            self.model.oldest_first = bool(body["oldest_first"])
         return 200, {"now": epoch3(self.clock.now()), "wall": epoch3(self.wall())}
 
     def control_seed(self, body: dict[str, Any]) -> tuple[int, Any]:
@@ -1538,7 +1559,11 @@ class Sim:
             td_ref = spec.get("taskDefinition") or next(iter(self.model.task_defs), "web:1")
             spec["taskDefinition"] = td_ref if td_ref.startswith("arn:") else \
                 f"arn:aws:ecs:{region}:{account}:task-definition/{td_ref}"
+            history = {k: spec.pop(k, []) for k in ("history_events", "history_deployments")}
+            stopped = int(spec.pop("stopped_tasks", 0))
             svc = self.model.learn(spec, steady=bool(body.get("steady", True)))
+            svc.history_events, svc.history_deployments = history["history_events"], history["history_deployments"]
+            self.model.seed_stopped(svc, stopped)
             created.append(self.model.render_service(svc))
         return 200, {"services": created}
 

@@ -221,6 +221,32 @@ class AwsSimTest(unittest.TestCase):
         _, _, tasks = self.sim.ecs("DescribeTasks", {"cluster": "demo", "tasks": listed["taskArns"]})
         self.assertTrue(any(t["stoppedReason"].startswith("Task failed ELB health checks") for t in tasks["tasks"]))
 
+    def test_a_draining_task_lists_as_stopped_with_its_reason(self) -> None:
+        self.sim.update(desiredCount=1)
+        self.sim.control("advance", {"seconds": 5})  # one round: the extra task starts draining (10 s)
+        _, _, listed = self.sim.ecs("ListTasks", {"cluster": "demo", "desiredStatus": "STOPPED"})
+        _, _, tasks = self.sim.ecs("DescribeTasks", {"cluster": "demo", "tasks": listed["taskArns"]})
+        self.assertEqual([t["lastStatus"] for t in tasks["tasks"]], ["DEACTIVATING"])
+        self.assertEqual(tasks["tasks"][0]["stopCode"], "ServiceSchedulerInitiated")
+        self.assertTrue(tasks["tasks"][0]["stoppedReason"].startswith("Scaling activity initiated by"))
+
+    def test_seeded_history_and_oldest_first(self) -> None:
+        self.sim.control("reset")
+        td = {"family": "web", "containerDefinitions": [{"name": "web", "image": "nginx"}]}
+        self.sim.control("seed", {"cluster": "demo", "task_definition": td, "service": {
+            "serviceName": "web", "taskDefinition": "web:1", "desiredCount": 1, "stopped_tasks": 3,
+            "history_events": [{"id": "old-event", "message": "history"}],
+            "history_deployments": [{"id": "ecs-svc/old", "status": "ACTIVE"}]}})
+        service = self.sim.service()
+        self.assertNotIn("history_events", service)
+        self.assertEqual(service["events"][-1]["id"], "old-event")
+        self.assertEqual(service["deployments"][-1]["id"], "ecs-svc/old")
+        self.sim.control("config", {"oldest_first": True})
+        service = self.sim.service()
+        self.assertEqual((service["events"][0]["id"], service["deployments"][0]["id"]), ("old-event", "ecs-svc/old"))
+        _, _, listed = self.sim.ecs("ListTasks", {"cluster": "demo", "desiredStatus": "STOPPED"})
+        self.assertEqual(len(listed["taskArns"]), 3)
+
     def test_stall_and_unplaceable(self) -> None:
         self.sim.control("scenario", {"service": "web", "scenario": "unplaceable"})
         self.sim.update(taskDefinition="web:2")
