@@ -6,8 +6,8 @@
 #include <nlohmann/json.hpp>
 #include <string>
 
-#include "adjust/ecs.hpp"
-#include "adjust/task_definition.hpp"
+#include "adjust/aws/ecs_client.hpp"
+#include "adjust/logic/task_definition.hpp"
 
 namespace adjust {
 namespace {

@@ -4,7 +4,7 @@
 
 #include <chrono>
 
-#include "sigv4_internal.hpp"
+#include "adjust/aws/sigv4_stages.hpp"
 
 namespace adjust::sigv4 {
 namespace {

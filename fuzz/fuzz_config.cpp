@@ -2,8 +2,8 @@
 // the --query descriptors of every component that loaded. Contract: a Config
 // with at least one component or an ErrorCode::config error; descriptors or a
 // config error; never a crash or an exception escaping from yaml-cpp.
-#include "adjust/config.hpp"
-#include "adjust/descriptors.hpp"
+#include "adjust/config/config.hpp"
+#include "adjust/logic/descriptors.hpp"
 #include "fuzz_check.hpp"
 
 extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size) {

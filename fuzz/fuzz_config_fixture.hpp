@@ -2,7 +2,7 @@
 // every kind of setting (ranges, enums, pinned, env vars of each type).
 #pragma once
 
-#include "adjust/config.hpp"
+#include "adjust/config/config.hpp"
 #include "fuzz_check.hpp"
 
 namespace adjust::fuzz {

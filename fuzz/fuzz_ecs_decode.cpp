@@ -4,17 +4,17 @@
 // feeds the task-definition clone, the --query current values and the plan.
 // Contract: decoded values or ErrorCode::aws_bad_response; the later stages
 // fail only with their documented codes; never a crash or an escaping exception.
-#include "adjust/aws_client.hpp"
-#include "adjust/clock.hpp"
-#include "adjust/ecs.hpp"
-#include "adjust/log.hpp"
-#include "adjust/plan.hpp"
-#include "adjust/protocol.hpp"
-#include "adjust/service_state.hpp"
-#include "adjust/task_definition.hpp"
-#include "adjust/validate.hpp"
+#include "adjust/aws/client.hpp"
+#include "adjust/base/clock.hpp"
+#include "adjust/aws/ecs_client.hpp"
+#include "adjust/base/log.hpp"
+#include "adjust/logic/plan.hpp"
+#include "adjust/protocol/request.hpp"
+#include "adjust/engine/read_state.hpp"
+#include "adjust/logic/task_definition.hpp"
+#include "adjust/logic/desired.hpp"
 #include "fuzz_config_fixture.hpp"
-#include "support/fake_transport.hpp"
+#include "fakes/transport.hpp"
 
 namespace {
 
@@ -144,7 +144,7 @@ extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size
   if (definition) clone(*definition);
   expect_decoded_or_bad_response(ecs.describe_tasks("fuzz", {"arn:aws:ecs:us-east-1:1:task/fuzz/1"}));
   expect_decoded_or_bad_response(ecs.list_task_definitions("web"));
-  expect_decoded_or_bad_response(ecs.update_service({{"cluster", "fuzz"}, {"service", "web"}}));
+  expect_decoded_or_bad_response(ecs.update_service(UpdateServiceRequest{"fuzz", "web", {}, {}, {}}));
 
   served.serve_once();
   auto tasks = ecs.list_tasks("fuzz", "web", "RUNNING");

@@ -6,9 +6,9 @@
 // signing never crashes and always yields a full signature.
 #include <chrono>
 
-#include "adjust/sigv4.hpp"
+#include "adjust/aws/sigv4.hpp"
 #include "fuzz_check.hpp"
-#include "sigv4_internal.hpp"
+#include "adjust/aws/sigv4_stages.hpp"
 #include "support/sigv4_case.hpp"
 
 namespace {

@@ -12,7 +12,7 @@
 #include <thread>
 #include <vector>
 
-#include "adjust/http.hpp"
+#include "adjust/aws/http.hpp"
 
 namespace adjust::testing {
 

@@ -7,10 +7,10 @@
 #include <optional>
 #include <string>
 
-#include "adjust/credentials.hpp"
-#include "adjust/http.hpp"
-#include "adjust/result.hpp"
-#include "adjust/sigv4.hpp"
+#include "adjust/aws/credentials/provider.hpp"
+#include "adjust/aws/http.hpp"
+#include "adjust/base/result.hpp"
+#include "adjust/aws/sigv4.hpp"
 
 namespace adjust::testing {
 

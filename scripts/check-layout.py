@@ -1,0 +1,69 @@
+#!/usr/bin/env python3
+"""Fails when the source tree stops matching docs/architecture.md.
+
+Checks, for every file under src/adjust/:
+  - each #include "adjust/<folder>/..." is allowed by the folder's rule below
+    (dependencies run one way: a folder includes only folders listed for it);
+  - each included project header exists;
+  - each .cpp is listed in src/adjust/CMakeLists.txt (sources are not globbed).
+Usage: scripts/check-layout.py [repo root]   (exit 1 with one line per problem)
+"""
+import pathlib
+import re
+import sys
+
+# Folder -> the folders its files may include (itself always allowed).
+# Keep in step with docs/architecture.md.
+ALLOWED = {
+    "base": set(),
+    "model": {"base"},
+    "aws": {"base", "model"},
+    "config": {"base", "model"},
+    "protocol": {"base", "model"},
+    "logic": {"base", "model", "config", "protocol"},
+    "engine": {"base", "model", "aws", "config", "protocol", "logic"},
+    "cli": {"base", "model", "aws", "config", "protocol", "logic", "engine"},
+}
+INCLUDE = re.compile(r'^\s*#\s*include\s+"adjust/([^"]+)"', re.M)
+
+
+def folder_of(relative: str) -> str:
+    """'aws/credentials/chain.cpp' -> 'aws' (a subfolder belongs to its parent)."""
+    return relative.split("/", 1)[0]
+
+
+def main() -> int:
+    root = pathlib.Path(sys.argv[1] if len(sys.argv) > 1 else pathlib.Path(__file__).resolve().parent.parent)
+    src = root / "src" / "adjust"
+    problems = []
+    listed = (src / "CMakeLists.txt").read_text()
+    for path in sorted(src.rglob("*")):
+        if path.suffix not in (".cpp", ".hpp"):
+            continue
+        relative = path.relative_to(src).as_posix()
+        folder = folder_of(relative)
+        if folder not in ALLOWED:
+            problems.append(f"src/adjust/{relative}: folder '{folder}' has no rule in scripts/check-layout.py")
+            continue
+        for number, line in enumerate(path.read_text().splitlines(), 1):
+            match = INCLUDE.match(line)
+            if not match:
+                continue
+            target = match.group(1)
+            if not (src / target).is_file():
+                problems.append(f"src/adjust/{relative}:{number}: includes adjust/{target}, which does not exist")
+                continue
+            to = folder_of(target)
+            if to != folder and to not in ALLOWED[folder]:
+                problems.append(f"src/adjust/{relative}:{number}: {folder}/ may not include {to}/ "
+                                f"(adjust/{target}); see docs/architecture.md")
+        if path.suffix == ".cpp" and not re.search(rf"^\s*{re.escape(relative)}\s*$", listed, re.M):
+            problems.append(f"src/adjust/{relative}: not listed in src/adjust/CMakeLists.txt")
+    for problem in problems:
+        print(problem)
+    print(f"layout: {len(problems)} problem(s)")
+    return 1 if problems else 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,204 @@
+// JSON -> typed ECS views. Tolerant of missing fields, strict about types.
+#include "adjust/aws/ecs_client.hpp"
+#include "json_decoder.hpp"
+
+namespace adjust {
+namespace {
+
+std::vector<EcsCapacityProvider> decode_providers(JsonDecoder& d, const nlohmann::json& parent,
+                                                  const std::string& path) {
+  std::vector<EcsCapacityProvider> out;
+  if (const auto* items = d.array(parent, path, "capacityProviderStrategy")) {
+    std::string base = json_path(path, "capacityProviderStrategy");
+    for (std::size_t i = 0; i < items->size(); ++i) {
+      const auto& item = (*items)[i];
+      std::string item_path = json_path(base, i);
+      if (!d.expect_object(item, item_path)) {
+        continue;
+      }
+      EcsCapacityProvider provider;
+      d.read(item, item_path, "capacityProvider", provider.capacity_provider);
+      d.read(item, item_path, "weight", provider.weight);
+      d.read(item, item_path, "base", provider.base);
+      out.push_back(std::move(provider));
+    }
+  }
+  return out;
+}
+
+EcsDeployment decode_deployment(JsonDecoder& d, const nlohmann::json& json, const std::string& path) {
+  EcsDeployment deployment;
+  d.read(json, path, "id", deployment.id);
+  d.read(json, path, "status", deployment.status);
+  d.read(json, path, "taskDefinition", deployment.task_definition);
+  d.read(json, path, "desiredCount", deployment.desired_count);
+  d.read(json, path, "pendingCount", deployment.pending_count);
+  d.read(json, path, "runningCount", deployment.running_count);
+  d.read(json, path, "failedTasks", deployment.failed_tasks);
+  d.read(json, path, "createdAt", deployment.created_at);
+  d.read(json, path, "updatedAt", deployment.updated_at);
+  d.read(json, path, "rolloutState", deployment.rollout_state);
+  d.read(json, path, "rolloutStateReason", deployment.rollout_state_reason);
+  d.read(json, path, "launchType", deployment.launch_type);
+  d.read(json, path, "platformFamily", deployment.platform_family);
+  deployment.capacity_provider_strategy = decode_providers(d, json, path);
+  return deployment;
+}
+
+// Apply `decode` to each object element of the array member `key`.
+template <class T, class F>
+std::vector<T> decode_list(JsonDecoder& d, const nlohmann::json& parent, const std::string& path,
+                           const char* key, F decode) {
+  std::vector<T> out;
+  if (const auto* items = d.array(parent, path, key)) {
+    std::string base = json_path(path, key);
+    for (std::size_t i = 0; i < items->size(); ++i) {
+      std::string item_path = json_path(base, i);
+      if (d.expect_object((*items)[i], item_path)) {
+        out.push_back(decode((*items)[i], item_path));
+      }
+    }
+  }
+  return out;
+}
+
+// Everything but `raw`, which the callers copy or move in.
+Result<EcsService> decode_service_fields(const nlohmann::json& json, const std::string& what,
+                                         const std::string& base_path) {
+  JsonDecoder d(what);
+  const std::string& path = base_path;
+  if (!d.expect_object(json, path.empty() ? "/" : path)) {
+    return fail(d.error());
+  }
+  EcsService service;
+  d.read(json, path, "serviceArn", service.arn);
+  d.read(json, path, "serviceName", service.name);
+  d.read(json, path, "clusterArn", service.cluster_arn);
+  d.read(json, path, "status", service.status);
+  d.read(json, path, "desiredCount", service.desired_count);
+  d.read(json, path, "runningCount", service.running_count);
+  d.read(json, path, "pendingCount", service.pending_count);
+  d.read(json, path, "launchType", service.launch_type);
+  d.read(json, path, "platformFamily", service.platform_family);
+  d.read(json, path, "platformVersion", service.platform_version);
+  d.read(json, path, "taskDefinition", service.task_definition);
+  service.capacity_provider_strategy = decode_providers(d, json, path);
+  service.deployments = decode_list<EcsDeployment>(
+      d, json, path, "deployments",
+      [&d](const nlohmann::json& item, const std::string& item_path) {
+        return decode_deployment(d, item, item_path);
+      });
+  service.events = decode_list<EcsServiceEvent>(
+      d, json, path, "events", [&d](const nlohmann::json& item, const std::string& item_path) {
+        EcsServiceEvent event;
+        d.read(item, item_path, "id", event.id);
+        d.read(item, item_path, "createdAt", event.created_at);
+        d.read(item, item_path, "message", event.message);
+        return event;
+      });
+  service.load_balancers = decode_list<EcsLoadBalancer>(
+      d, json, path, "loadBalancers", [&d](const nlohmann::json& item, const std::string& item_path) {
+        EcsLoadBalancer lb;
+        d.read(item, item_path, "targetGroupArn", lb.target_group_arn);
+        d.read(item, item_path, "loadBalancerName", lb.load_balancer_name);
+        d.read(item, item_path, "containerName", lb.container_name);
+        d.read(item, item_path, "containerPort", lb.container_port);
+        return lb;
+      });
+  if (const auto* config = d.object(json, path, "deploymentConfiguration")) {
+    std::string config_path = json_path(path, "deploymentConfiguration");
+    auto& out = service.deployment_configuration;
+    d.read(*config, config_path, "maximumPercent", out.maximum_percent);
+    d.read(*config, config_path, "minimumHealthyPercent", out.minimum_healthy_percent);
+    if (const auto* breaker = d.object(*config, config_path, "deploymentCircuitBreaker")) {
+      std::string breaker_path = json_path(config_path, "deploymentCircuitBreaker");
+      d.read(*breaker, breaker_path, "enable", out.circuit_breaker_enable);
+      d.read(*breaker, breaker_path, "rollback", out.circuit_breaker_rollback);
+    }
+  }
+  if (const auto* controller = d.object(json, path, "deploymentController")) {
+    d.read(*controller, json_path(path, "deploymentController"), "type",
+           service.deployment_controller_type);
+  }
+  if (d.failed()) {
+    return fail(d.error());
+  }
+  return service;
+}
+
+}  // namespace
+
+Result<EcsService> decode_ecs_service(const nlohmann::json& json, const std::string& what,
+                                      const std::string& base_path) {
+  auto service = decode_service_fields(json, what, base_path);
+  if (service) service->raw = json;
+  return service;
+}
+
+Result<EcsService> decode_ecs_service(nlohmann::json&& json, const std::string& what,
+                                      const std::string& base_path) {
+  auto service = decode_service_fields(json, what, base_path);
+  if (service) service->raw = std::move(json);
+  return service;
+}
+
+Result<EcsTask> decode_ecs_task(const nlohmann::json& json, const std::string& what,
+                                const std::string& base_path) {
+  JsonDecoder d(what);
+  const std::string& path = base_path;
+  if (!d.expect_object(json, path.empty() ? "/" : path)) {
+    return fail(d.error());
+  }
+  EcsTask task;
+  d.read(json, path, "taskArn", task.arn);
+  d.read(json, path, "taskDefinitionArn", task.task_definition_arn);
+  d.read(json, path, "lastStatus", task.last_status);
+  d.read(json, path, "desiredStatus", task.desired_status);
+  d.read(json, path, "startedBy", task.started_by);
+  d.read(json, path, "group", task.group);
+  d.read(json, path, "stopCode", task.stop_code);
+  d.read(json, path, "stoppedReason", task.stopped_reason);
+  d.read(json, path, "healthStatus", task.health_status);
+  d.read(json, path, "startedAt", task.started_at);
+  d.read(json, path, "stoppedAt", task.stopped_at);
+  // The ENI's address: attachments[].details[name=privateIPv4Address] (match
+  // by detail name, not attachment type).
+  decode_list<int>(d, json, path, "attachments",
+                   [&d, &task](const nlohmann::json& attachment, const std::string& attachment_path) {
+                     decode_list<int>(d, attachment, attachment_path, "details",
+                                      [&d, &task](const nlohmann::json& detail, const std::string& detail_path) {
+                                        std::string name;
+                                        d.read(detail, detail_path, "name", name);
+                                        if (name == "privateIPv4Address" && task.private_ipv4.empty()) {
+                                          d.read(detail, detail_path, "value", task.private_ipv4);
+                                        }
+                                        return 0;
+                                      });
+                     return 0;
+                   });
+  task.containers = decode_list<EcsContainerState>(
+      d, json, path, "containers",
+      [&d, &task](const nlohmann::json& item, const std::string& item_path) {
+        EcsContainerState container;
+        d.read(item, item_path, "name", container.name);
+        d.read(item, item_path, "lastStatus", container.last_status);
+        d.read(item, item_path, "exitCode", container.exit_code);
+        d.read(item, item_path, "reason", container.reason);
+        decode_list<int>(d, item, item_path, "networkInterfaces",
+                         [&d, &task](const nlohmann::json& eni, const std::string& eni_path) {
+                           if (task.private_ipv4.empty()) {
+                             d.read(eni, eni_path, "privateIpv4Address", task.private_ipv4);
+                           }
+                           return 0;
+                         });
+        return container;
+      });
+  if (d.failed()) {
+    return fail(d.error());
+  }
+  return task;
+}
+
+
+
+}  // namespace adjust

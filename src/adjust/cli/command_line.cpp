@@ -1,0 +1,66 @@
+#include "adjust/cli/command_line.hpp"
+
+#include <CLI/CLI.hpp>
+
+namespace adjust {
+namespace {
+
+constexpr const char* k_usage =
+    "usage: adjust [--config PATH] [-v] (--version | --info [APP] | --query APP | [--dry-run] APP)\n"
+    "run 'adjust --help' for details\n";
+
+}  // namespace
+
+Result<CommandLine> parse_command_line(const std::vector<std::string>& args) {
+  CommandLine line;
+  bool want_version = false;
+  bool want_info = false;
+  bool want_query = false;
+  bool want_describe = false;
+  std::string config_path;
+
+  CLI::App app{"Opsani servo adjust driver for AWS ECS Fargate services", "adjust"};
+  app.set_help_flag("-h,--help", "Print this help and exit");
+  auto* version = app.add_flag("--version", want_version, "Print the version and exit");
+  auto* info = app.add_flag("--info", want_info, "Print driver metadata as JSON (stdin is not read)");
+  auto* query = app.add_flag("--query", want_query, "Print the current settings of every component");
+  auto* describe = app.add_flag("--describe", want_describe, "Same as --query");
+  app.add_option("--config", config_path,
+                 "Configuration file (default: $OPTUNE_CONFIG, else ./config.yaml)");
+  app.add_flag("--dry-run", line.dry_run,
+               "Plan the adjustment and print it on stderr; change nothing in AWS");
+  app.add_flag("-v,--verbose", line.verbosity, "More diagnostics on stderr (repeat for more)");
+  app.add_option("app", line.app_id, "Servo application id");
+  info->excludes(query)->excludes(describe)->excludes(version);
+  query->excludes(describe)->excludes(version);
+  describe->excludes(version);
+
+  // CLI11 wants argv order reversed when given a vector.
+  std::vector<std::string> reversed(args.rbegin(), args.rend());
+  try {
+    app.parse(reversed);
+  } catch (const CLI::CallForHelp&) {
+    line.verb = Verb::help;
+    line.help_text = app.help();
+    return line;
+  } catch (const CLI::ParseError& error) {
+    return fail(ErrorCode::usage, std::string(error.what()) + "\n" + k_usage);
+  }
+  if (!config_path.empty()) line.config_path = config_path;
+
+  if (want_version) {
+    line.verb = Verb::version;
+  } else if (want_info) {
+    line.verb = Verb::info;
+  } else if (want_query || want_describe) {
+    line.verb = Verb::query;
+  } else {
+    line.verb = Verb::adjust;
+  }
+  if ((line.verb == Verb::query || line.verb == Verb::adjust) && line.app_id.empty()) {
+    return fail(ErrorCode::usage, std::string("missing APP (the servo application id)\n") + k_usage);
+  }
+  return line;
+}
+
+}  // namespace adjust

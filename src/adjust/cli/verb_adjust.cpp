@@ -1,0 +1,62 @@
+// adjust APP: read the request, check it against the config, then plan,
+// apply and follow it (the engine), and report one final line.
+#include <iterator>
+
+#include "adjust/aws/session.hpp"
+#include "adjust/engine/engine.hpp"
+#include "adjust/cli/notify.hpp"
+#include "adjust/base/numeric.hpp"
+#include "adjust/protocol/request.hpp"
+#include "adjust/logic/desired.hpp"
+#include "adjust/cli/verbs.hpp"
+
+namespace adjust::verbs {
+namespace {
+
+// control.timeout / control.settlement: seconds, as a number or numeric string.
+Result<std::optional<std::chrono::seconds>> control_seconds(const nlohmann::json& control,
+                                                            const char* key) {
+  auto found = control.find(key);
+  if (found == control.end() || found->is_null()) return std::optional<std::chrono::seconds>{};
+  auto number = json_to_number(*found);
+  if (!number || *number < 0) {
+    return fail(ErrorCode::invalid_input, std::string("stdin /control/") + key +
+                                              ": must be a number of seconds, not " + found->dump());
+  }
+  return std::optional<std::chrono::seconds>(std::chrono::seconds(static_cast<long long>(std::ceil(*number))));
+}
+
+}  // namespace
+
+FinalStatus adjust(Context& context) {
+  // Read stdin to EOF first, whatever happens next, so servo's write never
+  // meets a closed pipe.
+  std::string input{std::istreambuf_iterator<char>(context.in), std::istreambuf_iterator<char>()};
+  auto request = parse_adjust_request(input);
+  if (!request) return final_status_for(request.error());
+  auto config = load_run_config(context);
+  if (!config) return final_status_for(config.error());
+  auto desired = validate_request(*config, *request);
+  if (!desired) return final_status_for(desired.error());
+  EngineOptions options;
+  options.dry_run = context.line.dry_run;
+  auto timeout = control_seconds(request->control, "timeout");
+  if (!timeout) return final_status_for(timeout.error());
+  auto settlement = control_seconds(request->control, "settlement");
+  if (!settlement) return final_status_for(settlement.error());
+  options.timeout = *timeout;
+  options.settlement = *settlement;
+  if (context.cancel.requested()) return {"cancelled", "cancelled", "cancelled before any change"};
+
+  auto session = open_aws_session(AwsSettings{config->region, config->endpoint_url}, context.env, context.transport, context.clock, context.logger);
+  if (!session) return final_status_for(session.error());
+  Engine engine((*session)->ecs(), (*session)->elbv2(), context.clock, context.cancel, context.output,
+                context.logger);
+  FinalStatus status = engine.run(*config, *desired, options);
+  if (config->notify_webhook_url && !options.dry_run) {
+    notify_outcome(context.transport, *config->notify_webhook_url, status, context.logger);
+  }
+  return status;
+}
+
+}  // namespace adjust::verbs

@@ -1,0 +1,46 @@
+// adjust --query: the current settings of every configured component.
+#include "adjust/aws/session.hpp"
+#include "adjust/config/config.hpp"
+#include "adjust/logic/descriptors.hpp"
+#include "adjust/base/parallel.hpp"
+#include "adjust/engine/read_state.hpp"
+#include "adjust/cli/verbs.hpp"
+
+namespace adjust::verbs {
+
+FinalStatus query(Context& context) {
+  auto config = load_run_config(context);
+  if (!config) return final_status_for(config.error());
+  auto session = open_aws_session(AwsSettings{config->region, config->endpoint_url}, context.env, context.transport, context.clock, context.logger);
+  if (!session) return final_status_for(session.error());
+
+  std::vector<const ComponentConfig*> components;
+  for (const auto& component : config->components) components.push_back(&component);
+  auto states = read_component_states((*session)->ecs(), components, k_default_aws_concurrency);
+  if (!states) return final_status_for(states.error());
+
+  nlohmann::ordered_json described = nlohmann::ordered_json::object();
+  for (const auto& state : *states) {
+    auto current = current_values(state);
+    if (!current) return final_status_for(current.error());
+    auto description = describe_component(*state.config, *current);
+    if (!description) return final_status_for(with_context(description.error(), "component " + state.config->name));
+    for (const auto& warning : description->warnings) {
+      context.logger.warn("component " + state.config->name + ": " + warning);
+    }
+    // Settings in config order (the descriptor object itself is key-sorted).
+    nlohmann::ordered_json settings = nlohmann::ordered_json::object();
+    const auto& by_name = description->component.at("settings");
+    for (const auto& name : state.config->setting_order) {
+      if (by_name.contains(name)) settings[name] = by_name.at(name);
+    }
+    for (const auto& [name, setting] : by_name.items()) {
+      if (!settings.contains(name)) settings[name] = setting;
+    }
+    described[state.config->name] = {{"settings", settings}};
+  }
+  context.output.document({{"application", {{"components", described}}}});
+  return FinalStatus::ok();
+}
+
+}  // namespace adjust::verbs

@@ -1,0 +1,46 @@
+// The two verbs that touch configuration and AWS. Each returns the final
+// status; the CLI prints it.
+#pragma once
+
+#include <istream>
+#include <memory>
+
+#include "adjust/base/cancel.hpp"
+#include "adjust/base/clock.hpp"
+#include "adjust/cli/command_line.hpp"
+#include "adjust/config/config.hpp"
+#include "adjust/base/environment.hpp"
+#include "adjust/aws/http.hpp"
+#include "adjust/base/log.hpp"
+#include "adjust/protocol/output.hpp"
+
+namespace adjust::verbs {
+
+// Whether SIGUSR1/SIGTERM cancel an adjust cleanly (servo then sends SIGUSR1
+// instead of SIGKILL).
+inline constexpr bool k_has_cancel = true;
+
+struct Context {
+  const CommandLine& line;
+  std::istream& in;
+  OutputWriter& output;
+  Logger& logger;
+  const Environment& env;
+  Clock& clock;
+  Transport& transport;
+  CancelToken& cancel;
+};
+
+// --query: prints the settings document itself on success.
+FinalStatus query(Context& context);
+// adjust APP: reads stdin to EOF, validates, plans and applies.
+FinalStatus adjust(Context& context);
+
+// libcurl; logs request/response lines (secrets redacted) at trace level,
+// and with curl_verbose libcurl's own dump too (see CurlTransport).
+std::unique_ptr<Transport> make_real_transport(Logger* trace_logger, bool curl_verbose);
+
+// The config named by --config / $OPTUNE_CONFIG / ./config.yaml; warnings logged.
+Result<Config> load_run_config(Context& context);
+
+}  // namespace adjust::verbs

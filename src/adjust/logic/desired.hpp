@@ -1,0 +1,57 @@
+// Checks an adjust request against the config and Fargate's sizes before any
+// AWS call, and turns it into the desired state in ECS units.
+#pragma once
+
+#include <nlohmann/json.hpp>
+#include <optional>
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include "adjust/config/config.hpp"
+#include "adjust/protocol/request.hpp"
+#include "adjust/base/result.hpp"
+
+namespace adjust {
+
+struct EnvChange {
+  std::string name;
+  std::string value;                      // as the container will hold it: "150", "0.5", "B"
+  std::optional<std::string> container;   // the variable's own container, if configured
+};
+
+// A requested setting the config pins: the engine must find it already at value.
+struct PinnedRequest {
+  std::string setting;     // as requested: "cpu", "mem", "replicas", "GOGC"...
+  nlohmann::json value;    // normalised: cpu units, memory MiB, replicas, env string
+};
+
+struct DesiredComponent {
+  std::string name;
+  std::optional<int> cpu_units;
+  std::optional<int> memory_mib;
+  std::optional<int> replicas;
+  std::vector<EnvChange> env;             // in request order
+  std::vector<PinnedRequest> pinned;
+  // True when cpu and memory were both requested and form a valid Fargate size.
+  // Otherwise the pair involves the current task definition and the engine must
+  // check it (check_fargate_size) once that is known.
+  bool size_checked = false;
+};
+
+struct DesiredState {
+  std::vector<DesiredComponent> components;   // in request order; unrequested ones absent
+
+  const DesiredComponent* find(std::string_view component) const;
+};
+
+// Every problem is reported, one per line. ErrorCode::rejected_value for values
+// the config does not allow (unknown component or setting, wrong type, out of
+// range, off step, not in values); ErrorCode::infeasible when the config allows
+// a value Fargate cannot run (0.75 vCPU, 1.5 GiB, 0.25 vCPU with 4 GiB).
+Result<DesiredState> validate_request(const Config& config, const AdjustRequest& request);
+
+// ErrorCode::infeasible naming the component and the memory cpu_units allows.
+Status check_fargate_size(std::string_view component, int cpu_units, int memory_mib);
+
+}  // namespace adjust

@@ -1,0 +1,129 @@
+// What the driver reads of ECS: services, deployments, tasks and task
+// definitions as typed values. A service keeps its raw JSON too (a task does
+// not: a poll may describe thousands). Task definitions stay JSON for lossless
+// cloning. No I/O here: aws/ecs_client.hpp fetches and decodes them.
+#pragma once
+
+#include <chrono>
+#include <optional>
+#include <string>
+#include <vector>
+
+#include <nlohmann/json.hpp>
+
+namespace adjust {
+
+struct EcsFailure {
+  std::string arn;
+  std::string reason;  // e.g. "MISSING"
+  std::string detail;
+};
+
+struct EcsLoadBalancer {
+  std::string target_group_arn;    // empty for classic ELBs
+  std::string load_balancer_name;  // classic ELB only
+  std::string container_name;
+  int container_port = 0;
+};
+
+struct EcsCapacityProvider {
+  std::string capacity_provider;  // "FARGATE", "FARGATE_SPOT", ...
+  int weight = 0;
+  int base = 0;
+};
+
+struct EcsDeploymentConfiguration {
+  bool circuit_breaker_enable = false;
+  bool circuit_breaker_rollback = false;
+  std::optional<int> maximum_percent;
+  std::optional<int> minimum_healthy_percent;
+};
+
+struct EcsDeployment {
+  std::string id;      // "ecs-svc/..."
+  std::string status;  // PRIMARY | ACTIVE | INACTIVE
+  std::string task_definition;
+  int desired_count = 0;
+  int pending_count = 0;
+  int running_count = 0;
+  int failed_tasks = 0;
+  std::optional<std::chrono::system_clock::time_point> created_at;
+  std::optional<std::chrono::system_clock::time_point> updated_at;
+  std::string rollout_state;  // COMPLETED | FAILED | IN_PROGRESS | "" (not reported)
+  std::string rollout_state_reason;
+  std::string launch_type;
+  std::string platform_family;
+  std::vector<EcsCapacityProvider> capacity_provider_strategy;
+};
+
+struct EcsServiceEvent {
+  std::string id;
+  std::optional<std::chrono::system_clock::time_point> created_at;
+  std::string message;
+};
+
+struct EcsService {
+  std::string arn;
+  std::string name;
+  std::string cluster_arn;
+  std::string status;  // ACTIVE | DRAINING | INACTIVE
+  int desired_count = 0;
+  int running_count = 0;
+  int pending_count = 0;
+  std::string launch_type;  // empty when a capacity provider strategy is used
+  std::vector<EcsCapacityProvider> capacity_provider_strategy;
+  std::string platform_family;
+  std::string platform_version;
+  std::string task_definition;
+  std::vector<EcsDeployment> deployments;
+  std::vector<EcsServiceEvent> events;  // newest first
+  std::vector<EcsLoadBalancer> load_balancers;
+  EcsDeploymentConfiguration deployment_configuration;
+  std::string deployment_controller_type;  // ECS | CODE_DEPLOY | EXTERNAL ("" = ECS)
+  nlohmann::json raw;
+};
+
+struct EcsServices {
+  std::vector<EcsService> services;
+  std::vector<EcsFailure> failures;
+};
+
+struct EcsTaskDefinition {
+  nlohmann::json task_definition;                   // the whole object, as returned
+  nlohmann::json tags = nlohmann::json::array();    // [{"key", "value"}]
+  std::string arn() const;
+};
+
+struct EcsContainerState {
+  std::string name;
+  std::string last_status;
+  std::optional<int> exit_code;
+  std::string reason;
+};
+
+struct EcsTask {
+  std::string arn;
+  std::string task_definition_arn;
+  std::string last_status;
+  std::string desired_status;
+  std::string started_by;  // the deployment id for service tasks
+  std::string group;       // "service:<name>"
+  std::string stop_code;
+  std::string stopped_reason;
+  std::string health_status;
+  std::string private_ipv4;  // "" until the ENI has an address
+  std::optional<std::chrono::system_clock::time_point> started_at;
+  std::optional<std::chrono::system_clock::time_point> stopped_at;
+  std::vector<EcsContainerState> containers;
+};
+
+struct EcsTasks {
+  std::vector<EcsTask> tasks;
+  std::vector<EcsFailure> failures;
+};
+
+// launchType FARGATE, a FARGATE/FARGATE_SPOT capacity provider, or a
+// platformFamily with FARGATE deployments.
+bool is_fargate(const EcsService& service);
+
+}  // namespace adjust

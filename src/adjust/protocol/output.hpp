@@ -1,0 +1,54 @@
+// The only writer of stdout: one compact JSON object per line, flushed, and
+// exactly one final status line, last. Thread-safe (components report
+// progress concurrently).
+#pragma once
+
+#include <mutex>
+#include <nlohmann/json.hpp>
+#include <ostream>
+#include <string>
+#include <string_view>
+
+#include "adjust/base/result.hpp"
+
+namespace adjust {
+
+// The protocol's final line.
+struct FinalStatus {
+  std::string status;   // ok | failed | rejected | cancelled | aborted
+  std::string reason;   // kebab-case, e.g. success, infeasible, start-failed
+  std::string message;  // empty for ok
+
+  static FinalStatus ok() { return {"ok", "success", ""}; }
+};
+
+// The status, reason and exit code that an error ends a run with.
+FinalStatus final_status_for(const Error& error);
+int exit_code_for(const FinalStatus& status);
+
+// Compact one-line JSON; invalid UTF-8 (e.g. from an AWS message) is replaced
+// rather than thrown on.
+std::string to_json_line(const nlohmann::ordered_json& value);
+
+class OutputWriter {
+ public:
+  explicit OutputWriter(std::ostream& out) : m_out(&out) {}
+
+  // {"progress": percent, "message": message}; dropped after the final line.
+  void progress(int percent, std::string_view message);
+  // Any other single-line document (the --info and --query answers).
+  void document(const nlohmann::ordered_json& value);
+  // The final status line; only the first call writes.
+  void final_status(const FinalStatus& status);
+
+  bool finished() const;
+
+ private:
+  void write_line(const std::string& line);
+
+  std::ostream* m_out;
+  mutable std::mutex m_mutex;
+  bool m_finished = false;
+};
+
+}  // namespace adjust

@@ -1,0 +1,34 @@
+// The servo adjust protocol: the request read from stdin and the JSON lines
+// written to stdout (progress lines, then exactly one final status line).
+#pragma once
+
+#include <nlohmann/json.hpp>
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include "adjust/base/result.hpp"
+
+namespace adjust {
+
+// One setting as servo sent it: only its value matters ({"value": x} or a bare x).
+struct RequestedSetting {
+  std::string name;
+  nlohmann::json value;   // number or string, as sent
+};
+
+struct RequestedComponent {
+  std::string name;
+  std::vector<RequestedSetting> settings;   // in input order
+};
+
+struct AdjustRequest {
+  std::vector<RequestedComponent> components;   // in input order
+  nlohmann::json control = nlohmann::json::object();
+};
+
+// Parse the whole stdin document. Errors are ErrorCode::invalid_input and name
+// where the problem is (a JSON pointer or the offset of a syntax error).
+Result<AdjustRequest> parse_adjust_request(std::string_view text);
+
+}  // namespace adjust

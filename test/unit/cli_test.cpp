@@ -1,0 +1,96 @@
+// The whole CLI in-process: argv, stdin, stdout lines, stderr, exit codes.
+#include <gtest/gtest.h>
+
+#include <nlohmann/json.hpp>
+#include <sstream>
+
+#include "adjust/cli/cli.hpp"
+#include "adjust/base/version.hpp"
+
+namespace adjust {
+namespace {
+
+class NoNetwork final : public Transport {
+ public:
+  Result<HttpResponse> send(const HttpRequest& request) override {
+    ++calls;
+    return fail(ErrorCode::aws_network, "no network in this test: " + request.url);
+  }
+  int calls = 0;
+};
+
+struct RunResult {
+  int exit_code;
+  std::string out;
+  std::string err;
+};
+
+RunResult run_cli(std::vector<std::string> args, const std::string& stdin_text = "",
+                  MapEnvironment env = {}) {
+  std::istringstream in(stdin_text);
+  std::ostringstream out;
+  std::ostringstream err;
+  SystemClock clock;
+  NoNetwork transport;
+  cli::Dependencies deps{in, out, err, env, clock, transport};
+  int code = cli::run(args, deps);
+  EXPECT_EQ(transport.calls, 0) << "these runs must not touch the network";
+  return {code, out.str(), err.str()};
+}
+
+std::vector<std::string> lines_of(const std::string& text) {
+  std::vector<std::string> lines;
+  std::istringstream stream(text);
+  for (std::string line; std::getline(stream, line);) lines.push_back(line);
+  return lines;
+}
+
+TEST(Cli, VersionPrintsOneLine) {
+  auto result = run_cli({"--version"});
+  EXPECT_EQ(result.exit_code, 0);
+  EXPECT_EQ(result.out, std::string("adjust ") + k_version + "\n");
+}
+
+TEST(Cli, InfoPrintsMetadataWithOrWithoutApp) {
+  for (auto args : {std::vector<std::string>{"--info"}, std::vector<std::string>{"--info", "app"},
+                    std::vector<std::string>{"app", "--info"}}) {
+    auto result = run_cli(args);
+    EXPECT_EQ(result.exit_code, 0);
+    auto lines = lines_of(result.out);
+    ASSERT_EQ(lines.size(), 1U);
+    auto info = nlohmann::json::parse(lines[0]);
+    EXPECT_EQ(info["version"], k_version);
+    EXPECT_TRUE(info["has_cancel"].is_boolean());
+  }
+}
+
+TEST(Cli, UsageErrorsExitTwoWithNothingOnStdout) {
+  for (auto args : {std::vector<std::string>{"--bogus"}, std::vector<std::string>{"--query"},
+                    std::vector<std::string>{}, std::vector<std::string>{"--info", "--query", "x"},
+                    std::vector<std::string>{"a", "b"}}) {
+    auto result = run_cli(args);
+    EXPECT_EQ(result.exit_code, 2);
+    EXPECT_EQ(result.out, "");
+    EXPECT_NE(result.err.find("usage: adjust"), std::string::npos) << result.err;
+  }
+}
+
+TEST(Cli, HelpGoesToStdoutAndExitsZero) {
+  auto result = run_cli({"--help"});
+  EXPECT_EQ(result.exit_code, 0);
+  EXPECT_NE(result.out.find("--dry-run"), std::string::npos);
+}
+
+TEST(Cli, MalformedStdinEndsWithOneFailedLine) {
+  auto result = run_cli({"app"}, "{not json");
+  EXPECT_NE(result.exit_code, 0);
+  auto lines = lines_of(result.out);
+  ASSERT_EQ(lines.size(), 1U);
+  auto status = nlohmann::json::parse(lines[0]);
+  EXPECT_EQ(status["status"], "failed");
+  EXPECT_EQ(status["reason"], "invalid-input");
+  EXPECT_NE(status["message"].get<std::string>().find("not valid JSON"), std::string::npos);
+}
+
+}  // namespace
+}  // namespace adjust

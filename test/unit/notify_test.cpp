@@ -1,0 +1,55 @@
+#include <gtest/gtest.h>
+
+#include <nlohmann/json.hpp>
+#include <sstream>
+
+#include "adjust/cli/notify.hpp"
+
+namespace adjust {
+namespace {
+
+class RecordingTransport final : public Transport {
+ public:
+  Result<HttpResponse> send(const HttpRequest& request) override {
+    requests.push_back(request);
+    if (fail_with) return fail(*fail_with, "connection refused to " + request.url);
+    return HttpResponse{status, {}, "ok"};
+  }
+  std::vector<HttpRequest> requests;
+  std::optional<ErrorCode> fail_with;
+  long status = 200;
+};
+
+const char* k_hook = "https://hooks.example.test/services/T000/B000/SECRETPART";
+
+TEST(Notify, PostsASlackCompatibleTextMessage) {
+  RecordingTransport transport;
+  std::ostringstream log;
+  Logger logger(log, LogLevel::trace);
+  notify_outcome(transport, k_hook, {"rejected", "start-failed", "web: 2 tasks stopped"}, logger);
+  ASSERT_EQ(transport.requests.size(), 1U);
+  const HttpRequest& request = transport.requests[0];
+  EXPECT_EQ(request.method, "POST");
+  EXPECT_EQ(request.url, k_hook);
+  EXPECT_EQ(find_header(request.headers, "content-type"), "application/json");
+  auto body = nlohmann::json::parse(request.body);
+  EXPECT_EQ(body["text"], "adjust rejected (start-failed): web: 2 tasks stopped");
+  EXPECT_LE(request.timeout.count(), 5000) << "a webhook must not hold up the adjustment";
+}
+
+TEST(Notify, FailuresAreLoggedWithoutTheUrlAndNeverThrown) {
+  std::ostringstream log;
+  Logger logger(log, LogLevel::trace);
+  RecordingTransport refused;
+  refused.fail_with = ErrorCode::aws_network;
+  EXPECT_NO_THROW(notify_outcome(refused, k_hook, FinalStatus::ok(), logger));
+  RecordingTransport server_error;
+  server_error.status = 500;
+  EXPECT_NO_THROW(notify_outcome(server_error, k_hook, FinalStatus::ok(), logger));
+  EXPECT_NE(log.str().find("webhook not reached"), std::string::npos) << log.str();
+  EXPECT_NE(log.str().find("HTTP 500"), std::string::npos) << log.str();
+  EXPECT_EQ(log.str().find("SECRETPART"), std::string::npos) << "webhook URLs carry secrets";
+}
+
+}  // namespace
+}  // namespace adjust

@@ -1,0 +1,310 @@
+// The rollout tracker is pure: these tests feed it observations and check the
+// verdicts, evidence and progress it derives.
+#include <gtest/gtest.h>
+
+#include "adjust/logic/rollout.hpp"
+
+namespace adjust {
+namespace {
+
+using namespace std::chrono_literals;
+
+const std::string k_old = "arn:aws:ecs:us-east-1:1:task-definition/web:7";
+const std::string k_new = "arn:aws:ecs:us-east-1:1:task-definition/web:8";
+const std::string k_tg = "arn:aws:elasticloadbalancing:us-east-1:1:targetgroup/web/1";
+
+EcsDeployment deployment(std::string id, std::string status, std::string td, int desired, int running,
+                         std::string rollout = "IN_PROGRESS") {
+  EcsDeployment d;
+  d.id = std::move(id);
+  d.status = std::move(status);
+  d.task_definition = std::move(td);
+  d.desired_count = desired;
+  d.running_count = running;
+  d.rollout_state = std::move(rollout);
+  return d;
+}
+
+EcsService service_with(std::vector<EcsDeployment> deployments, int desired = 2, std::string td = k_new) {
+  EcsService s;
+  s.name = "web";
+  s.status = "ACTIVE";
+  s.desired_count = desired;
+  s.task_definition = std::move(td);
+  s.deployments = std::move(deployments);
+  s.load_balancers = {EcsLoadBalancer{k_tg, "", "web", 8080}};
+  return s;
+}
+
+EcsTask task(std::string id, std::string td, std::string status, std::string ip) {
+  EcsTask t;
+  t.arn = "arn:aws:ecs:us-east-1:1:task/demo/" + id;
+  t.task_definition_arn = std::move(td);
+  t.last_status = std::move(status);
+  t.private_ipv4 = std::move(ip);
+  t.started_by = "ecs-svc/new";
+  return t;
+}
+
+TargetHealth health(std::string ip, std::string state, std::string reason = "") {
+  TargetHealth h;
+  h.id = std::move(ip);
+  h.state = std::move(state);
+  h.reason = std::move(reason);
+  return h;
+}
+
+RolloutTarget target(int desired = 2) {
+  RolloutTarget t;
+  t.deployment_id = "ecs-svc/new";
+  t.task_definition = k_new;
+  t.previous_task_definition = k_old;
+  t.desired_count = desired;
+  t.unhealthy_grace = 60s;
+  return t;
+}
+
+Observation observe(EcsService service, std::chrono::steady_clock::time_point now = {}) {
+  Observation o;
+  o.service = std::move(service);
+  o.now = now;
+  return o;
+}
+
+TEST(Rollout, InProgressReportsNewTasksAndOldOnesStillServing) {
+  RolloutTracker tracker("web", target());
+  auto status = tracker.step(observe(service_with(
+      {deployment("ecs-svc/new", "PRIMARY", k_new, 2, 1), deployment("ecs-svc/old", "ACTIVE", k_old, 0, 2, "COMPLETED")})));
+  EXPECT_EQ(status.verdict, RolloutVerdict::in_progress);
+  EXPECT_FALSE(status.wants_tasks) << "counts say it is not done: no task look-ups";
+  EXPECT_EQ(status.message, "web: 1/2 new tasks running, 2 old tasks still serving");
+  EXPECT_EQ(status.percent, 25);
+}
+
+TEST(Rollout, AsksForTasksOnlyWhenCountsSayItMayBeDoneThenNeedsEveryNewTargetHealthy) {
+  RolloutTracker tracker("web", target());
+  EcsService service = service_with({deployment("ecs-svc/new", "PRIMARY", k_new, 2, 2, "COMPLETED")});
+  auto first = tracker.step(observe(service));
+  EXPECT_TRUE(first.wants_tasks);
+  Observation with_tasks = observe(service);
+  with_tasks.running_tasks = std::vector<EcsTask>{task("a", k_new, "RUNNING", "10.0.0.1"),
+                                                  task("b", k_new, "RUNNING", "10.0.0.2")};
+  with_tasks.target_health[k_tg] = {health("10.0.0.1", "healthy"), health("10.0.0.2", "initial")};
+  auto half = tracker.step(with_tasks);
+  EXPECT_EQ(half.verdict, RolloutVerdict::in_progress);
+  EXPECT_EQ(half.percent, 75);
+  EXPECT_EQ(half.message, "web: 2/2 new tasks running, 1/2 healthy");
+  with_tasks.target_health[k_tg] = {health("10.0.0.1", "healthy"), health("10.0.0.2", "healthy")};
+  auto done = tracker.step(with_tasks);
+  EXPECT_EQ(done.verdict, RolloutVerdict::succeeded);
+  EXPECT_EQ(done.percent, 100);
+}
+
+TEST(Rollout, OldTasksHealthyDoNotCountForTheNewDeployment) {
+  RolloutTracker tracker("web", target());
+  EcsService service = service_with({deployment("ecs-svc/new", "PRIMARY", k_new, 2, 2, "COMPLETED")});
+  Observation o = observe(service);
+  o.running_tasks = std::vector<EcsTask>{task("a", k_new, "RUNNING", "10.0.0.1"), task("b", k_new, "RUNNING", "10.0.0.2"),
+                                         task("c", k_old, "RUNNING", "10.0.0.3")};
+  o.target_health[k_tg] = {health("10.0.0.1", "healthy"), health("10.0.0.2", "initial"), health("10.0.0.3", "healthy")};
+  EXPECT_EQ(tracker.step(o).verdict, RolloutVerdict::in_progress);
+}
+
+TEST(Rollout, RunningWithoutCompletedRolloutIsNotSuccess) {
+  RolloutTracker tracker("web", target(1));
+  EcsService service = service_with({deployment("ecs-svc/new", "PRIMARY", k_new, 1, 1, "IN_PROGRESS")}, 1);
+  Observation o = observe(service);
+  o.running_tasks = std::vector<EcsTask>{task("a", k_new, "RUNNING", "10.0.0.1")};
+  o.target_health[k_tg] = {health("10.0.0.1", "healthy")};
+  EXPECT_EQ(tracker.step(o).verdict, RolloutVerdict::in_progress);
+}
+
+TEST(Rollout, WithoutRolloutStateRunningEqualsDesiredIsEnough) {
+  RolloutTracker tracker("web", target(1));
+  EcsService service = service_with({deployment("ecs-svc/new", "PRIMARY", k_new, 1, 1, "")}, 1);
+  service.load_balancers.clear();
+  Observation o = observe(service);
+  o.running_tasks = std::vector<EcsTask>{task("a", k_new, "RUNNING", "10.0.0.1")};
+  EXPECT_EQ(tracker.step(o).verdict, RolloutVerdict::succeeded);
+}
+
+TEST(Rollout, BreakerRollbackIsRejectedNeverOk) {
+  RolloutTracker tracker("web", target());
+  EcsDeployment failed = deployment("ecs-svc/new", "ACTIVE", k_new, 0, 0, "FAILED");
+  failed.rollout_state_reason = "ECS deployment circuit breaker: tasks failed to start.";
+  failed.failed_tasks = 3;
+  EcsService service = service_with({deployment("ecs-svc/rollback", "PRIMARY", k_old, 2, 2, "COMPLETED"), failed}, 2, k_old);
+  auto first = tracker.step(observe(service));
+  ASSERT_TRUE(first.wants_evidence) << "a rollback is explained with the stopped tasks first";
+  Observation o = observe(service);
+  o.evidence_fetched = true;
+  EcsTask stopped = task("dead", k_new, "STOPPED", "");
+  stopped.stop_code = "EssentialContainerExited";
+  stopped.stopped_reason = "Essential container in task exited";
+  stopped.containers = {EcsContainerState{"web", "STOPPED", 137, "OutOfMemoryError: Container killed due to memory usage"}};
+  o.stopped_tasks = {stopped};
+  auto status = tracker.step(o);
+  EXPECT_EQ(status.verdict, RolloutVerdict::rejected);
+  EXPECT_EQ(status.reason, "start-failed");
+  EXPECT_NE(status.message.find("rolled the service back to web:7"), std::string::npos) << status.message;
+  EXPECT_NE(status.message.find("exit code 137: OutOfMemoryError"), std::string::npos) << status.message;
+}
+
+TEST(Rollout, ImagePullFailureIsDecisiveAtOnce) {
+  RolloutTracker tracker("web", target(4));
+  EcsDeployment ours = deployment("ecs-svc/new", "PRIMARY", k_new, 4, 0);
+  ours.failed_tasks = 1;
+  EcsService service = service_with({ours}, 4);
+  ASSERT_TRUE(tracker.step(observe(service)).wants_evidence);
+  Observation o = observe(service);
+  o.evidence_fetched = true;
+  EcsTask stopped = task("x", k_new, "STOPPED", "");
+  stopped.stop_code = "TaskFailedToStart";
+  stopped.containers = {EcsContainerState{"web", "STOPPED", std::nullopt, "CannotPullContainerError: pull image manifest: not found"}};
+  o.stopped_tasks = {stopped};
+  auto status = tracker.step(o);
+  EXPECT_EQ(status.verdict, RolloutVerdict::rejected);
+  EXPECT_EQ(status.reason, "image-pull-failed");
+}
+
+TEST(Rollout, TwoFailedTasksWithEvidenceRejectBeforeTheBreaker) {
+  RolloutTracker tracker("web", target(3));
+  EcsDeployment ours = deployment("ecs-svc/new", "PRIMARY", k_new, 3, 0);
+  ours.failed_tasks = 2;
+  EcsService service = service_with({ours}, 3);
+  ASSERT_TRUE(tracker.step(observe(service)).wants_evidence);
+  Observation o = observe(service);
+  o.evidence_fetched = true;
+  for (const char* id : {"a", "b"}) {
+    EcsTask stopped = task(id, k_new, "STOPPED", "");
+    stopped.stop_code = "EssentialContainerExited";
+    stopped.containers = {EcsContainerState{"web", "STOPPED", 1, ""}};
+    o.stopped_tasks.push_back(stopped);
+  }
+  auto status = tracker.step(o);
+  EXPECT_EQ(status.verdict, RolloutVerdict::rejected);
+  EXPECT_NE(status.message.find("2 tasks stopped (EssentialContainerExited); container web exit code 1"), std::string::npos)
+      << status.message;
+}
+
+TEST(Rollout, SchedulerInitiatedStopsAreNotEvidence) {
+  RolloutTracker tracker("web", target(2));
+  EcsDeployment ours = deployment("ecs-svc/new", "PRIMARY", k_new, 2, 0);
+  ours.failed_tasks = 2;
+  EcsService service = service_with({ours});
+  ASSERT_TRUE(tracker.step(observe(service)).wants_evidence);
+  Observation o = observe(service);
+  o.evidence_fetched = true;
+  for (const char* id : {"a", "b"}) {
+    EcsTask stopped = task(id, k_new, "STOPPED", "");
+    stopped.stop_code = "ServiceSchedulerInitiated";
+    o.stopped_tasks.push_back(stopped);
+  }
+  EXPECT_EQ(tracker.step(o).verdict, RolloutVerdict::in_progress);
+}
+
+TEST(Rollout, TargetsUnhealthyPastTheGraceAreRejected) {
+  RolloutTracker tracker("web", target(1));
+  EcsService service = service_with({deployment("ecs-svc/new", "PRIMARY", k_new, 1, 1, "IN_PROGRESS")}, 1);
+  auto start = std::chrono::steady_clock::time_point{} + 1000s;
+  for (auto at : {start, start + 30s}) {
+    Observation o = observe(service, at);
+    o.running_tasks = std::vector<EcsTask>{task("a", k_new, "RUNNING", "10.0.0.1")};
+    o.target_health[k_tg] = {health("10.0.0.1", "unhealthy", "Target.ResponseCodeMismatch")};
+    EXPECT_EQ(tracker.step(o).verdict, RolloutVerdict::in_progress);
+  }
+  Observation late = observe(service, start + 61s);
+  late.running_tasks = std::vector<EcsTask>{task("a", k_new, "RUNNING", "10.0.0.1")};
+  late.target_health[k_tg] = {health("10.0.0.1", "unhealthy", "Target.ResponseCodeMismatch")};
+  auto status = tracker.step(late);
+  EXPECT_EQ(status.verdict, RolloutVerdict::rejected);
+  EXPECT_EQ(status.reason, "health-check-failed");
+  EXPECT_NE(status.message.find("Target.ResponseCodeMismatch"), std::string::npos);
+}
+
+TEST(Rollout, AnotherPrimaryIsOverwrittenNotSuccess) {
+  RolloutTracker tracker("web", target());
+  const std::string foreign = "arn:aws:ecs:us-east-1:1:task-definition/web:99";
+  EcsService service = service_with({deployment("ecs-svc/other", "PRIMARY", foreign, 2, 2, "COMPLETED"),
+                                     deployment("ecs-svc/new", "ACTIVE", k_new, 2, 2)},
+                                    2, foreign);
+  auto status = tracker.step(observe(service));
+  EXPECT_EQ(status.verdict, RolloutVerdict::failed);
+  EXPECT_EQ(status.reason, "overwritten");
+  EXPECT_NE(status.message.find("web:99"), std::string::npos);
+}
+
+TEST(Rollout, DesiredCountChangedBySomeoneElseIsOverwritten) {
+  RolloutTracker tracker("web", target(2));
+  auto status = tracker.step(observe(service_with({deployment("ecs-svc/new", "PRIMARY", k_new, 5, 2)}, 5)));
+  EXPECT_EQ(status.verdict, RolloutVerdict::failed);
+  EXPECT_EQ(status.reason, "overwritten");
+}
+
+TEST(Rollout, PlacementFailuresAfterTheStartAreUnschedulable) {
+  RolloutTracker tracker("web", target());
+  EcsService service = service_with({deployment("ecs-svc/new", "PRIMARY", k_new, 2, 0)});
+  service.events = {EcsServiceEvent{"old", std::nullopt, "(service web) was unable to place a task (yesterday)"}};
+  EXPECT_EQ(tracker.step(observe(service)).verdict, RolloutVerdict::in_progress) << "events already there are not ours";
+  service.events.insert(service.events.begin(), EcsServiceEvent{"e1", std::nullopt, "(service web) was unable to place a task"});
+  EXPECT_EQ(tracker.step(observe(service)).verdict, RolloutVerdict::in_progress) << "one event can be a blip";
+  service.events.insert(service.events.begin(), EcsServiceEvent{"e2", std::nullopt, "(service web) was unable to place a task"});
+  auto status = tracker.step(observe(service));
+  EXPECT_EQ(status.verdict, RolloutVerdict::rejected);
+  EXPECT_EQ(status.reason, "unschedulable");
+}
+
+TEST(Rollout, UnschedulableQuotesTheNewestPlacementFailureWhereverItIsListed) {
+  RolloutTracker tracker("web", target());
+  EcsService service = service_with({deployment("ecs-svc/new", "PRIMARY", k_new, 2, 0)});
+  auto at = [](int s) { return std::chrono::system_clock::time_point(std::chrono::seconds(1700000000 + s)); };
+  service.events = {EcsServiceEvent{"old", at(0), "(service web) has reached a steady state."}};
+  tracker.step(observe(service));
+  // Neither the first nor the last entry is the newest placement failure.
+  service.events.push_back(EcsServiceEvent{"p2", at(20), "(service web) was unable to place a task (newest)"});
+  service.events.push_back(EcsServiceEvent{"p1", at(10), "(service web) was unable to place a task (older)"});
+  service.events.push_back(EcsServiceEvent{"s", at(30), "(service web) has started 2 tasks"});
+  auto status = tracker.step(observe(service));
+  EXPECT_EQ(status.verdict, RolloutVerdict::rejected);
+  EXPECT_EQ(status.reason, "unschedulable");
+  EXPECT_EQ(status.message, "web: ECS cannot place the new tasks: (service web) was unable to place a task (newest)");
+}
+
+TEST(Rollout, WithoutADeploymentIdItAdoptsThePrimaryOnOurRevision) {
+  RolloutTarget t = target();
+  t.deployment_id.clear();
+  RolloutTracker tracker("web", t);
+  auto waiting = tracker.step(observe(service_with({deployment("ecs-svc/old", "PRIMARY", k_old, 2, 2, "COMPLETED")})));
+  EXPECT_EQ(waiting.verdict, RolloutVerdict::in_progress);
+  tracker.step(observe(service_with({deployment("ecs-svc/new", "PRIMARY", k_new, 2, 0)})));
+  EXPECT_EQ(tracker.target().deployment_id, "ecs-svc/new");
+}
+
+TEST(Rollout, SettlementTurnsALostTaskIntoUnstable) {
+  RolloutTarget t = target();
+  t.settling = true;
+  RolloutTracker tracker("web", t);
+  auto status = tracker.step(observe(service_with({deployment("ecs-svc/new", "PRIMARY", k_new, 2, 1, "COMPLETED")})));
+  EXPECT_EQ(status.verdict, RolloutVerdict::rejected);
+  EXPECT_EQ(status.reason, "unstable");
+}
+
+TEST(Rollout, WaitForDrainHoldsSuccessUntilOldTasksStop) {
+  RolloutTarget t = target(1);
+  t.wait_for_drain = true;
+  RolloutTracker tracker("web", t);
+  EcsService service = service_with({deployment("ecs-svc/new", "PRIMARY", k_new, 1, 1, "COMPLETED"),
+                                     deployment("ecs-svc/old", "ACTIVE", k_old, 0, 1, "COMPLETED")},
+                                    1);
+  Observation o = observe(service);
+  o.running_tasks = std::vector<EcsTask>{task("a", k_new, "RUNNING", "10.0.0.1")};
+  o.target_health[k_tg] = {health("10.0.0.1", "healthy")};
+  auto status = tracker.step(o);
+  EXPECT_EQ(status.verdict, RolloutVerdict::in_progress);
+  EXPECT_NE(status.message.find("1 old task draining"), std::string::npos) << status.message;
+  o.service.deployments.pop_back();
+  EXPECT_EQ(tracker.step(o).verdict, RolloutVerdict::succeeded);
+}
+
+}  // namespace
+}  // namespace adjust
