@@ -7,6 +7,7 @@ Checks, for every file under src/adjust/:
   - each included project header exists;
   - each .cpp is listed in src/adjust/CMakeLists.txt (sources are not globbed).
 Usage: scripts/check-layout.py [repo root]   (exit 1 with one line per problem)
+       scripts/check-layout.py --self-test   (proves each check can fail)
 """
 import pathlib
 import re
@@ -32,8 +33,7 @@ def folder_of(relative: str) -> str:
     return relative.split("/", 1)[0]
 
 
-def main() -> int:
-    root = pathlib.Path(sys.argv[1] if len(sys.argv) > 1 else pathlib.Path(__file__).resolve().parent.parent)
+def problems_in(root: pathlib.Path) -> list:
     src = root / "src" / "adjust"
     problems = []
     listed = (src / "CMakeLists.txt").read_text()
@@ -59,6 +59,33 @@ def main() -> int:
                                 f"(adjust/{target}); see docs/architecture.md")
         if path.suffix == ".cpp" and not re.search(rf"^\s*{re.escape(relative)}\s*$", listed, re.M):
             problems.append(f"src/adjust/{relative}: not listed in src/adjust/CMakeLists.txt")
+    return problems
+
+
+def self_test() -> int:
+    """A tree with one of each problem must yield exactly those problems."""
+    import tempfile
+    with tempfile.TemporaryDirectory() as tmp:
+        src = pathlib.Path(tmp) / "src" / "adjust"
+        for folder in ("base", "engine", "logic"):
+            (src / folder).mkdir(parents=True)
+        (src / "engine" / "e.hpp").write_text('#include "adjust/base/b.hpp"\n')
+        (src / "base" / "b.hpp").write_text('#include "adjust/engine/e.hpp"\n')  # upward
+        (src / "logic" / "l.cpp").write_text('#include "adjust/logic/gone.hpp"\n')  # missing
+        (src / "CMakeLists.txt").write_text("set(X\n  engine/listed.cpp\n)\n")  # l.cpp unlisted
+        found = problems_in(pathlib.Path(tmp))
+    expected = ["base/ may not include engine/", "includes adjust/logic/gone.hpp, which does not exist",
+                "logic/l.cpp: not listed"]
+    ok = len(found) == len(expected) and all(any(e in p for p in found) for e in expected)
+    print("self-test:", "ok" if ok else f"FAILED, found {found}")
+    return 0 if ok else 1
+
+
+def main() -> int:
+    if sys.argv[1:] == ["--self-test"]:
+        return self_test()
+    root = pathlib.Path(sys.argv[1] if len(sys.argv) > 1 else pathlib.Path(__file__).resolve().parent.parent)
+    problems = problems_in(root)
     for problem in problems:
         print(problem)
     print(f"layout: {len(problems)} problem(s)")
