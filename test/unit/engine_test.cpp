@@ -7,6 +7,7 @@
 
 #include <algorithm>
 #include <chrono>
+#include <csignal>
 #include <map>
 #include <set>
 #include <sstream>
@@ -396,6 +397,439 @@ TEST_F(EngineTest, OneOfTwoComponentsFailingRollsBackBoth) {
   auto deregistered = ecs.deregistered();
   std::sort(deregistered.begin(), deregistered.end());
   EXPECT_EQ(deregistered, (std::vector<std::string>{arn("api:2"), arn("web:2")}));
+}
+
+
+// ---- deployments that fail -----------------------------------------------------------------------
+
+TEST_F(EngineTest, StalledDeploymentTimesOutAndRollsBackWithTheTimeoutReason) {
+  seed();
+  std::string component = component_yaml("web");
+  component.replace(component.find("timeout_service_desired_count: 300"), 34, "timeout_service_desired_count: 30");
+  configure(component);
+  ecs.set_fate("web:2", Fate::stall());
+  FinalStatus status = run({{"web", k_new_size}});
+  EXPECT_EQ(status_of(status), "failed") << status.message;
+  EXPECT_EQ(reason_of(status), "timeout");
+  EXPECT_TRUE(contains(status.message, "web: deployment did not finish within 30 s (last seen: ")) << status.message;
+  EXPECT_TRUE(contains(status.message, "Rolled back to web:1 with 2 task(s), healthy; deregistered web:2")) << status.message;
+  EXPECT_GE(clock.total_slept(), 30s);
+  EXPECT_LT(clock.total_slept(), 60s) << "the deadline, not the rollback budget, ended the wait";
+  auto updates = ecs.update_requests();
+  ASSERT_EQ(updates.size(), 2u);
+  expect_restore_request(updates[1], "web:1", 2);
+  EXPECT_EQ(ecs.deregistered(), std::vector<std::string>{arn("web:2")});
+  expect_service("web", "web:1", 2);
+}
+
+TEST_F(EngineTest, ControlTimeoutOverridesTheConfiguredOne) {
+  seed();
+  configure(component_yaml("web"));  // 300 s
+  ecs.set_fate("web:2", Fate::stall());
+  EngineOptions options;
+  options.timeout = 10s;
+  FinalStatus status = run({{"web", k_new_size}}, options);
+  EXPECT_EQ(reason_of(status), "timeout") << status.message;
+  EXPECT_TRUE(contains(status.message, "did not finish within 10 s")) << status.message;
+  EXPECT_LT(clock.total_slept(), 40s);
+  expect_service("web", "web:1", 2);
+}
+
+TEST_F(EngineTest, CircuitBreakerFailedRolloutIsRejectedRolledBackAndOurRevisionDeregistered) {
+  seed();
+  configure(component_yaml("web"));
+  Fate fate = Fate::fail_start(exit_failure());
+  fate.breaker_threshold = 3;  // all three fail in one round: FAILED at once
+  ecs.set_fate("web:2", fate);
+  FinalStatus status = run({{"web", k_new_size}});
+  EXPECT_EQ(status_of(status), "rejected") << status.message;
+  EXPECT_EQ(reason_of(status), "start-failed");
+  EXPECT_TRUE(contains(status.message, "the deployment failed (ECS deployment circuit breaker: tasks failed to start.)"))
+      << status.message;
+  EXPECT_TRUE(contains(status.message, "exit code 1")) << status.message;
+  EXPECT_TRUE(contains(status.message, "Rolled back to web:1 with 2 task(s), healthy; deregistered web:2")) << status.message;
+  auto updates = ecs.update_requests();
+  ASSERT_EQ(updates.size(), 2u);
+  expect_restore_request(updates[1], "web:1", 2);
+  EXPECT_EQ(ecs.deregistered(), std::vector<std::string>{arn("web:2")});
+  EXPECT_EQ(ecs.task_definition_status("web:2"), "INACTIVE");
+  expect_service("web", "web:1", 2);
+}
+
+TEST_F(EngineTest, EcsRollingBackAnImagePullFailureIsRejectedWithTheEvidence) {
+  seed();
+  configure(component_yaml("web"));
+  Fate fate = Fate::fail_start(image_pull_failure());
+  fate.breaker_threshold = 1;
+  fate.breaker_rollback = true;
+  ecs.set_fate("web:2", fate);
+  FinalStatus status = run({{"web", k_new_size}});
+  EXPECT_EQ(status_of(status), "rejected") << status.message;
+  EXPECT_EQ(reason_of(status), "image-pull-failed");
+  EXPECT_TRUE(contains(status.message, "CannotPullContainerError")) << status.message;
+  EXPECT_TRUE(contains(status.message, "Rolled back to web:1")) << status.message;
+  EXPECT_EQ(ecs.deregistered(), std::vector<std::string>{arn("web:2")});
+  expect_service("web", "web:1", 2);
+}
+
+TEST_F(EngineTest, OomKilledTasksAreRejectedWithExitCodeEvidenceQuickly) {
+  seed();
+  configure(component_yaml("web"));
+  ecs.set_fate("web:2", Fate::fail_start(oom_failure()));
+  FinalStatus status = run({{"web", k_new_size}});
+  EXPECT_EQ(status_of(status), "rejected") << status.message;
+  EXPECT_EQ(reason_of(status), "start-failed");
+  EXPECT_TRUE(contains(status.message, "stopped (EssentialContainerExited): Essential container in task exited; "
+                                       "container web exit code 137: OutOfMemoryError")) << status.message;
+  EXPECT_TRUE(contains(status.message, "Rolled back to web:1 with 2 task(s), healthy; deregistered web:2")) << status.message;
+  EXPECT_LT(clock.total_slept(), 30s) << "the verdict comes from evidence, not from the 300 s deadline";
+  // Evidence is the service's STOPPED tasks.
+  auto listed = ecs.list_tasks_calls();
+  EXPECT_TRUE(std::any_of(listed.begin(), listed.end(), [](const ListTasksCall& c) { return c.desired_status == "STOPPED"; }));
+  expect_service("web", "web:1", 2);
+}
+
+TEST_F(EngineTest, TargetsUnhealthyPastTheGraceAreRejectedAndRolledBack) {
+  seed();
+  configure(component_yaml("web"));
+  policy.unhealthy_grace = 30s;
+  ecs.set_fate("web:2", Fate::unhealthy());
+  FinalStatus status = run({{"web", k_new_size}});
+  EXPECT_EQ(status_of(status), "rejected") << status.message;
+  EXPECT_EQ(reason_of(status), "health-check-failed");
+  EXPECT_TRUE(contains(status.message, "is unhealthy: Target.FailedHealthChecks (Health checks failed)")) << status.message;
+  EXPECT_TRUE(contains(status.message, "Rolled back to web:1")) << status.message;
+  EXPECT_GE(clock.total_slept(), 30s) << "judged before the grace ran out";
+  EXPECT_LT(clock.total_slept(), 120s);
+  expect_service("web", "web:1", 2);
+}
+
+TEST_F(EngineTest, TargetsUnhealthyBrieflyWithinTheGraceStillConverge) {
+  seed();
+  configure(component_yaml("web"));
+  policy.unhealthy_grace = 60s;
+  Fate fate = Fate::converge_after(1, 1);
+  fate.unhealthy_rounds = 3;
+  ecs.set_fate("web:2", fate);
+  FinalStatus status = run({{"web", k_new_size}});
+  EXPECT_EQ(status_of(status), "ok") << status.message;
+  EXPECT_EQ(ecs.count(AwsOp::update_service), 1);
+  expect_service("web", "web:2", 3);
+}
+
+TEST_F(EngineTest, WaitingForHealthChecksDoesNotRelistTheSameTasks) {
+  seed();
+  configure(component_yaml("web"));
+  ecs.set_fate("web:2", Fate::converge_after(1, 6));
+  FinalStatus status = run({{"web", k_new_size}});
+  ASSERT_EQ(status_of(status), "ok") << status.message;
+  int listed = 0;
+  for (const auto& call : ecs.list_tasks_calls()) listed += call.desired_status == "RUNNING" ? 1 : 0;
+  int health = ecs.count(AwsOp::describe_target_health);
+  EXPECT_GE(listed, 1);
+  EXPECT_LT(listed, health) << "every poll listed the running tasks again";
+  EXPECT_GE(health, 6);
+}
+
+// ---- settlement ----------------------------------------------------------------------------------
+
+TEST_F(EngineTest, SettlementKeepsWatchingAfterSuccessThenEndsOk) {
+  seed();
+  configure(component_yaml("web", "    settlement: 30\n"));
+  FinalStatus status = run({{"web", k_new_size}});
+  EXPECT_EQ(status_of(status), "ok") << status.message;
+  EXPECT_GE(clock.total_slept(), 30s) << "the settlement window was not waited for";
+  EXPECT_EQ(ecs.count(AwsOp::update_service), 1);
+  expect_service("web", "web:2", 3);
+}
+
+TEST_F(EngineTest, TaskFailingDuringControlSettlementIsUnstableAndRolledBack) {
+  seed();
+  configure(component_yaml("web"));
+  Fate fate = Fate::converge_after(1, 1);
+  fate.failure = exit_failure();
+  fate.stop_after_complete = 3;
+  ecs.set_fate("web:2", fate);
+  EngineOptions options;
+  options.settlement = 60s;
+  FinalStatus status = run({{"web", k_new_size}}, options);
+  EXPECT_EQ(status_of(status), "rejected") << status.message;
+  EXPECT_EQ(reason_of(status), "unstable");
+  EXPECT_TRUE(contains(status.message, "Rolled back to web:1 with 2 task(s), healthy; deregistered web:2")) << status.message;
+  EXPECT_LT(clock.total_slept(), 60s) << "instability ends the window early";
+  auto updates = ecs.update_requests();
+  ASSERT_EQ(updates.size(), 2u);
+  expect_restore_request(updates[1], "web:1", 2);
+  expect_service("web", "web:1", 2);
+}
+
+// ---- cancel ----------------------------------------------------------------------------------------
+
+TEST_F(EngineTest, CancelMidWaitEndsCancelledAndRestoresTheService) {
+  seed();
+  configure(component_yaml("web"));
+  ecs.set_fate("web:2", Fate::stall());
+  ecs.on_call(AwsOp::describe_services, 4, [this] { cancel.request(SIGUSR1); });  // the third poll
+  FinalStatus status = run({{"web", k_new_size}});
+  EXPECT_EQ(status_of(status), "cancelled") << status.message;
+  EXPECT_EQ(reason_of(status), "cancelled");
+  EXPECT_TRUE(contains(status.message, "Rolled back to web:1 with 2 task(s), healthy; deregistered web:2")) << status.message;
+  auto updates = ecs.update_requests();
+  ASSERT_EQ(updates.size(), 2u);
+  expect_restore_request(updates[1], "web:1", 2);
+  expect_service("web", "web:1", 2);
+  EXPECT_EQ(ecs.service("web").primary_running, 2);
+}
+
+TEST_F(EngineTest, CancelDuringTheRollbackOfAFailureStillRestores) {
+  seed();
+  configure(component_yaml("web"));
+  ecs.set_fate("web:2", Fate::fail_start(oom_failure()));
+  // The signal arrives as the restore is sent.
+  ecs.on_call(AwsOp::update_service, 2, [this] { cancel.request(SIGTERM); });
+  FinalStatus status = run({{"web", k_new_size}});
+  EXPECT_EQ(status_of(status), "cancelled") << status.message;
+  EXPECT_EQ(reason_of(status), "cancelled");
+  EXPECT_TRUE(contains(status.message, "while rolling back")) << status.message;
+  EXPECT_TRUE(contains(status.message, "OutOfMemoryError")) << status.message;
+  auto updates = ecs.update_requests();
+  ASSERT_EQ(updates.size(), 2u);
+  expect_restore_request(updates[1], "web:1", 2);
+  expect_service("web", "web:1", 2);
+}
+
+TEST_F(EngineTest, CancelAsTheFailureIsDecidedStillRestoresAndWaitsForHealth) {
+  seed();
+  configure(component_yaml("web"));
+  ecs.set_fate("web:2", Fate::fail_start(oom_failure()));
+  // Cancel while the poll that finds the failure fetches its evidence.
+  ecs.on_call(AwsOp::list_tasks, 1, [this] { cancel.request(SIGUSR1); });
+  FinalStatus status = run({{"web", k_new_size}});
+  EXPECT_EQ(status_of(status), "cancelled") << status.message;
+  EXPECT_TRUE(contains(status.message, "Rolled back to web:1 with 2 task(s), healthy")) << status.message;
+  auto updates = ecs.update_requests();
+  ASSERT_EQ(updates.size(), 2u);
+  expect_restore_request(updates[1], "web:1", 2);
+  expect_service("web", "web:1", 2);
+  EXPECT_EQ(ecs.service("web").primary_running, 2);
+}
+
+TEST_F(EngineTest, CancelWhileRegisteringDeregistersAndNeverUpdatesTheService) {
+  seed();
+  configure(component_yaml("web"));
+  ecs.on_call(AwsOp::register_task_definition, 1, [this] { cancel.request(SIGTERM); });
+  FinalStatus status = run({{"web", k_new_size}});
+  EXPECT_EQ(status_of(status), "cancelled") << status.message;
+  EXPECT_EQ(ecs.count(AwsOp::update_service), 0);
+  EXPECT_EQ(ecs.deregistered(), std::vector<std::string>{arn("web:2")});
+  EXPECT_TRUE(contains(status.message, "Deregistered web:2, which the service never used")) << status.message;
+  expect_service("web", "web:1", 2);
+}
+
+// ---- someone else --------------------------------------------------------------------------------
+
+TEST_F(EngineTest, NewerDeploymentBySomeoneElseIsOverwrittenAndNotRolledBack) {
+  seed();
+  ecs.add_task_definition(FakeEcs::fargate_task_definition("hotfix"));
+  configure(component_yaml("web"));
+  ecs.set_fate("web:2", Fate::stall());
+  ecs.on_call(AwsOp::describe_services, 3, [this] { ecs.deploy_external("web", "hotfix:1"); });
+  FinalStatus status = run({{"web", k_new_size}});
+  EXPECT_EQ(status_of(status), "failed") << status.message;
+  EXPECT_EQ(reason_of(status), "overwritten");
+  EXPECT_TRUE(contains(status.message, "(hotfix:1) replaced the deployment of web:2")) << status.message;
+  EXPECT_FALSE(contains(status.message, "Rolled back")) << status.message;
+  EXPECT_EQ(ecs.count(AwsOp::update_service), 1) << "theirs is kept";
+  EXPECT_TRUE(ecs.deregistered().empty());
+  expect_service("web", "hotfix:1", 3);
+}
+
+TEST_F(EngineTest, DesiredCountChangedBySomeoneElseIsOverwritten) {
+  seed();
+  configure(component_yaml("web"));
+  ecs.set_fate("web:2", Fate::stall());
+  ecs.on_call(AwsOp::describe_services, 3, [this] { ecs.scale_external("web", 5); });
+  FinalStatus status = run({{"web", k_new_size}});
+  EXPECT_EQ(status_of(status), "failed") << status.message;
+  EXPECT_EQ(reason_of(status), "overwritten");
+  EXPECT_TRUE(contains(status.message, "desired count changed to 5 (expected 3)")) << status.message;
+  EXPECT_EQ(ecs.count(AwsOp::update_service), 1);
+  EXPECT_EQ(ecs.service("web").desired, 5);
+}
+
+// ---- AWS errors ----------------------------------------------------------------------------------
+
+TEST_F(EngineTest, ThrottledPollsAreRetriedThenTheDeploymentSucceeds) {
+  seed();
+  configure(component_yaml("web"));
+  ecs.inject(AwsOp::describe_services, 2, throttled_error(), 3);  // the first three polls
+  FinalStatus status = run({{"web", k_new_size}});
+  EXPECT_EQ(status_of(status), "ok") << status.message;
+  EXPECT_GE(ecs.count(AwsOp::describe_services), 1 + 3 + 2);
+  EXPECT_EQ(ecs.count(AwsOp::update_service), 1);
+  expect_service("web", "web:2", 3);
+}
+
+TEST_F(EngineTest, GarbledPollAnswersAreTolerated) {
+  seed();
+  configure(component_yaml("web"));
+  ecs.garble(AwsOp::describe_services, 2);
+  ecs.garble(AwsOp::describe_services, 3);
+  ecs.garble(AwsOp::describe_target_health, 1);
+  FinalStatus status = run({{"web", k_new_size}});
+  EXPECT_EQ(status_of(status), "ok") << status.message;
+  EXPECT_EQ(ecs.count(AwsOp::update_service), 1);
+  expect_service("web", "web:2", 3);
+}
+
+TEST_F(EngineTest, PersistentPollErrorsGiveUpAfterMaxConsecutivePollErrors) {
+  seed();
+  configure(component_yaml("web"));
+  policy.max_consecutive_poll_errors = 4;
+  ecs.inject(AwsOp::describe_services, 2, server_error(), 4);  // every poll of the wait
+  FinalStatus status = run({{"web", k_new_size}});
+  EXPECT_EQ(status_of(status), "failed") << status.message;
+  EXPECT_EQ(reason_of(status), "aws-error");
+  EXPECT_TRUE(contains(status.message, "Service Unavailable")) << status.message;
+  EXPECT_TRUE(contains(status.message, "Rolled back to web:1 with 2 task(s), healthy")) << status.message;
+  // Exactly four polls failed before the restore was sent.
+  int seq_restore = 0;
+  for (const auto& call : ecs.calls()) {
+    if (call.op == AwsOp::update_service) seq_restore = call.seq;
+  }
+  int polls_before = 0;
+  for (const auto& call : ecs.describe_services_calls()) polls_before += call.seq < seq_restore ? 1 : 0;
+  EXPECT_EQ(polls_before, 1 + 4);
+  auto updates = ecs.update_requests();
+  ASSERT_EQ(updates.size(), 2u);
+  expect_restore_request(updates[1], "web:1", 2);
+  expect_service("web", "web:1", 2);
+}
+
+TEST_F(EngineTest, ThrottledRegistrationChangesNothing) {
+  seed();
+  configure(component_yaml("web"));
+  ecs.inject(AwsOp::register_task_definition, 1, throttled_error());
+  FinalStatus status = run({{"web", k_new_size}});
+  EXPECT_EQ(status_of(status), "failed") << status.message;
+  EXPECT_EQ(reason_of(status), "throttled");
+  EXPECT_TRUE(contains(status.message, "register task definition")) << status.message;
+  EXPECT_EQ(ecs.count(AwsOp::update_service), 0);
+  expect_service("web", "web:1", 2);
+}
+
+TEST_F(EngineTest, UpdateServiceAnswerLostIsRestoredToBeSure) {
+  seed();
+  configure(component_yaml("web"));
+  ecs.inject(AwsOp::update_service, 1, network_error(), 1, /*applied=*/true);
+  FinalStatus status = run({{"web", k_new_size}});
+  EXPECT_EQ(status_of(status), "failed") << status.message;
+  EXPECT_EQ(reason_of(status), "aws-unreachable");
+  EXPECT_TRUE(contains(status.message, "update service")) << status.message;
+  EXPECT_TRUE(contains(status.message, "Rolled back to web:1 with 2 task(s), healthy; deregistered web:2")) << status.message;
+  auto updates = ecs.update_requests();
+  ASSERT_EQ(updates.size(), 2u);
+  expect_restore_request(updates[1], "web:1", 2);
+  expect_service("web", "web:1", 2);
+}
+
+TEST_F(EngineTest, UpdateServiceRefusedDeregistersOurRevisionWithoutRestore) {
+  seed();
+  configure(component_yaml("web"));
+  ecs.inject(AwsOp::update_service, 1, client_error("InvalidParameterException: nope"));
+  FinalStatus status = run({{"web", k_new_size}});
+  EXPECT_EQ(status_of(status), "failed") << status.message;
+  EXPECT_EQ(reason_of(status), "aws-error");
+  EXPECT_TRUE(contains(status.message, "Deregistered web:2, which the service never used")) << status.message;
+  EXPECT_EQ(ecs.count(AwsOp::update_service), 1) << "a refused update needs no restore";
+  EXPECT_EQ(ecs.deregistered(), std::vector<std::string>{arn("web:2")});
+  expect_service("web", "web:1", 2);
+}
+
+TEST_F(EngineTest, RollbackRefusedEndsFailedNamingTheRevisionLeft) {
+  seed();
+  configure(component_yaml("web"));
+  ecs.set_fate("web:2", Fate::fail_start(oom_failure()));
+  ecs.inject(AwsOp::update_service, 2, access_denied_error());
+  FinalStatus status = run({{"web", k_new_size}});
+  EXPECT_EQ(status_of(status), "failed") << status.message;
+  EXPECT_EQ(reason_of(status), "aws-auth");
+  EXPECT_TRUE(contains(status.message, "Rollback to web:1 failed: ")) << status.message;
+  EXPECT_TRUE(contains(status.message, "the service was left on web:2 with 3 task(s)")) << status.message;
+  EXPECT_EQ(ecs.count(AwsOp::update_service), 2) << "a refused restore is not sent again";
+  EXPECT_TRUE(ecs.deregistered().empty()) << "web:2 is what the service runs";
+  expect_service("web", "web:2", 3);
+}
+
+TEST_F(EngineTest, RollbackThrottledOnceIsSentAgain) {
+  seed();
+  configure(component_yaml("web"));
+  ecs.set_fate("web:2", Fate::fail_start(oom_failure()));
+  ecs.inject(AwsOp::update_service, 2, throttled_error());
+  FinalStatus status = run({{"web", k_new_size}});
+  EXPECT_EQ(status_of(status), "rejected") << status.message;
+  EXPECT_EQ(reason_of(status), "start-failed");
+  EXPECT_TRUE(contains(status.message, "Rolled back to web:1 with 2 task(s), healthy")) << status.message;
+  auto updates = ecs.update_requests();
+  ASSERT_EQ(updates.size(), 3u);
+  expect_restore_request(updates[2], "web:1", 2);
+  expect_service("web", "web:1", 2);
+}
+
+// ---- configuration ---------------------------------------------------------------------------------
+
+TEST_F(EngineTest, OnFailureNothingLeavesTheServiceAndSaysWhere) {
+  seed();
+  configure(component_yaml("web", "    on_failure: nothing\n"));
+  ecs.set_fate("web:2", Fate::fail_start(oom_failure()));
+  FinalStatus status = run({{"web", k_new_size}});
+  EXPECT_EQ(status_of(status), "rejected") << status.message;
+  EXPECT_EQ(reason_of(status), "start-failed");
+  EXPECT_TRUE(contains(status.message, "on_failure is nothing: the service was left on web:2 with 3 task(s)"))
+      << status.message;
+  EXPECT_FALSE(contains(status.message, "Rolled back")) << status.message;
+  EXPECT_EQ(ecs.count(AwsOp::update_service), 1);
+  EXPECT_TRUE(ecs.deregistered().empty());
+  expect_service("web", "web:2", 3);
+}
+
+TEST_F(EngineTest, KeepRevisionsPrunesOnlyTaggedOldRevisionsNeverOneInUse) {
+  const json tagged = json::array({{{"key", k_created_by_tag}, {"value", "opsani-adjust"}}});
+  ecs.add_task_definition(FakeEcs::fargate_task_definition("web"));          // web:1, not ours
+  ecs.add_task_definition(FakeEcs::fargate_task_definition("web"), tagged);  // web:2, ours
+  ecs.add_task_definition(FakeEcs::fargate_task_definition("web"), tagged);  // web:3, ours, running now
+  ecs.add_task_definition(FakeEcs::fargate_task_definition("web"));          // web:4, not ours
+  ecs.add_task_definition(FakeEcs::fargate_task_definition("web"), tagged);  // web:5, ours
+  ServiceSpec spec("web");
+  spec.revision = "web:3";
+  ecs.add_service(spec);
+  configure(component_yaml("web", "    keep_revisions: 1\n"));
+  FinalStatus status = run({{"web", k_new_size}});
+  ASSERT_EQ(status_of(status), "ok") << status.message;
+  expect_service("web", "web:6", 3);
+  auto registered = ecs.register_requests();
+  ASSERT_EQ(registered.size(), 1u);
+  EXPECT_TRUE(has_created_by_tag(registered[0].value("tags", json::array()))) << registered[0].dump();
+  auto deregistered = ecs.deregistered();
+  std::sort(deregistered.begin(), deregistered.end());
+  EXPECT_EQ(deregistered, (std::vector<std::string>{arn("web:2"), arn("web:5")}));
+  for (const char* kept : {"web:1", "web:3", "web:4", "web:6"}) EXPECT_EQ(ecs.task_definition_status(kept), "ACTIVE") << kept;
+}
+
+TEST_F(EngineTest, DeploymentPercentagesAreSentOverTheServicesOwnCircuitBreaker) {
+  seed();
+  configure(component_yaml("web", "    deployment: {maximum_percent: 150, minimum_healthy_percent: 50}\n"));
+  FinalStatus status = run({{"web", {{"replicas", 3}}}});
+  EXPECT_EQ(status_of(status), "ok") << status.message;
+  auto updates = ecs.update_requests();
+  ASSERT_EQ(updates.size(), 1u);
+  json wire = to_json(updates[0]);
+  ASSERT_TRUE(wire.contains("deploymentConfiguration")) << wire;
+  const json& configuration = wire["deploymentConfiguration"];
+  EXPECT_EQ(configuration.value("maximumPercent", 0), 150);
+  EXPECT_EQ(configuration.value("minimumHealthyPercent", 0), 50);
+  EXPECT_EQ(configuration["deploymentCircuitBreaker"], json({{"enable", true}, {"rollback", true}}))
+      << "the service's breaker settings must be sent back unchanged";
 }
 
 }  // namespace
