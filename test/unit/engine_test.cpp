@@ -832,5 +832,59 @@ TEST_F(EngineTest, DeploymentPercentagesAreSentOverTheServicesOwnCircuitBreaker)
       << "the service's breaker settings must be sent back unchanged";
 }
 
+
+// ---- more of the fault matrix's decisions --------------------------------------------------------
+
+TEST_F(EngineTest, CancelBeforeAnyChangeEndsCancelledWithoutMutating) {
+  seed();
+  configure(component_yaml("web"));
+  ecs.on_call(AwsOp::describe_task_definition, 1, [this] { cancel.request(SIGTERM); });
+  FinalStatus status = run({{"web", k_new_size}});
+  EXPECT_EQ(status_of(status), "cancelled") << status.message;
+  EXPECT_EQ(reason_of(status), "cancelled");
+  EXPECT_EQ(ecs.mutating_calls(), 0);
+  expect_service("web", "web:1", 2);
+}
+
+TEST_F(EngineTest, GarbledUpdateServiceAnswerMayHaveAppliedSoItIsRestored) {
+  seed();
+  configure(component_yaml("web"));
+  ecs.garble(AwsOp::update_service, 1);  // applied, but the answer cannot be read
+  FinalStatus status = run({{"web", k_new_size}});
+  EXPECT_EQ(status_of(status), "failed") << status.message;
+  EXPECT_EQ(reason_of(status), "aws-error");
+  EXPECT_TRUE(contains(status.message, "desiredCount")) << status.message;
+  EXPECT_TRUE(contains(status.message, "Rolled back to web:1 with 2 task(s), healthy; deregistered web:2")) << status.message;
+  auto updates = ecs.update_requests();
+  ASSERT_EQ(updates.size(), 2u);
+  expect_restore_request(updates[1], "web:1", 2);
+  expect_service("web", "web:1", 2);
+}
+
+TEST_F(EngineTest, GarbledFirstReadFailsBeforeAnyMutation) {
+  seed();
+  configure(component_yaml("web"));
+  ecs.garble(AwsOp::describe_services, 1);
+  FinalStatus status = run({{"web", k_new_size}});
+  EXPECT_EQ(status_of(status), "failed") << status.message;
+  EXPECT_EQ(reason_of(status), "aws-error");
+  EXPECT_TRUE(contains(status.message, "/services/0/desiredCount")) << status.message;
+  EXPECT_EQ(ecs.mutating_calls(), 0);
+}
+
+TEST_F(EngineTest, ServerErrorsOnTheRestoreAreSentTwiceThenReportedAsMaybeLeft) {
+  seed();
+  configure(component_yaml("web"));
+  ecs.set_fate("web:2", Fate::fail_start(oom_failure()));
+  ecs.inject(AwsOp::update_service, 2, server_error(), 2);  // the restore and its one retry
+  FinalStatus status = run({{"web", k_new_size}});
+  EXPECT_EQ(status_of(status), "failed") << status.message;
+  EXPECT_EQ(reason_of(status), "aws-error");
+  EXPECT_TRUE(contains(status.message, "Rollback to web:1 failed: Service Unavailable; the service may still be on "
+                                       "web:2 with 3 task(s)")) << status.message;
+  EXPECT_EQ(ecs.count(AwsOp::update_service), 3);
+  EXPECT_TRUE(ecs.deregistered().empty());
+}
+
 }  // namespace
 }  // namespace adjust::testing
