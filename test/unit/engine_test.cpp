@@ -886,5 +886,69 @@ TEST_F(EngineTest, ServerErrorsOnTheRestoreAreSentTwiceThenReportedAsMaybeLeft) 
   EXPECT_TRUE(ecs.deregistered().empty());
 }
 
+
+TEST_F(EngineTest, RefusedUpdateOfOneComponentRestoresTheOtherAlreadyUpdated) {
+  seed({"web", "api"});
+  configure(component_yaml("web") + component_yaml("api"));
+  policy.concurrency = 1;  // in request order: api is applied, then web is refused
+  ecs.inject(AwsOp::update_service, 2, client_error("InvalidParameterException: nope"));
+  FinalStatus status = run({{"web", k_new_size}, {"api", {{"cpu", 0.5}, {"mem", 2}}}});
+  EXPECT_EQ(status_of(status), "failed") << status.message;
+  EXPECT_EQ(status_of(outcome("web")), "failed");
+  EXPECT_EQ(reason_of(outcome("web")), "aws-error");
+  EXPECT_TRUE(contains(outcome("web").message, "Deregistered web:2, which the service never used")) << outcome("web").message;
+  EXPECT_EQ(reason_of(outcome("api")), "adjust-failed");
+  EXPECT_TRUE(contains(outcome("api").message, "Rolled back to api:1 with 2 task(s), healthy; deregistered api:2"))
+      << outcome("api").message;
+  auto updates = ecs.update_requests();
+  ASSERT_EQ(updates.size(), 3u);
+  EXPECT_EQ(updates[0].service, "api");
+  EXPECT_EQ(updates[1].service, "web");
+  EXPECT_EQ(updates[2].service, "api");
+  expect_restore_request(updates[2], "api:1", 2);
+  expect_service("web", "web:1", 2);
+  expect_service("api", "api:1", 2);
+}
+
+// ENGINE BUG (DISABLED): aggregate_outcomes takes the first of equally bad
+// outcomes in component order, so when the collateral component ("adjusted,
+// but rolled back because another component failed": failed/adjust-failed)
+// comes before the one that failed, the run's reason is adjust-failed and
+// the cause (here aws-error; likewise timeout, throttled...) shows only in
+// the message. The reason should name the cause, whatever the order.
+TEST_F(EngineTest, DISABLED_TheRunsReasonIsTheCauseNotTheCollateralRollback) {
+  seed({"web", "api"});
+  configure(component_yaml("web") + component_yaml("api"));
+  policy.concurrency = 1;
+  ecs.inject(AwsOp::update_service, 2, client_error("InvalidParameterException: nope"));  // web's
+  FinalStatus status = run({{"web", k_new_size}, {"api", {{"cpu", 0.5}, {"mem", 2}}}});
+  EXPECT_EQ(status_of(status), "failed") << status.message;
+  EXPECT_EQ(reason_of(status), "aws-error") << status.message;
+}
+
+// ENGINE BUG (DISABLED): an overwritten component is never rolled back
+// (someone else deployed: restoring would clobber their change), but when a
+// cancel arrives later, while another component is still being followed,
+// Engine::run's step 6 restores every component it updated
+// (`ours_to_fix && (failed || cancelled)`: the overwritten exclusion is only
+// in `failed`), so web is put back on web:1 over someone else's hotfix:1.
+TEST_F(EngineTest, DISABLED_CancelAfterAComponentWasOverwrittenKeepsTheirDeployment) {
+  seed({"web", "api"});
+  ecs.add_task_definition(FakeEcs::fargate_task_definition("hotfix"));
+  configure(component_yaml("web") + component_yaml("api"));
+  ecs.set_fate("web:2", Fate::stall());
+  ecs.set_fate("api:2", Fate::stall());
+  ecs.on_call(AwsOp::describe_services, 3, [this] { ecs.deploy_external("web", "hotfix:1"); });
+  ecs.on_call(AwsOp::describe_services, 6, [this] { cancel.request(SIGUSR1); });
+  FinalStatus status = run({{"web", k_new_size}, {"api", {{"cpu", 0.5}, {"mem", 2}}}});
+  EXPECT_EQ(status_of(status), "cancelled") << status.message;
+  expect_service("api", "api:1", 2);
+  for (const auto& update : ecs.update_requests()) {
+    EXPECT_FALSE(update.service == "web" && update.task_definition == arn("web:1"))
+        << "web's hotfix:1 deployment (someone else's) was rolled back";
+  }
+  expect_service("web", "hotfix:1", 3);
+}
+
 }  // namespace
 }  // namespace adjust::testing
