@@ -6,12 +6,14 @@
 #include <gtest/gtest.h>
 
 #include <algorithm>
+#include <atomic>
 #include <chrono>
 #include <csignal>
 #include <map>
 #include <set>
 #include <sstream>
 #include <string>
+#include <thread>
 #include <vector>
 
 #include <nlohmann/json.hpp>
@@ -363,6 +365,33 @@ TEST_F(EngineTest, TwelveServicesArePolledInBatchesOfAtMostTen) {
     EXPECT_EQ(poll.second.size(), names.size()) << "every service converges in the same round";
     EXPECT_EQ(static_cast<std::size_t>(poll.first), (poll.second.size() + 9) / 10);
   }
+}
+
+// Components are applied several at once: the first UpdateService is still
+// in flight when the second arrives. (Waits in real time only if it is not.)
+TEST_F(EngineTest, ManyComponentsAreAppliedConcurrently) {
+  std::vector<std::string> names;
+  std::string components;
+  std::map<std::string, json> request;
+  for (int i = 0; i < 4; ++i) {
+    names.push_back("svc" + std::to_string(i));
+    components += component_yaml(names.back());
+    request[names.back()] = {{"replicas", 3}};
+  }
+  seed(names);
+  configure(components);
+  std::atomic<bool> overlapped{false};
+  ecs.on_call(AwsOp::update_service, 1, [&] {
+    auto deadline = std::chrono::steady_clock::now() + 2s;
+    while (ecs.count(AwsOp::update_service) < 2 && std::chrono::steady_clock::now() < deadline) {
+      std::this_thread::sleep_for(1ms);
+    }
+    overlapped = ecs.count(AwsOp::update_service) >= 2;
+  });
+  FinalStatus status = run(request);
+  ASSERT_EQ(status_of(status), "ok") << status.message;
+  EXPECT_TRUE(overlapped) << "UpdateService calls ran one after another";
+  for (const auto& name : names) expect_service(name, name + ":1", 3);
 }
 
 TEST_F(EngineTest, OneOfTwoComponentsFailingRollsBackBoth) {
