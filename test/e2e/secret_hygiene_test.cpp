@@ -6,7 +6,7 @@
 // canonical request with the session token, a proxy's error page, an STS
 // error quoting the web identity token) are part of the table.
 //
-// Every run is `env -i` (support/adjust_binary.hpp) against the simulator.
+// Every run is `env -i` (clean_options in support/adjust_run.hpp) against the simulator.
 #include <gtest/gtest.h>
 
 #include <csignal>
