@@ -13,7 +13,7 @@ simulator's request log, GET /_sim/requests):
               `adjust --version`, `adjust --info`, `python3 -c "import boto3, yaml"` (the original's
               floor) and bench/boto3_original.py --info;
   query       `adjust --query` and boto3_original.py --query, one service in moto behind
-              test/tools/awssim.py (proxy mode);
+              test/tools/awssim (proxy mode);
   adjust      a converging one-component adjust against the simulator (fake-only, sim clock 10x),
               and the original's work with its 5 s + 15 s sleeps scaled by the same 1/10;
   micro       build/adjust_bench (Google Benchmark) and bench/botocore_sign.py, same machine;
@@ -154,10 +154,10 @@ def http_json(method: str, url: str, body: Any = None) -> Any:
 
 
 class Sim:
-    """test/tools/awssim.py on a free loopback port."""
+    """test/tools/awssim on a free loopback port."""
 
     def __init__(self, upstream: str | None = None, factor: float = 10.0) -> None:
-        argv = [PY, str(TOOLS / "awssim.py"), "--port", "0", "--time-factor", str(factor), "--lifetime", "1800"]
+        argv = [PY, str(TOOLS / "awssim"), "--port", "0", "--time-factor", str(factor), "--lifetime", "1800"]
         if upstream:
             argv += ["--upstream", upstream]
         self.proc = subprocess.Popen(argv, stdout=subprocess.PIPE, stderr=subprocess.DEVNULL, text=True)

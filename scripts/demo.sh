@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
 # The README's demo: build adjust, start a local simulated ECS/ELBv2 endpoint
-# (test/tools/awssim.py, Python stdlib only) with one Fargate service behind a
+# (test/tools/awssim, Python stdlib only) with one Fargate service behind a
 # load balancer, and run what servo runs: --info, --query, an adjustment that
 # succeeds with live progress, and one that Fargate cannot run.
 set -euo pipefail
@@ -16,7 +16,7 @@ trap cleanup EXIT
 
 # The simulator binds 127.0.0.1 only; its clock runs 10x real time so the
 # deployment below takes seconds instead of minutes.
-python3 test/tools/awssim.py --port 0 --time-factor 10 --lifetime 600 >"$work/sim.json" 2>"$work/sim.log" &
+python3 test/tools/awssim --port 0 --time-factor 10 --lifetime 600 >"$work/sim.json" 2>"$work/sim.log" &
 sim_pid=$!
 for _ in $(seq 100); do [ -s "$work/sim.json" ] && break; sleep 0.05; done
 port=$(python3 -c 'import json,sys; print(json.loads(open(sys.argv[1]).readline())["port"])' "$work/sim.json")

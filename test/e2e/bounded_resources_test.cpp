@@ -13,7 +13,7 @@
 #include <string>
 #include <vector>
 
-#include "support/adjust_binary.hpp"
+#include "support/adjust_run.hpp"
 #include "support/sim_fixture.hpp"
 
 namespace adjust::testing {
@@ -92,13 +92,14 @@ struct Outcome {
 };
 
 Outcome adjust_with(const std::string& config, const std::string& stdin_text) {
-  TempHome home;
+  Workdir home;
   EnvVars env = {{"AWS_ACCESS_KEY_ID", "AKIDBOUNDED"}, {"AWS_SECRET_ACCESS_KEY", "bounded-secret"},
                  {"AWS_EC2_METADATA_DISABLED", "true"}, {"ADJUST_LOG_LEVEL", "info"}};
   Outcome outcome;
-  outcome.result = run_adjust_clean(home, env, {"--config", home.write("config.yaml", config), "app"}, stdin_text,
-                                    180s);
-  outcome.lines = json_lines(outcome.result.out);
+  auto options = clean_options(home, env, {"--config", home.write("config.yaml", config), "app"}, stdin_text);
+  options.timeout = 180s;
+  outcome.result = run_adjust(options).result;
+  outcome.lines = parse_json_lines(outcome.result.out).every;
   if (!outcome.lines.empty()) outcome.final = outcome.lines.back();
   return outcome;
 }

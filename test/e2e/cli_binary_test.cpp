@@ -19,6 +19,7 @@
 #include <vector>
 
 #include "adjust/base/version.hpp"
+#include "support/adjust_run.hpp"
 #include "support/process.hpp"
 #include "support/sim_fixture.hpp"
 
@@ -27,13 +28,15 @@ namespace {
 
 namespace fs = std::filesystem;
 using json = nlohmann::json;
-using testing::CommandOptions;
+using testing::AdjustOptions;
 using testing::CommandResult;
-using testing::run_command;
+using testing::expect_json_lines;
+using testing::lines_of;
+using testing::run_adjust;
+using testing::Workdir;
 using testing::SimFixture;
 
 const fs::path k_cases_dir = fs::path(ADJUST_TEST_DATA_DIR) / "cli";
-const std::string k_binary = ADJUST_BINARY;
 
 std::string read_file(const fs::path& path) {
   std::ifstream in(path, std::ios::binary);
@@ -56,26 +59,9 @@ std::string replace_all(std::string text, const std::string& from, const std::st
   return text;
 }
 
-std::vector<std::string> lines_of(const std::string& text) {
-  std::vector<std::string> lines;
-  std::istringstream stream(text);
-  for (std::string line; std::getline(stream, line);) lines.push_back(line);
-  return lines;
-}
-
-// The protocol: every stdout line is one complete JSON object, newline-terminated.
-void expect_json_lines(const CommandResult& result) {
-  EXPECT_TRUE(result.out.empty() || result.out.ends_with('\n')) << "unterminated stdout: " << result.out;
-  for (const auto& line : lines_of(result.out)) {
-    auto parsed = json::parse(line, nullptr, false);
-    EXPECT_FALSE(parsed.is_discarded()) << "stdout line is not JSON: " << line;
-    EXPECT_TRUE(parsed.is_object()) << "stdout line is not a JSON object: " << line;
-  }
-}
-
 // Exactly one stdout line, a final status (never a progress line); parsed.
 json single_status_line(const CommandResult& result) {
-  expect_json_lines(result);
+  expect_json_lines(result.out);
   auto lines = lines_of(result.out);
   EXPECT_EQ(lines.size(), 1U) << "stdout:\n" << result.out << "\nstderr:\n" << result.err;
   if (lines.size() != 1) return json::object();
@@ -94,26 +80,6 @@ int exit_code_for_status(const std::string& status) {
   return 1;
 }
 
-// A private temporary directory, removed on destruction.
-class TempDir {
- public:
-  TempDir() {
-    std::string pattern = (fs::temp_directory_path() / "adjust-cli-XXXXXX").string();
-    if (::mkdtemp(pattern.data()) == nullptr) throw std::runtime_error("mkdtemp failed");
-    m_path = pattern;
-  }
-  ~TempDir() {
-    std::error_code ignored;
-    fs::remove_all(m_path, ignored);
-  }
-  TempDir(const TempDir&) = delete;
-  TempDir& operator=(const TempDir&) = delete;
-  const fs::path& path() const { return m_path; }
-
- private:
-  fs::path m_path;
-};
-
 // One fake-only simulator for the whole suite: every run's AWS traffic lands in
 // its request log (the configs point endpoint_url at it).
 class CliBinaryBase : public ::testing::Test {
@@ -130,8 +96,8 @@ class CliBinaryBase : public ::testing::Test {
 
   // A hermetic environment: dummy credentials and region, nothing inherited that
   // could pick another config, endpoint or credential source.
-  static CommandOptions options(std::string stdin_text = {}) {
-    CommandOptions o;
+  static AdjustOptions options(std::string stdin_text = {}) {
+    AdjustOptions o;
     o.stdin_text = std::move(stdin_text);
     o.env = {{"AWS_ACCESS_KEY_ID", "AKIDCLIBINARYTEST"},
              {"AWS_SECRET_ACCESS_KEY", "cli-binary-test-secret"},
@@ -151,10 +117,10 @@ class CliBinaryBase : public ::testing::Test {
     return o;
   }
 
-  static CommandResult run(std::vector<std::string> args, const CommandOptions& o) {
-    args.insert(args.begin(), k_binary);
-    auto result = run_command(args, o);
-    EXPECT_FALSE(result.timed_out) << "adjust did not finish: " << ::testing::PrintToString(args);
+  static CommandResult run(std::vector<std::string> args, AdjustOptions o) {
+    o.args = std::move(args);
+    auto result = run_adjust(o).result;
+    EXPECT_FALSE(result.timed_out) << "adjust did not finish: " << ::testing::PrintToString(o.args);
     return result;
   }
 
@@ -182,7 +148,7 @@ TEST_F(CliBinary, VersionIsOneLineAndExitsZero) {
 // Exactly {"version": ..., "has_cancel": ...}, on one line.
 void expect_info_document(const CommandResult& result) {
   EXPECT_EQ(result.exit_code, 0) << result.err;
-  expect_json_lines(result);
+  expect_json_lines(result.out);
   auto lines = lines_of(result.out);
   ASSERT_EQ(lines.size(), 1U) << result.out;
   auto info = nlohmann::ordered_json::parse(lines[0]);
@@ -226,8 +192,8 @@ TEST_F(CliBinary, InfoWithoutAppLikeServoAgg) {
 }
 
 TEST_F(CliBinary, DescribeIsAnAliasOfQuery) {
-  TempDir dir;
-  std::string missing = (dir.path() / "absent.yaml").string();
+  Workdir dir;
+  std::string missing = (fs::path(dir.path()) / "absent.yaml").string();
   auto query = run({"--query", "app", "--config", missing}, options());
   auto describe = run({"--describe", "app", "--config", missing}, options());
   auto status = single_status_line(query);
@@ -238,8 +204,8 @@ TEST_F(CliBinary, DescribeIsAnAliasOfQuery) {
 }
 
 TEST_F(CliBinary, OptionsBeforeOrAfterThePositional) {
-  TempDir dir;
-  std::string missing = (dir.path() / "absent.yaml").string();
+  Workdir dir;
+  std::string missing = (fs::path(dir.path()) / "absent.yaml").string();
   auto reference = run({"--query", "app", "--config", missing}, options());
   single_status_line(reference);
   for (auto args : {std::vector<std::string>{"--config", missing, "--query", "app"},
@@ -345,15 +311,14 @@ std::vector<VerbRun> query_and_adjust(std::vector<std::string> extra = {}) {
 }
 
 // Runs query and adjust; both must fail with invalid-config naming `fragment`.
-void expect_config_failure(const std::vector<VerbRun>& runs, const CommandOptions& base,
+void expect_config_failure(const std::vector<VerbRun>& runs, const AdjustOptions& base,
                            const std::vector<std::string>& fragments, const std::vector<std::string>& absent = {}) {
   for (const auto& verb : runs) {
     SCOPED_TRACE(::testing::PrintToString(verb.args));
     auto o = base;
     o.stdin_text = verb.stdin_text;
-    auto args = verb.args;
-    args.insert(args.begin(), k_binary);
-    auto result = run_command(args, o);
+    o.args = verb.args;
+    auto result = run_adjust(o).result;
     ASSERT_FALSE(result.timed_out);
     auto status = single_status_line(result);
     EXPECT_EQ(status.value("status", ""), "failed");
@@ -371,13 +336,13 @@ void expect_config_failure(const std::vector<VerbRun>& runs, const CommandOption
 }
 
 TEST_F(CliBinary, OptuneConfigEnvIsUsedBeforeTheCwdConfig) {
-  TempDir dir;
-  fs::create_directories(dir.path() / "elsewhere");
-  fs::path from_env = write_config(dir.path() / "elsewhere", k_config_missing_service, "optune.yaml");
-  write_config(dir.path(), k_config_bad_type);  // ./config.yaml must lose
+  Workdir dir;
+  fs::create_directories(fs::path(dir.path()) / "elsewhere");
+  fs::path from_env = write_config(fs::path(dir.path()) / "elsewhere", k_config_missing_service, "optune.yaml");
+  write_config(fs::path(dir.path()), k_config_bad_type);  // ./config.yaml must lose
   clear_aws_log();
   auto o = options();
-  o.cwd = dir.path().string();
+  o.cwd = dir.path();
   o.env.emplace_back("OPTUNE_CONFIG", from_env.string());
   expect_config_failure(query_and_adjust(), o,
                         {from_env.string() + ":4:3: fargate.web.service_name: is required"}, {"ranged"});
@@ -385,9 +350,9 @@ TEST_F(CliBinary, OptuneConfigEnvIsUsedBeforeTheCwdConfig) {
 }
 
 TEST_F(CliBinary, ConfigFlagBeatsOptuneConfig) {
-  TempDir dir;
-  fs::path from_env = write_config(dir.path(), k_config_missing_service, "optune.yaml");
-  fs::path from_flag = write_config(dir.path(), k_config_bad_type, "flag.yaml");
+  Workdir dir;
+  fs::path from_env = write_config(fs::path(dir.path()), k_config_missing_service, "optune.yaml");
+  fs::path from_flag = write_config(fs::path(dir.path()), k_config_bad_type, "flag.yaml");
   auto o = options();
   o.env.emplace_back("OPTUNE_CONFIG", from_env.string());
   expect_config_failure(query_and_adjust({"--config", from_flag.string()}), o,
@@ -395,11 +360,11 @@ TEST_F(CliBinary, ConfigFlagBeatsOptuneConfig) {
 }
 
 TEST_F(CliBinary, ConfigYamlInTheWorkingDirectoryIsTheDefault) {
-  TempDir dir;
-  write_config(dir.path(), k_config_missing_service);
+  Workdir dir;
+  write_config(fs::path(dir.path()), k_config_missing_service);
   clear_aws_log();
   auto o = options();
-  o.cwd = dir.path().string();
+  o.cwd = dir.path();
   expect_config_failure(query_and_adjust(), o, {"config.yaml:4:3: fargate.web.service_name: is required"});
   // An empty OPTUNE_CONFIG counts as unset.
   o.env.emplace_back("OPTUNE_CONFIG", "");
@@ -408,17 +373,17 @@ TEST_F(CliBinary, ConfigYamlInTheWorkingDirectoryIsTheDefault) {
 }
 
 TEST_F(CliBinary, NoConfigAnywhereNamesTheDefaultPath) {
-  TempDir dir;  // an empty working directory
+  Workdir dir;  // an empty working directory
   auto o = options();
-  o.cwd = dir.path().string();
+  o.cwd = dir.path();
   expect_config_failure(query_and_adjust(), o, {"cannot read config file", "config.yaml"});
 }
 
 // Positive control for "no AWS call": the same setup with a valid config does
 // reach the simulator, so an empty request log elsewhere means something.
 TEST_F(CliBinary, ValidConfigReachesTheSimulatorSoTheCallCountIsMeaningful) {
-  TempDir dir;
-  fs::path config = write_config(dir.path(), read_file(k_cases_dir / "common_config.yaml"));
+  Workdir dir;
+  fs::path config = write_config(fs::path(dir.path()), read_file(k_cases_dir / "common_config.yaml"));
   clear_aws_log();
   auto result = run({"--query", "app", "--config", config.string()}, options());
   auto status = single_status_line(result);  // the fake-only sim has no such service
@@ -431,8 +396,8 @@ TEST_F(CliBinary, ValidConfigReachesTheSimulatorSoTheCallCountIsMeaningful) {
 // servo's exact stdin, built here so no editor can add a newline: json.dumps
 // separators, a control object, no newline at the end.
 TEST_F(CliBinary, ServoExactStdinWithoutNewlineGetsPastValidation) {
-  TempDir dir;
-  fs::path config = write_config(dir.path(), read_file(k_cases_dir / "common_config.yaml"));
+  Workdir dir;
+  fs::path config = write_config(fs::path(dir.path()), read_file(k_cases_dir / "common_config.yaml"));
   std::string request =
       "{\"application\": {\"components\": {\"web\": {\"settings\": {\"cpu\": {\"value\": 0.5}, "
       "\"replicas\": {\"value\": 2}}}}}, \"control\": {\"duration\": 120, \"userdata\": {\"deploy_to\": \"main\"}}}";
@@ -440,7 +405,7 @@ TEST_F(CliBinary, ServoExactStdinWithoutNewlineGetsPastValidation) {
   auto o = options(request);
   o.timeout = std::chrono::seconds(60);
   auto result = run({"app", "--config", config.string()}, o);
-  expect_json_lines(result);
+  expect_json_lines(result.out);
   auto lines = lines_of(result.out);
   ASSERT_FALSE(lines.empty());
   auto final_line = json::parse(lines.back());
@@ -488,14 +453,14 @@ TEST_P(CliBinaryGolden, Case) {
   }
   std::vector<std::string> verbs = expected.value("verbs", std::vector<std::string>{"adjust", "dry-run"});
 
-  TempDir dir;
+  Workdir dir;
   fs::path config;
   if (expected.value("config_missing", false)) {
-    config = dir.path() / "config.yaml";  // never written
+    config = fs::path(dir.path()) / "config.yaml";  // never written
   } else {
     fs::path source = fs::exists(golden.dir / "config.yaml") ? golden.dir / "config.yaml"
                                                                : k_cases_dir / "common_config.yaml";
-    config = write_config(dir.path(), read_file(source));
+    config = write_config(fs::path(dir.path()), read_file(source));
   }
   std::string request = read_file(fs::exists(golden.dir / "stdin.json") ? golden.dir / "stdin.json"
                                                                         : k_cases_dir / "valid_stdin.json");
@@ -513,7 +478,7 @@ TEST_P(CliBinaryGolden, Case) {
     auto result = run(args, o);
 
     if (accepted) {
-      expect_json_lines(result);
+      expect_json_lines(result.out);
       auto lines = lines_of(result.out);
       ASSERT_FALSE(lines.empty()) << result.err;
       auto final_line = json::parse(lines.back());

@@ -17,6 +17,7 @@
 #include <string>
 #include <vector>
 
+#include "support/adjust_run.hpp"
 #include "support/moto_fixture.hpp"
 #include "support/process.hpp"
 #include "support/sim_fixture.hpp"
@@ -26,33 +27,6 @@ namespace {
 
 using nlohmann::json;
 using namespace std::chrono_literals;
-
-// A throw-away directory used as HOME and for config / credential files.
-class Scratch {
- public:
-  Scratch() {
-    std::string pattern = (std::filesystem::temp_directory_path() / "adjust-query-e2e-XXXXXX").string();
-    if (::mkdtemp(pattern.data()) == nullptr) throw std::runtime_error("mkdtemp failed");
-    m_dir = pattern;
-  }
-  ~Scratch() {
-    std::error_code ignored;
-    std::filesystem::remove_all(m_dir, ignored);
-  }
-  Scratch(const Scratch&) = delete;
-  Scratch& operator=(const Scratch&) = delete;
-
-  std::string home() const { return m_dir.string(); }
-  std::string write(const std::string& relative, const std::string& text) const {
-    auto path = m_dir / relative;
-    std::filesystem::create_directories(path.parent_path());
-    std::ofstream(path) << text;
-    return path.string();
-  }
-
- private:
-  std::filesystem::path m_dir;
-};
 
 struct QueryConfig {
   explicit QueryConfig(std::string url) : endpoint(std::move(url)) {}
@@ -111,18 +85,15 @@ SimFixture::Options proxy_to(const std::string& upstream) {
 }
 
 // `env -i PATH=... HOME=<scratch> [vars] adjust [extra] --config FILE --query app`.
-CommandResult run_query(const Scratch& scratch, const std::string& config_path, const RunOptions& options = {}) {
-  const char* path = std::getenv("PATH");
-  std::vector<std::string> argv = {"/usr/bin/env", "-i", std::string("PATH=") + (path ? path : "/usr/bin:/bin"),
-                                   "HOME=" + scratch.home()};
-  if (!options.imds) argv.push_back("AWS_EC2_METADATA_DISABLED=true");
-  for (const auto& [name, value] : options.env) argv.push_back(name + "=" + value);
-  argv.push_back(ADJUST_BINARY);
-  argv.insert(argv.end(), options.extra_args.begin(), options.extra_args.end());
-  argv.insert(argv.end(), {"--config", config_path, "--query", "app"});
-  CommandOptions command;
-  command.timeout = 40s;
-  return run_command(argv, command);
+CommandResult run_query(const Workdir& scratch, const std::string& config_path, const RunOptions& options = {}) {
+  EnvVars env;
+  if (!options.imds) env.emplace_back("AWS_EC2_METADATA_DISABLED", "true");
+  env.insert(env.end(), options.env.begin(), options.env.end());
+  std::vector<std::string> args = options.extra_args;
+  args.insert(args.end(), {"--config", config_path, "--query", "app"});
+  auto run = clean_options(scratch, std::move(env), std::move(args));
+  run.timeout = 40s;
+  return run_adjust(run).result;
 }
 
 std::string describe(const CommandResult& r) {
@@ -232,7 +203,7 @@ class QueryE2e : public ::testing::Test {
 
   MotoFixture* m_moto = nullptr;
   json m_seed;
-  Scratch m_scratch;
+  Workdir m_scratch;
 };
 
 // --- 0. The harness itself: auth really is on -------------------------------

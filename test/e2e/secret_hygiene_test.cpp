@@ -6,7 +6,7 @@
 // canonical request with the session token, a proxy's error page, an STS
 // error quoting the web identity token) are part of the table.
 //
-// Every run is `env -i` (support/adjust_binary.hpp) against the simulator.
+// Every run is `env -i` (clean_options in support/adjust_run.hpp) against the simulator.
 #include <gtest/gtest.h>
 
 #include <csignal>
@@ -15,7 +15,7 @@
 #include <string>
 #include <vector>
 
-#include "support/adjust_binary.hpp"
+#include "support/adjust_run.hpp"
 #include "support/process.hpp"
 #include "support/sim_fixture.hpp"
 
@@ -133,7 +133,7 @@ enum class Dump {
 
 struct World {
   SimFixture& sim;
-  TempHome& home;
+  Workdir& home;
   std::string config() const { return home.write("config.yaml", config_yaml(sim.endpoint())); }
   std::vector<std::string> query() const { return {"-vv", "--config", config(), "--query", "app"}; }
   std::vector<std::string> adjust(bool dry_run = false) const {
@@ -384,15 +384,15 @@ TEST_P(SecretHygiene, NoCanaryOnStdoutOrStderrAtTheMostVerboseSettings) {
   options.lifetime_seconds = 300;
   SimFixture sim(options);
   seed_web(sim);
-  TempHome home;
+  Workdir home;
   World world{sim, home};
   Invocation run = c.arrange(world);
-  auto r = run_adjust_clean(home, run.env + most_verbose(), run.args, run.stdin_text);
+  auto r = run_adjust(clean_options(home, run.env + most_verbose(), run.args, run.stdin_text)).result;
 
   // The path really was taken.
   ASSERT_FALSE(r.timed_out) << describe(r);
   EXPECT_EQ(r.exit_code, c.exit_code) << describe(r);
-  auto lines = json_lines(r.out);
+  auto lines = parse_json_lines(r.out).every;
   ASSERT_FALSE(lines.empty()) << describe(r);
   if (!c.status.empty()) {
     EXPECT_EQ(lines.back().value("status", ""), c.status) << describe(r);
@@ -428,13 +428,13 @@ INSTANTIATE_TEST_SUITE_P(EveryPath, SecretHygiene, ::testing::ValuesIn(cases()),
 TEST(SecretHygieneKnob, CurlVerboseAloneTurnsTheRedactedDumpOn) {
   SimFixture sim;
   seed_web(sim);
-  TempHome home;
+  Workdir home;
   World world{sim, home};
-  auto quiet = run_adjust_clean(home, env_credentials() + k_no_imds, world.query());
+  auto quiet = run_adjust(clean_options(home, env_credentials() + k_no_imds, world.query())).result;
   ASSERT_EQ(quiet.exit_code, 0) << describe(quiet);
   EXPECT_EQ(quiet.err.find("curl"), std::string::npos) << describe(quiet);
-  auto dumped = run_adjust_clean(home, env_credentials() + k_no_imds + EnvVars{{"ADJUST_CURL_VERBOSE", "1"}},
-                                 world.query());
+  auto dumped = run_adjust(clean_options(home, env_credentials() + k_no_imds + EnvVars{{"ADJUST_CURL_VERBOSE", "1"}},
+                                               world.query())).result;
   ASSERT_EQ(dumped.exit_code, 0) << describe(dumped);
   EXPECT_NE(dumped.err.find("adjust: trace: curl> Authorization: <redacted>"), std::string::npos) << describe(dumped);
   expect_no_canary("stderr", dumped.err);
@@ -448,13 +448,13 @@ TEST(SecretHygieneCancel, SigtermMidDeploymentPrintsNoCanary) {
   SimFixture sim(options);
   seed_web(sim);
   set_scenario(sim, "stall");
-  TempHome home;
+  Workdir home;
   World world{sim, home};
   Process::Options process_options;
   process_options.stdout_pipe = true;
   process_options.stdin_path = home.write("request.json", request(k_new_settings));
   process_options.log_path = home.path() + "/stderr.log";
-  Process adjust(clean_adjust_argv(home, env_credentials() + k_no_imds + most_verbose(), world.adjust()),
+  Process adjust(adjust_argv(clean_options(home, env_credentials() + k_no_imds + most_verbose(), world.adjust())),
                  process_options);
 
   std::string out;
@@ -470,7 +470,7 @@ TEST(SecretHygieneCancel, SigtermMidDeploymentPrintsNoCanary) {
   ASSERT_EQ(::kill(adjust.pid(), SIGTERM), 0);
   while (auto line = adjust.read_stdout_line(60s)) out += *line + "\n";
   EXPECT_EQ(adjust.wait_exit(30s), std::optional<int>(4)) << out;
-  auto lines = json_lines(out);
+  auto lines = parse_json_lines(out).every;
   ASSERT_FALSE(lines.empty());
   EXPECT_EQ(lines.back().value("status", ""), "cancelled") << out;
 

@@ -1,14 +1,20 @@
 // A manual clock for tests: now() and monotonic() only move when a test
-// advances them or code sleeps; every sleep is recorded.
+// advances them or code sleeps; every sleep is recorded, and an optional hook
+// runs after each one (to act "while" the code under test sleeps).
 #pragma once
 
 #include <chrono>
+#include <functional>
 #include <mutex>
 #include <vector>
 
 #include "adjust/base/clock.hpp"
 
 namespace adjust::testing {
+
+// 2024-01-01T00:00:00Z: the credentials tests write their expirations against it.
+inline const std::chrono::system_clock::time_point k_new_year_2024{
+    std::chrono::sys_days{std::chrono::year{2024} / 1 / 1}};
 
 class FakeClock final : public Clock {
  public:
@@ -26,10 +32,21 @@ class FakeClock final : public Clock {
     return m_monotonic;
   }
   void sleep_for(std::chrono::milliseconds duration) override {
+    std::function<void()> hook;
+    {
+      std::lock_guard lock(m_mutex);
+      m_sleeps.push_back(duration);
+      m_now += duration;
+      m_monotonic += duration;
+      hook = m_on_sleep;
+    }
+    if (hook) hook();
+  }
+
+  // Called (without the lock held) after every sleep_for().
+  void on_sleep(std::function<void()> hook) {
     std::lock_guard lock(m_mutex);
-    m_sleeps.push_back(duration);
-    m_now += duration;
-    m_monotonic += duration;
+    m_on_sleep = std::move(hook);
   }
 
   void advance(std::chrono::milliseconds duration) {
@@ -60,6 +77,7 @@ class FakeClock final : public Clock {
   std::chrono::system_clock::time_point m_now;
   std::chrono::steady_clock::time_point m_monotonic{};
   std::vector<std::chrono::milliseconds> m_sleeps;
+  std::function<void()> m_on_sleep;
 };
 
 }  // namespace adjust::testing

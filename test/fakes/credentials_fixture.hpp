@@ -4,21 +4,24 @@
 #include <sstream>
 
 #include "adjust/aws/credentials/sources.hpp"
-#include "fakes/credentials.hpp"
+#include "fakes/clock.hpp"
+#include "fakes/files.hpp"
+#include "fakes/sts.hpp"
+#include "fakes/transport.hpp"
 
-namespace adjust::creds_test {
+namespace adjust::testing {
 
-struct Fixture {
+struct CredentialsFixture {
   MapEnvironment env;
   ProfileFiles profiles;
   MapFileSource files;
-  ScriptedTransport transport;
+  FakeTransport transport;
   RecordingSts sts;
-  ManualClock clock;
+  FakeClock clock{k_new_year_2024};
   std::ostringstream log_text;
   Logger logger{log_text, LogLevel::trace};
 
-  Fixture() {
+  CredentialsFixture() {
     profiles.credentials_path = "/home/u/.aws/credentials";
     profiles.config_path = "/home/u/.aws/config";
   }
@@ -43,4 +46,4 @@ struct Fixture {
   }
 };
 
-}  // namespace adjust::creds_test
+}  // namespace adjust::testing

@@ -1,7 +1,9 @@
 // A Transport for tests: records every request and answers from a script.
-// Replies queued with push() are used first, in order; then a handler
-// registered for the request's operation (the X-Amz-Target suffix or the
-// Query Action); else the fallback (an internal error naming the operation).
+// Replies queued with push() (or reply(), fail_with(), time_out()) are used
+// first, in order; then a handler registered for the request's operation (the
+// X-Amz-Target suffix or the Query Action); else the fallback: an internal
+// error naming the request, a test bug. With nothing scripted it is a network
+// that must not be used (request_count() says whether it was).
 #pragma once
 
 #include <deque>
@@ -82,8 +84,8 @@ class FakeTransport final : public Transport {
     if (handler) {
       return handler(request);
     }
-    return fail(ErrorCode::internal,
-                "FakeTransport: no scripted reply for '" + operation_of(request) + "'");
+    return fail(ErrorCode::internal, "FakeTransport: no scripted reply for '" + operation_of(request) +
+                                         "' (" + request.method + " " + request.url + ")");
   }
 
   void push(HttpResponse response) {
@@ -94,6 +96,21 @@ class FakeTransport final : public Transport {
     std::lock_guard lock(m_mutex);
     m_queue.emplace_back(fail(code, std::move(message)));
   }
+  // Shorthands for push(): a reply with this status, body and headers; a
+  // transport failure; a timeout.
+  void reply(long status, std::string body = {}, HttpHeaders headers = {}) {
+    push(HttpResponse{status, std::move(headers), std::move(body)});
+  }
+  void fail_with(ErrorCode code, std::string message = "scripted failure") {
+    push_error(code, std::move(message));
+  }
+  void time_out() { fail_with(ErrorCode::aws_timeout, "operation timed out"); }
+  // Queued replies not yet used.
+  std::size_t pending() const {
+    std::lock_guard lock(m_mutex);
+    return m_queue.size();
+  }
+
   void on(const std::string& operation, Handler handler) {
     std::lock_guard lock(m_mutex);
     m_handlers[operation] = std::move(handler);

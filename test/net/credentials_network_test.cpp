@@ -6,7 +6,7 @@
 namespace adjust {
 namespace {
 
-using creds_test::Fixture;
+using Fixture = testing::CredentialsFixture;
 
 constexpr const char* k_container_json =
     R"({"AccessKeyId":"AKCONT","SecretAccessKey":"SCONT","Token":"TCONT",)"
@@ -24,7 +24,7 @@ TEST(ContainerCredentials, SkippedWithoutTheVariables) {
   auto result = ContainerCredentials(f.context()).resolve();
   ASSERT_TRUE(result);
   EXPECT_EQ(result->skipped, "AWS_CONTAINER_CREDENTIALS_* not set");
-  EXPECT_TRUE(f.transport.requests.empty());
+  EXPECT_TRUE(f.transport.requests().empty());
 }
 
 TEST(ContainerCredentials, RelativeUriWinsOverFullUri) {
@@ -41,8 +41,8 @@ TEST(ContainerCredentials, RelativeUriWinsOverFullUri) {
             std::chrono::sys_days{std::chrono::year{2024} / 1 / 1} + std::chrono::hours{6});
   EXPECT_EQ(credentials->source, "container (http://169.254.170.2)");
 
-  ASSERT_EQ(f.transport.requests.size(), 1u);
-  const auto& request = f.transport.requests[0];
+  ASSERT_EQ(f.transport.requests().size(), 1u);
+  const auto request = f.transport.requests()[0];
   EXPECT_EQ(request.method, "GET");
   EXPECT_EQ(request.url, "http://169.254.170.2/v2/credentials/guid");
   EXPECT_EQ(request.timeout, std::chrono::seconds(2));
@@ -58,8 +58,8 @@ TEST(ContainerCredentials, FullUriWithTokenFromVariable) {
   auto credentials = ContainerCredentials(f.context()).get();
   ASSERT_TRUE(credentials) << credentials.error().message;
   EXPECT_EQ(credentials->source, "container (http://127.0.0.1:9000)");
-  EXPECT_EQ(f.transport.requests.at(0).url, "http://127.0.0.1:9000/creds");
-  EXPECT_EQ(find_header(f.transport.requests.at(0).headers, "Authorization"), "Basic abc");
+  EXPECT_EQ(f.transport.requests().at(0).url, "http://127.0.0.1:9000/creds");
+  EXPECT_EQ(find_header(f.transport.requests().at(0).headers, "Authorization"), "Basic abc");
 }
 
 TEST(ContainerCredentials, TokenFileWinsAndIsReadEachTime) {
@@ -74,8 +74,8 @@ TEST(ContainerCredentials, TokenFileWinsAndIsReadEachTime) {
   ASSERT_TRUE(provider.get());
   f.files.files["/var/run/pod-token"] = "token-two";
   ASSERT_TRUE(provider.get());
-  EXPECT_EQ(find_header(f.transport.requests.at(0).headers, "Authorization"), "token-one");
-  EXPECT_EQ(find_header(f.transport.requests.at(1).headers, "Authorization"), "token-two");
+  EXPECT_EQ(find_header(f.transport.requests().at(0).headers, "Authorization"), "token-one");
+  EXPECT_EQ(find_header(f.transport.requests().at(1).headers, "Authorization"), "token-two");
 }
 
 TEST(ContainerCredentials, LineBreaksInTokensAreRejected) {
@@ -98,7 +98,7 @@ TEST(ContainerCredentials, LineBreaksInTokensAreRejected) {
   auto missing = ContainerCredentials(f.context()).get();
   ASSERT_FALSE(missing);
   EXPECT_EQ(missing.error().message, "AWS_CONTAINER_AUTHORIZATION_TOKEN_FILE /tok does not exist");
-  EXPECT_TRUE(f.transport.requests.empty());
+  EXPECT_TRUE(f.transport.requests().empty());
 }
 
 TEST(ContainerCredentials, FullUriHostRules) {
@@ -121,7 +121,7 @@ TEST(ContainerCredentials, FullUriHostRules) {
     ASSERT_FALSE(result) << refused;
     EXPECT_EQ(result.error().code, ErrorCode::credentials);
     EXPECT_NE(result.error().message.find("is not allowed over http"), std::string::npos) << refused;
-    EXPECT_TRUE(f.transport.requests.empty());
+    EXPECT_TRUE(f.transport.requests().empty());
   }
   for (const char* malformed : {"ftp://127.0.0.1/c", "127.0.0.1/c", "http:///c"}) {
     Fixture f;
@@ -139,8 +139,8 @@ TEST(ContainerCredentials, RetriesThreeTimesOneSecondApart) {
   f.transport.reply(503);
   f.transport.reply(200, k_container_json);
   ASSERT_TRUE(ContainerCredentials(f.context()).get());
-  EXPECT_EQ(f.transport.requests.size(), 3u);
-  EXPECT_EQ(f.clock.sleeps, (std::vector<std::chrono::milliseconds>{std::chrono::seconds(1),
+  EXPECT_EQ(f.transport.requests().size(), 3u);
+  EXPECT_EQ(f.clock.sleeps(), (std::vector<std::chrono::milliseconds>{std::chrono::seconds(1),
                                                                      std::chrono::seconds(1)}));
 }
 
@@ -176,12 +176,12 @@ TEST(ContainerCredentials, ClientErrorsAndBadDocumentsAreNotRetried) {
   auto garbage = ContainerCredentials(f.context()).get();
   ASSERT_FALSE(garbage);
   EXPECT_EQ(garbage.error().message.find("SECRETTOKEN"), std::string::npos);
-  EXPECT_EQ(f.transport.requests.size(), 3u);
+  EXPECT_EQ(f.transport.requests().size(), 3u);
 }
 
 // --- IMDS ---------------------------------------------------------------------
 
-void script_imds_success(creds_test::ScriptedTransport& transport) {
+void script_imds_success(testing::FakeTransport& transport) {
   transport.reply(200, "imds-token");
   transport.reply(200, "web-role\n");
   transport.reply(200, k_imds_json);
@@ -198,7 +198,7 @@ TEST(ImdsCredentials, V2HappyPathSendsTheExactRequests) {
   EXPECT_EQ(credentials->source, "IMDS (role web-role)");
   ASSERT_TRUE(credentials->expiration);
 
-  const auto& requests = f.transport.requests;
+  const auto& requests = f.transport.requests();
   ASSERT_EQ(requests.size(), 3u);
   EXPECT_EQ(requests[0].method, "PUT");
   EXPECT_EQ(requests[0].url, "http://169.254.169.254/latest/api/token");
@@ -222,19 +222,19 @@ TEST(ImdsCredentials, EndpointOverridesAndIpv6Mode) {
   f.env.set("AWS_EC2_METADATA_SERVICE_ENDPOINT", "http://127.0.0.1:1338/");
   script_imds_success(f.transport);
   ASSERT_TRUE(ImdsCredentials(f.context()).get());
-  EXPECT_EQ(f.transport.requests.at(0).url, "http://127.0.0.1:1338/latest/api/token");
+  EXPECT_EQ(f.transport.requests().at(0).url, "http://127.0.0.1:1338/latest/api/token");
 
   Fixture g;
   g.env.set("AWS_EC2_METADATA_SERVICE_ENDPOINT_MODE", "IPv6");
   script_imds_success(g.transport);
   ASSERT_TRUE(ImdsCredentials(g.context()).get());
-  EXPECT_EQ(g.transport.requests.at(0).url, "http://[fd00:ec2::254]/latest/api/token");
+  EXPECT_EQ(g.transport.requests().at(0).url, "http://[fd00:ec2::254]/latest/api/token");
 
   Fixture h;
   h.config("[default]\nec2_metadata_service_endpoint = http://127.0.0.2:80\n");
   script_imds_success(h.transport);
   ASSERT_TRUE(ImdsCredentials(h.context()).get());
-  EXPECT_EQ(h.transport.requests.at(0).url, "http://127.0.0.2:80/latest/api/token");
+  EXPECT_EQ(h.transport.requests().at(0).url, "http://127.0.0.2:80/latest/api/token");
 }
 
 TEST(ImdsCredentials, FallsBackToV1On403404405AndTimeout) {
@@ -249,9 +249,9 @@ TEST(ImdsCredentials, FallsBackToV1On403404405AndTimeout) {
     f.transport.reply(200, k_imds_json);
     auto credentials = ImdsCredentials(f.context()).get();
     ASSERT_TRUE(credentials) << variant << ": " << credentials.error().message;
-    ASSERT_EQ(f.transport.requests.size(), 3u);
-    EXPECT_FALSE(find_header(f.transport.requests[1].headers, "x-aws-ec2-metadata-token"));
-    EXPECT_FALSE(find_header(f.transport.requests[2].headers, "x-aws-ec2-metadata-token"));
+    ASSERT_EQ(f.transport.requests().size(), 3u);
+    EXPECT_FALSE(find_header(f.transport.requests()[1].headers, "x-aws-ec2-metadata-token"));
+    EXPECT_FALSE(find_header(f.transport.requests()[2].headers, "x-aws-ec2-metadata-token"));
   }
 }
 
@@ -262,7 +262,7 @@ TEST(ImdsCredentials, NoFallbackWhenV1IsDisabled) {
   auto result = ImdsCredentials(f.context()).resolve();
   ASSERT_TRUE(result);
   EXPECT_EQ(result->skipped, "token request returned HTTP 403 and IMDSv1 is disabled");
-  EXPECT_EQ(f.transport.requests.size(), 1u);
+  EXPECT_EQ(f.transport.requests().size(), 1u);
 
   Fixture g;
   g.config("[default]\nec2_metadata_v1_disabled = true\n");
@@ -284,7 +284,7 @@ TEST(ImdsCredentials, OtherTokenFailuresDoNotFallBack) {
   auto refused = ImdsCredentials(g.context()).resolve();
   ASSERT_TRUE(refused);
   EXPECT_EQ(refused->skipped, "unreachable: connection refused");
-  EXPECT_EQ(g.transport.requests.size(), 1u);
+  EXPECT_EQ(g.transport.requests().size(), 1u);
 }
 
 TEST(ImdsCredentials, DisabledSendsNothing) {
@@ -293,7 +293,7 @@ TEST(ImdsCredentials, DisabledSendsNothing) {
   auto result = ImdsCredentials(f.context()).resolve();
   ASSERT_TRUE(result);
   EXPECT_EQ(result->skipped, "AWS_EC2_METADATA_DISABLED is set");
-  EXPECT_TRUE(f.transport.requests.empty());
+  EXPECT_TRUE(f.transport.requests().empty());
 }
 
 TEST(ImdsCredentials, OffEc2TimesOutQuickly) {
@@ -303,8 +303,8 @@ TEST(ImdsCredentials, OffEc2TimesOutQuickly) {
   auto result = ImdsCredentials(f.context()).resolve();
   ASSERT_TRUE(result);
   EXPECT_EQ(result->skipped, "timed out after 1 s");
-  EXPECT_EQ(f.transport.requests.size(), 2u);
-  EXPECT_TRUE(f.clock.sleeps.empty());
+  EXPECT_EQ(f.transport.requests().size(), 2u);
+  EXPECT_TRUE(f.clock.sleeps().empty());
 }
 
 TEST(ImdsCredentials, TimeoutAndAttemptsFromEnvironment) {
@@ -317,9 +317,9 @@ TEST(ImdsCredentials, TimeoutAndAttemptsFromEnvironment) {
   f.transport.reply(200, "role");
   f.transport.reply(200, k_imds_json);
   ASSERT_TRUE(ImdsCredentials(f.context()).get());
-  EXPECT_EQ(f.transport.requests.size(), 5u);
-  EXPECT_EQ(f.transport.requests[0].timeout, std::chrono::milliseconds(2500));
-  EXPECT_EQ(find_header(f.transport.requests[3].headers, "x-aws-ec2-metadata-token"), "tok");
+  EXPECT_EQ(f.transport.requests().size(), 5u);
+  EXPECT_EQ(f.transport.requests()[0].timeout, std::chrono::milliseconds(2500));
+  EXPECT_EQ(find_header(f.transport.requests()[3].headers, "x-aws-ec2-metadata-token"), "tok");
 
   Fixture g;
   g.env.set("AWS_METADATA_SERVICE_TIMEOUT", "soon");
@@ -329,7 +329,7 @@ TEST(ImdsCredentials, TimeoutAndAttemptsFromEnvironment) {
   auto result = ImdsCredentials(g.context()).resolve();
   ASSERT_TRUE(result);
   EXPECT_EQ(result->skipped, "timed out after 1 s");
-  EXPECT_EQ(g.transport.requests.size(), 2u);  // defaults kept
+  EXPECT_EQ(g.transport.requests().size(), 2u);  // defaults kept
 }
 
 TEST(ImdsCredentials, Unauthorized401GetsANewTokenOnce) {
@@ -340,7 +340,7 @@ TEST(ImdsCredentials, Unauthorized401GetsANewTokenOnce) {
   f.transport.reply(200, "role");
   f.transport.reply(200, k_imds_json);
   ASSERT_TRUE(ImdsCredentials(f.context()).get());
-  const auto& requests = f.transport.requests;
+  const auto& requests = f.transport.requests();
   ASSERT_EQ(requests.size(), 5u);
   EXPECT_EQ(requests[2].method, "PUT");
   EXPECT_EQ(find_header(requests[3].headers, "x-aws-ec2-metadata-token"), "new-token");

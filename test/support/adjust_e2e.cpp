@@ -1,17 +1,13 @@
 #include "support/adjust_e2e.hpp"
 
 #include <gtest/gtest.h>
-#include <unistd.h>
 
-#include <filesystem>
-#include <fstream>
 #include <stdexcept>
 
 namespace adjust::testing {
 
 using json = nlohmann::json;
 using namespace std::chrono_literals;
-namespace fs = std::filesystem;
 
 const std::string k_arn_prefix = "arn:aws:ecs:us-east-1:123456789012:task-definition/";
 
@@ -87,22 +83,6 @@ json settings_request(const std::map<std::string, json>& by_component) {
   return {{"application", {{"components", components}}}, {"control", json::object()}};
 }
 
-Workdir::Workdir() {
-  std::string pattern = (fs::temp_directory_path() / "adjust-e2e-XXXXXX").string();
-  m_path = ::mkdtemp(pattern.data());
-}
-
-Workdir::~Workdir() {
-  std::error_code ignored;
-  fs::remove_all(m_path, ignored);
-}
-
-std::string Workdir::write(const std::string& name, const std::string& text) const {
-  auto path = (fs::path(m_path) / name).string();
-  std::ofstream(path) << text;
-  return path;
-}
-
 EnvVars adjust_env(const Workdir& dir) {
   return {{"AWS_ACCESS_KEY_ID", "AKIDTEST"}, {"AWS_SECRET_ACCESS_KEY", "secret"},
           {"AWS_EC2_METADATA_DISABLED", "true"}, {"HOME", dir.path()}, {"ADJUST_LOG_LEVEL", "info"}};
@@ -115,45 +95,19 @@ const std::vector<std::string> k_unset = {"AWS_SESSION_TOKEN", "AWS_PROFILE", "A
                                           "AWS_ROLE_ARN", "AWS_CONTAINER_CREDENTIALS_RELATIVE_URI",
                                           "AWS_CONTAINER_CREDENTIALS_FULL_URI", "OPTUNE_CONFIG", "FARGATE_CLUSTER"};
 
-std::string AdjustRun::dump() const {
-  return "stdout:\n" + result.out + "\nstderr (tail):\n" +
-         result.err.substr(result.err.size() > 4000 ? result.err.size() - 4000 : 0);
-}
-
-std::vector<json> parse_lines(const std::string& out) {
-  std::vector<json> lines;
-  std::size_t start = 0;
-  while (start < out.size()) {
-    std::size_t end = out.find('\n', start);
-    if (end == std::string::npos) end = out.size();
-    std::string line = out.substr(start, end - start);
-    start = end + 1;
-    json parsed = json::parse(line, nullptr, false);
-    EXPECT_FALSE(parsed.is_discarded()) << "stdout line is not JSON: " << line;
-    EXPECT_TRUE(parsed.is_object()) << line;
-    if (!parsed.is_discarded()) lines.push_back(parsed);
-  }
-  return lines;
-}
-
 AdjustRun run_adjust(const std::string& config, const json& request, std::vector<std::string> extra_args,
                      std::chrono::milliseconds timeout) {
   Workdir dir;
-  std::string config_path = dir.write("config.yaml", config);
-  std::vector<std::string> argv = {ADJUST_BINARY, "--config", config_path};
-  argv.insert(argv.end(), extra_args.begin(), extra_args.end());
-  argv.push_back("app");
-  CommandOptions options;
+  AdjustOptions options;
+  options.args = {"--config", dir.write("config.yaml", config)};
+  options.args.insert(options.args.end(), extra_args.begin(), extra_args.end());
+  options.args.push_back("app");
   options.stdin_text = request.dump();
   options.env = adjust_env(dir);
   options.unset_env = k_unset;
   options.timeout = timeout;
-  AdjustRun run;
-  auto start = std::chrono::steady_clock::now();
-  run.result = run_command(argv, options);
-  run.elapsed = std::chrono::steady_clock::now() - start;
-  run.lines = parse_lines(run.result.out);
-  if (!run.lines.empty()) run.final = run.lines.back();
+  AdjustRun run = run_adjust(options);
+  for (const auto& line : run.bad_lines) ADD_FAILURE() << "stdout line is not a JSON object: " << line;
   return run;
 }
 

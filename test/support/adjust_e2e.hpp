@@ -1,7 +1,7 @@
 // End-to-end helpers shared by the tests that run the real `adjust` binary
 // against the awssim simulator (fake-only): seeding a service, writing the
-// config and the request, running the binary with a private HOME and a clean
-// AWS environment, and reading what it printed and what the sim holds.
+// config and the request, the engine suites' preset of run_adjust (a private
+// HOME and a clean AWS environment), and reading what the sim holds.
 #pragma once
 
 #include <chrono>
@@ -11,6 +11,7 @@
 #include <string>
 #include <vector>
 
+#include "support/adjust_run.hpp"
 #include "support/process.hpp"
 #include "support/sim_fixture.hpp"
 
@@ -42,36 +43,14 @@ extern const nlohmann::json k_new_size;
 
 // ---- running the binary -------------------------------------------------------------------
 
-// A private HOME and config file per run; removed on destruction.
-class Workdir {
- public:
-  Workdir();
-  ~Workdir();
-  Workdir(const Workdir&) = delete;
-  Workdir& operator=(const Workdir&) = delete;
-  std::string write(const std::string& name, const std::string& text) const;
-  const std::string& path() const { return m_path; }
-
- private:
-  std::string m_path;
-};
-
 // Static test keys, no IMDS, HOME = dir.
 EnvVars adjust_env(const Workdir& dir);
 // Variables that could point the binary elsewhere; removed (or blanked) for every run.
 extern const std::vector<std::string> k_unset;
 
-struct AdjustRun {
-  CommandResult result;
-  std::vector<nlohmann::json> lines;  // every stdout line, parsed (a test fails on a non-JSON line)
-  nlohmann::json final;               // the last line
-  std::chrono::duration<double> elapsed{};
-
-  std::string dump() const;
-};
-
-// Every stdout line parsed; EXPECTs each to be a JSON object.
-std::vector<nlohmann::json> parse_lines(const std::string& out);
+// The engine suites' preset of run_adjust(AdjustOptions): a fresh Workdir with
+// `config` written to it, `request` on stdin, adjust_env, k_unset removed,
+// `adjust --config FILE [extra_args] app`. EXPECTs every stdout line to be a JSON object.
 AdjustRun run_adjust(const std::string& config, const nlohmann::json& request, std::vector<std::string> extra_args = {},
                      std::chrono::milliseconds timeout = std::chrono::seconds(120));
 std::string message_of(const AdjustRun& run);

@@ -5,7 +5,7 @@
 namespace adjust::testing {
 
 SimFixture::SimFixture(Options options) {
-  std::vector<std::string> argv = {"python3", std::string(ADJUST_TEST_TOOLS_DIR) + "/awssim.py", "--port", "0",
+  std::vector<std::string> argv = {"python3", std::string(ADJUST_TEST_TOOLS_DIR) + "/awssim", "--port", "0",
                                    "--time-factor", std::to_string(options.time_factor), "--lifetime",
                                    std::to_string(options.lifetime_seconds)};
   if (options.upstream) {

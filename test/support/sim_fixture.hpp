@@ -1,4 +1,4 @@
-// Starts test/tools/awssim.py (the fault-injecting ECS/ELBv2 simulator) on a
+// Starts test/tools/awssim (the fault-injecting ECS/ELBv2 simulator) on a
 // free loopback port, in front of moto (proxy mode) or alone (fake-only), and
 // drives its /_sim/ control API.
 #pragma once

@@ -6,12 +6,14 @@
 
 #include "adjust/aws/errors.hpp"
 #include "fakes/clock.hpp"
+#include "fakes/credentials.hpp"
 #include "fakes/transport.hpp"
 
 namespace adjust {
 namespace {
 
 using namespace std::chrono_literals;
+using testing::CountingProvider;
 using testing::FakeClock;
 using testing::FakeTransport;
 using testing::json_error;
@@ -20,23 +22,6 @@ using testing::query_error;
 using testing::text_reply;
 
 constexpr const char* k_ecs_prefix = "AmazonEC2ContainerServiceV20141113";
-
-// Hands out numbered credentials and counts invalidations.
-class CountingProvider final : public CredentialsProvider {
- public:
-  Result<Credentials> get() override {
-    ++gets;
-    return Credentials{"AKID" + std::to_string(generation), "secret-" + std::to_string(generation),
-                       "token-" + std::to_string(generation), std::nullopt, "test"};
-  }
-  void invalidate() override {
-    ++invalidations;
-    ++generation;
-  }
-  int gets = 0;
-  int invalidations = 0;
-  int generation = 1;
-};
 
 std::string signed_headers_of(const HttpRequest& request) {
   auto authorization = find_header(request.headers, "Authorization").value_or("");
@@ -132,7 +117,7 @@ TEST(AwsClientQuery, UnsignedCallSendsNoAuthorizationAndUsesNoCredentials) {
   auto request = f.transport.last_request();
   EXPECT_FALSE(find_header(request.headers, "Authorization"));
   EXPECT_FALSE(find_header(request.headers, "X-Amz-Security-Token"));
-  EXPECT_EQ(f.credentials.gets, 0);
+  EXPECT_EQ(f.credentials.calls, 0);
 }
 
 TEST(AwsClientQuery, CallAsSignsWithTheGivenCredentials) {
@@ -142,7 +127,7 @@ TEST(AwsClientQuery, CallAsSignsWithTheGivenCredentials) {
   ASSERT_TRUE(f.client->call_query_as(source, "AssumeRole", "2011-06-15", {}));
   auto authorization = find_header(f.transport.last_request().headers, "Authorization").value_or("");
   EXPECT_NE(authorization.find("Credential=SOURCEKEY/"), std::string::npos);
-  EXPECT_EQ(f.credentials.gets, 0);
+  EXPECT_EQ(f.credentials.calls, 0);
 }
 
 // --- Error mapping ---

@@ -1,12 +1,12 @@
 #include <gtest/gtest.h>
 
 #include "adjust/aws/profile.hpp"
-#include "fakes/credentials.hpp"
+#include "fakes/files.hpp"
 
 namespace adjust {
 namespace {
 
-using creds_test::MapFileSource;
+using testing::MapFileSource;
 
 ProfileMap parse_ok(std::string_view text, ProfileFileKind kind = ProfileFileKind::config) {
   auto parsed = parse_profile_file(text, kind, "/home/u/.aws/config");

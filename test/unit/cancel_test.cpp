@@ -3,46 +3,32 @@
 #include <unistd.h>
 
 #include "adjust/base/cancel.hpp"
+#include "fakes/clock.hpp"
 
 namespace adjust {
 namespace {
 
-// A manual clock: sleeping advances time and counts the slices slept.
-class StepClock final : public Clock {
- public:
-  std::chrono::system_clock::time_point now() const override { return {}; }
-  std::chrono::steady_clock::time_point monotonic() const override { return m_now; }
-  void sleep_for(std::chrono::milliseconds duration) override {
-    m_now += duration;
-    ++slices;
-    if (on_sleep) on_sleep();
-  }
-  std::function<void()> on_sleep;
-  int slices = 0;
-
- private:
-  std::chrono::steady_clock::time_point m_now{};
-};
+using testing::FakeClock;
 
 TEST(Cancel, CancellableClockSleepsTheWholeDurationInSlices) {
-  StepClock inner;
+  FakeClock inner;
   CancelToken token;
   CancellableClock clock(inner, token);
   auto start = clock.monotonic();
   clock.sleep_for(std::chrono::milliseconds(500));
   EXPECT_EQ(clock.monotonic() - start, std::chrono::milliseconds(500));
-  EXPECT_EQ(inner.slices, 10);
+  EXPECT_EQ(inner.sleeps().size(), 10U);
 }
 
 TEST(Cancel, CancellableClockWakesUpOnceCancelIsRequested) {
-  StepClock inner;
+  FakeClock inner;
   CancelToken token;
   CancellableClock clock(inner, token);
-  inner.on_sleep = [&] {
-    if (inner.slices == 3) token.request(SIGUSR1);
-  };
+  inner.on_sleep([&] {
+    if (inner.sleeps().size() == 3) token.request(SIGUSR1);
+  });
   clock.sleep_for(std::chrono::seconds(60));
-  EXPECT_EQ(inner.slices, 3);
+  EXPECT_EQ(inner.sleeps().size(), 3U);
   EXPECT_EQ(token.signal_number(), SIGUSR1);
 }
 

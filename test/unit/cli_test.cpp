@@ -6,18 +6,14 @@
 
 #include "adjust/cli/cli.hpp"
 #include "adjust/base/version.hpp"
+#include "fakes/transport.hpp"
+#include "support/adjust_run.hpp"
 
 namespace adjust {
 namespace {
 
-class NoNetwork final : public Transport {
- public:
-  Result<HttpResponse> send(const HttpRequest& request) override {
-    ++calls;
-    return fail(ErrorCode::aws_network, "no network in this test: " + request.url);
-  }
-  int calls = 0;
-};
+using testing::FakeTransport;
+using testing::lines_of;
 
 struct RunResult {
   int exit_code;
@@ -31,18 +27,11 @@ RunResult run_cli(std::vector<std::string> args, const std::string& stdin_text =
   std::ostringstream out;
   std::ostringstream err;
   SystemClock clock;
-  NoNetwork transport;
+  FakeTransport transport;  // nothing scripted: no network
   cli::Dependencies deps{in, out, err, env, clock, transport};
   int code = cli::run(args, deps);
-  EXPECT_EQ(transport.calls, 0) << "these runs must not touch the network";
+  EXPECT_EQ(transport.request_count(), 0U) << "these runs must not touch the network";
   return {code, out.str(), err.str()};
-}
-
-std::vector<std::string> lines_of(const std::string& text) {
-  std::vector<std::string> lines;
-  std::istringstream stream(text);
-  for (std::string line; std::getline(stream, line);) lines.push_back(line);
-  return lines;
 }
 
 TEST(Cli, VersionPrintsOneLine) {

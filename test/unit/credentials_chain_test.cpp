@@ -5,12 +5,16 @@
 #include <atomic>
 #include <thread>
 
+#include "fakes/credentials.hpp"
 #include "fakes/credentials_fixture.hpp"
 
 namespace adjust {
 namespace {
 
-using creds_test::Fixture;
+using Fixture = testing::CredentialsFixture;
+using testing::CountingProvider;
+using testing::FakeClock;
+using testing::k_new_year_2024;
 using namespace std::chrono_literals;
 
 void set_env_keys(Fixture& f) {
@@ -26,7 +30,7 @@ TEST(CredentialChain, EnvironmentBeatsEverything) {
   auto credentials = make_default_credentials_chain(f.context())->get();
   ASSERT_TRUE(credentials);
   EXPECT_EQ(credentials->access_key_id, "AKENV");
-  EXPECT_TRUE(f.transport.requests.empty());
+  EXPECT_TRUE(f.transport.requests().empty());
   EXPECT_NE(f.log_text.str().find("credentials from environment"), std::string::npos);
 }
 
@@ -49,7 +53,7 @@ TEST(CredentialChain, ProfileBeatsContainerAndImds) {
   auto credentials = make_default_credentials_chain(f.context())->get();
   ASSERT_TRUE(credentials);
   EXPECT_EQ(credentials->access_key_id, "AKPROFILE");
-  EXPECT_TRUE(f.transport.requests.empty());
+  EXPECT_TRUE(f.transport.requests().empty());
   EXPECT_NE(f.log_text.str().find("credentials from profile \"default\""), std::string::npos);
 }
 
@@ -60,7 +64,7 @@ TEST(CredentialChain, ContainerBeatsImds) {
   auto credentials = make_default_credentials_chain(f.context())->get();
   ASSERT_TRUE(credentials);
   EXPECT_EQ(credentials->access_key_id, "AKC");
-  EXPECT_EQ(f.transport.requests.size(), 1u);
+  EXPECT_EQ(f.transport.requests().size(), 1u);
 }
 
 TEST(CredentialChain, ImdsIsTheLastResort) {
@@ -109,7 +113,7 @@ TEST(CredentialChain, AConfiguredSourceThatFailsStopsTheChain) {
   EXPECT_EQ(denied.error().code, ErrorCode::aws_auth);
   EXPECT_EQ(denied.error().message,
             "credentials from shared files: profile \"default\": assume role arn:r: AccessDenied");
-  EXPECT_TRUE(g.transport.requests.empty());  // never fell through to IMDS
+  EXPECT_TRUE(g.transport.requests().empty());  // never fell through to IMDS
 }
 
 TEST(CredentialChain, LogsTheSourceOfAssumedRoles) {
@@ -127,32 +131,8 @@ TEST(CredentialChain, LogsTheSourceOfAssumedRoles) {
 
 // --- cache --------------------------------------------------------------------
 
-// Hands out numbered credentials expiring `lifetime` after now; can be made to fail.
-class CountingProvider final : public CredentialsProvider {
- public:
-  CountingProvider(Clock& clock, std::chrono::minutes lifetime) : m_clock(clock), m_lifetime(lifetime) {}
-  Result<Credentials> get() override {
-    ++calls;
-    if (failing) {
-      return fail(ErrorCode::aws_network, "endpoint unreachable");
-    }
-    Credentials credentials{"AK" + std::to_string(calls), "S", "T", m_clock.now() + m_lifetime,
-                            "counting"};
-    return credentials;
-  }
-  void invalidate() override { ++invalidations; }
-
-  std::atomic<int> calls{0};
-  int invalidations = 0;
-  bool failing = false;
-
- private:
-  Clock& m_clock;
-  std::chrono::minutes m_lifetime;
-};
-
 struct CacheFixture {
-  creds_test::ManualClock clock;
+  FakeClock clock{k_new_year_2024};
   std::ostringstream log_text;
   Logger logger{log_text, LogLevel::trace};
   CountingProvider* inner = nullptr;
@@ -208,7 +188,7 @@ TEST(CachedCredentials, InvalidateForcesARefresh) {
 }
 
 TEST(CachedCredentials, CredentialsWithoutExpirationAreKept) {
-  creds_test::ManualClock clock;
+  FakeClock clock{k_new_year_2024};
   auto cache = CachedCredentials(
       std::make_unique<StaticCredentialsProvider>(Credentials{"AK", "S", "", std::nullopt, "static"}),
       clock, null_logger());
@@ -218,7 +198,7 @@ TEST(CachedCredentials, CredentialsWithoutExpirationAreKept) {
 }
 
 TEST(CachedCredentials, AlreadyExpiredCredentialsAreRefused) {
-  creds_test::ManualClock clock;
+  FakeClock clock{k_new_year_2024};
   auto cache = CachedCredentials(
       std::make_unique<StaticCredentialsProvider>(
           Credentials{"AK", "S", "T", clock.now() - 1min, "IMDS (role r)"}),

@@ -6,8 +6,8 @@
 namespace adjust {
 namespace {
 
-using creds_test::Fixture;
-using creds_test::RecordingSts;
+using Fixture = testing::CredentialsFixture;
+using testing::RecordingSts;
 
 TEST(EnvironmentCredentials, KeySecretAndToken) {
   MapEnvironment env{{{"AWS_ACCESS_KEY_ID", "AKID"},

@@ -4,31 +4,24 @@
 #include <sstream>
 
 #include "adjust/cli/notify.hpp"
+#include "fakes/transport.hpp"
 
 namespace adjust {
 namespace {
 
-class RecordingTransport final : public Transport {
- public:
-  Result<HttpResponse> send(const HttpRequest& request) override {
-    requests.push_back(request);
-    if (fail_with) return fail(*fail_with, "connection refused to " + request.url);
-    return HttpResponse{status, {}, "ok"};
-  }
-  std::vector<HttpRequest> requests;
-  std::optional<ErrorCode> fail_with;
-  long status = 200;
-};
+using testing::FakeTransport;
+using testing::text_reply;
 
 const char* k_hook = "https://hooks.example.test/services/T000/B000/SECRETPART";
 
 TEST(Notify, PostsASlackCompatibleTextMessage) {
-  RecordingTransport transport;
+  FakeTransport transport;
+  transport.push(text_reply(200, "ok"));
   std::ostringstream log;
   Logger logger(log, LogLevel::trace);
   notify_outcome(transport, k_hook, {"rejected", "start-failed", "web: 2 tasks stopped"}, logger);
-  ASSERT_EQ(transport.requests.size(), 1U);
-  const HttpRequest& request = transport.requests[0];
+  ASSERT_EQ(transport.request_count(), 1U);
+  const HttpRequest request = transport.last_request();
   EXPECT_EQ(request.method, "POST");
   EXPECT_EQ(request.url, k_hook);
   EXPECT_EQ(find_header(request.headers, "content-type"), "application/json");
@@ -40,11 +33,11 @@ TEST(Notify, PostsASlackCompatibleTextMessage) {
 TEST(Notify, FailuresAreLoggedWithoutTheUrlAndNeverThrown) {
   std::ostringstream log;
   Logger logger(log, LogLevel::trace);
-  RecordingTransport refused;
-  refused.fail_with = ErrorCode::aws_network;
+  FakeTransport refused;
+  refused.fail_with(ErrorCode::aws_network, std::string("connection refused to ") + k_hook);
   EXPECT_NO_THROW(notify_outcome(refused, k_hook, FinalStatus::ok(), logger));
-  RecordingTransport server_error;
-  server_error.status = 500;
+  FakeTransport server_error;
+  server_error.push(text_reply(500, "ok"));
   EXPECT_NO_THROW(notify_outcome(server_error, k_hook, FinalStatus::ok(), logger));
   EXPECT_NE(log.str().find("webhook not reached"), std::string::npos) << log.str();
   EXPECT_NE(log.str().find("HTTP 500"), std::string::npos) << log.str();

@@ -1,5 +1,5 @@
 #!/usr/bin/env python3
-"""Self-test of awssim.py in fake-only mode (stdlib unittest; loopback only)."""
+"""Self-test of the awssim package in fake-only mode, run as a process (stdlib unittest; loopback only)."""
 from __future__ import annotations
 
 import http.client
@@ -12,7 +12,7 @@ import unittest
 import urllib.parse
 from typing import Any
 
-HERE = os.path.dirname(os.path.abspath(__file__))
+HERE = os.path.dirname(os.path.abspath(__file__))  # test/tools/awssim
 TG = "arn:aws:elasticloadbalancing:us-east-1:123456789012:targetgroup/web-tg/0123456789abcdef"
 TD1 = "arn:aws:ecs:us-east-1:123456789012:task-definition/web:1"
 TD2 = "arn:aws:ecs:us-east-1:123456789012:task-definition/web:2"
@@ -20,7 +20,7 @@ TD2 = "arn:aws:ecs:us-east-1:123456789012:task-definition/web:2"
 
 class Sim:
     def __init__(self) -> None:
-        self.proc = subprocess.Popen([sys.executable, os.path.join(HERE, "awssim.py"), "--lifetime", "120"],
+        self.proc = subprocess.Popen([sys.executable, HERE, "--lifetime", "120"],
                                      stdout=subprocess.PIPE, stderr=subprocess.DEVNULL, text=True)
         assert self.proc.stdout is not None
         self.port = json.loads(self.proc.stdout.readline())["port"]

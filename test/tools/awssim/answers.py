@@ -1,0 +1,323 @@
+"""The fake ECS, ELBv2 and STS answers, from the deployment model (or merged with moto's)."""
+from __future__ import annotations
+
+import json
+import urllib.parse
+import uuid
+from typing import Any, Callable
+from xml.sax.saxutils import escape as xml_escape
+
+from .clock import epoch3
+from .ecs_model import Service, fargate_pair_ok, units
+from .wire import DEFAULT_ACCOUNT, DEFAULT_REGION, ELB_NS, STS_NS, AwsRequest, Reply, json_error, json_reply, query_error, xml_reply
+
+
+class Answers:
+    """The Sim's modelled answers (a mixin: uses self.model, self.lock, self.forward())."""
+
+    # ---- ECS --------------------------------------------------------------------------------
+    def ecs_answer(self, req: AwsRequest) -> Reply:
+        op, body = req.operation, req.json
+        if self.validate_fargate and op == "RegisterTaskDefinition":
+            bad = self.fargate_error(body)
+            if bad is not None:
+                return bad
+        if op in ("DescribeServices", "CreateService", "UpdateService"):
+            return self.ecs_services(req)
+        if op in ("ListTasks", "DescribeTasks"):
+            return self.after_upstream(req, lambda: self.ecs_tasks(req))
+        if self.upstream is not None:
+            return self.forward(req)
+        if op == "DescribeTaskDefinition":
+            return self.describe_td(body)
+        if op == "RegisterTaskDefinition":
+            return self.register_td(body, req)
+        if op == "DeregisterTaskDefinition":
+            return self.deregister_td(body)
+        if op == "ListTaskDefinitions":
+            return self.list_tds(body)
+        return json_error("UnknownOperationException", f"awssim fake-only mode does not model {op}")
+
+    def after_upstream(self, req: AwsRequest, model_answer: Callable[[], Reply | None]) -> Reply:
+        """Forward first (so moto still verifies signatures), then answer from the model if it can."""
+        upstream = self.forward(req) if self.upstream is not None else None
+        if upstream is not None and upstream.status >= 400:
+            return upstream
+        with self.lock:
+            mine = model_answer()
+        if mine is not None:
+            return mine
+        return upstream if upstream is not None else json_error(
+            "ClientException", "awssim: nothing modelled for this request")
+
+    def ecs_services(self, req: AwsRequest) -> Reply:
+        op, body = req.operation, req.json
+        upstream = self.forward(req) if self.upstream is not None else None
+        if upstream is not None and upstream.status >= 400:
+            return upstream
+        with self.lock:
+            self.model.tick()
+            if upstream is not None:
+                try:
+                    data = json.loads(upstream.body)
+                except ValueError:
+                    return upstream
+            else:
+                data = None
+            if upstream is not None and not self.learn_services and \
+                    self.model.find(body.get("cluster"), str(body.get("service", ""))) is None:
+                if op != "DescribeServices" or not any(
+                        self.model.find(body.get("cluster"), str(n)) for n in body.get("services", []) or []):
+                    return upstream
+            if op == "DescribeServices":
+                return self.describe_services(body, data, upstream)
+            if op == "CreateService":
+                if data and "service" in data:
+                    self.model.learn(data["service"])
+                    return upstream  # type: ignore[return-value]
+                return json_error("ClientException", "awssim fake-only mode: seed services via /_sim/seed")
+            svc = self.model.find(body.get("cluster"), str(body.get("service", "")))
+            if svc is None and data and "service" in data:
+                svc = self.model.learn(data["service"])
+            if svc is None:
+                return json_error("ServiceNotFoundException", "Service not found.")
+            self.model.update(svc, body)
+            base = data["service"] if data and "service" in data else None
+            if base is not None:
+                svc.body = {k: v for k, v in base.items() if k not in ("deployments", "events")}
+            reply = json_reply({"service": self.model.render_service(svc, base)})
+            return reply
+
+    def describe_services(self, body: dict[str, Any], data: dict[str, Any] | None, upstream: Reply | None) -> Reply:
+        cluster = body.get("cluster")
+        if data is not None:
+            out = []
+            for service in data.get("services", []):
+                svc = self.model.find(cluster or service.get("clusterArn"), service.get("serviceArn", ""))
+                if svc is None and not self.learn_services:
+                    out.append(service)
+                    continue
+                if svc is None:
+                    svc = self.model.learn(service)
+                out.append(self.model.render_service(svc, {k: v for k, v in service.items()
+                                                           if k not in ("deployments", "events")}))
+            data["services"] = out
+            reply = json_reply(data)
+            reply.headers = [(k, v) for k, v in upstream.headers if k.lower() != "content-type"] + \
+                [("Content-Type", "application/x-amz-json-1.1")] if upstream else reply.headers
+            return reply
+        services, failures = [], []
+        for name in body.get("services", []) or []:
+            svc = self.model.find(cluster, str(name))
+            if svc is None:
+                region, account = DEFAULT_REGION, DEFAULT_ACCOUNT
+                arn = name if str(name).startswith("arn:") else f"arn:aws:ecs:{region}:{account}:service/{name}"
+                failures.append({"arn": arn, "reason": "MISSING"})
+            else:
+                services.append(self.model.render_service(svc))
+        if cluster and not any(s.cluster == cluster.rsplit("/", 1)[-1] for s in self.model.services.values()):
+            return json_error("ClusterNotFoundException", "Cluster not found.")
+        return json_reply({"services": services, "failures": failures})
+
+    def service_for_tasks(self, body: dict[str, Any]) -> list[Service]:
+        cluster = str(body.get("cluster") or "default").rsplit("/", 1)[-1]
+        return [s for s in self.model.services.values() if s.cluster == cluster]
+
+    def ecs_tasks(self, req: AwsRequest) -> Reply | None:
+        body = req.json
+        self.model.tick()
+        services = self.service_for_tasks(body)
+        if not services:
+            return None
+        if req.operation == "ListTasks":
+            return self.list_tasks(body, services)
+        wanted = [str(t) for t in body.get("tasks", []) or []]
+        found, failures = [], []
+        for ref in wanted:
+            hit = next(((s, t) for s in services for t in s.tasks
+                        if t.arn == ref or t.arn.rsplit("/", 1)[-1] == ref), None)
+            if hit is None:
+                failures.append({"arn": ref, "reason": "MISSING"})
+            else:
+                found.append(self.model.render_task(*hit))
+        return json_reply({"tasks": found, "failures": failures})
+
+    def list_tasks(self, body: dict[str, Any], services: list[Service]) -> Reply:
+        name = body.get("serviceName")
+        started_by = body.get("startedBy")
+        family = body.get("family")
+        desired = body.get("desiredStatus", "RUNNING")
+        arns = []
+        for svc in services:
+            if name and str(name).rsplit("/", 1)[-1] != svc.name:
+                continue
+            for task in svc.tasks:
+                if started_by and task.deployment_id != started_by:
+                    continue
+                if family and task.td_arn.split("task-definition/", 1)[-1].split(":")[0] != family:
+                    continue
+                if (desired == "STOPPED") != (task.desired_status == "STOPPED"):
+                    continue
+                arns.append(task.arn)
+        if name and not any(s.name == str(name).rsplit("/", 1)[-1] for s in services):
+            return json_error("ServiceNotFoundException", "Service not found.")
+        limit = max(1, min(100, int(body.get("maxResults", 100) or 100)))
+        start = 0
+        if body.get("nextToken"):
+            try:
+                start = int(urllib.parse.unquote(str(body["nextToken"])).split("sim-offset-", 1)[1])
+            except (IndexError, ValueError):
+                return json_error("InvalidParameterException", "Invalid nextToken.")
+        page = arns[start:start + limit]
+        out: dict[str, Any] = {"taskArns": page}
+        if start + limit < len(arns):
+            out["nextToken"] = f"sim-offset-{start + limit}"
+        return json_reply(out)
+
+    def describe_td(self, body: dict[str, Any]) -> Reply:
+        ref = str(body.get("taskDefinition", ""))
+        arn = ref
+        if not ref.startswith("arn:"):
+            svc = next(iter(self.model.services.values()), None)
+            region, account = (svc.region, svc.account) if svc else (DEFAULT_REGION, DEFAULT_ACCOUNT)
+            fake = Service({"serviceArn": f"arn:aws:ecs:{region}:{account}:service/x/x", "serviceName": "x"})
+            arn = self.model.td_arn(fake, ref)
+        entry = self.model.task_defs.get(arn)
+        if entry is None:
+            return json_error("ClientException", "Unable to describe task definition.")
+        out: dict[str, Any] = {"taskDefinition": entry["taskDefinition"]}
+        if "TAGS" in (body.get("include") or []):
+            out["tags"] = entry.get("tags", [])
+        return json_reply(out)
+
+    def list_tds(self, body: dict[str, Any]) -> Reply:
+        prefix = str(body.get("familyPrefix", ""))
+        status = str(body.get("status", "ACTIVE"))
+        with self.lock:
+            arns = [a for a, e in self.model.task_defs.items()
+                    if a.split("task-definition/", 1)[-1].split(":")[0].startswith(prefix)
+                    and e["taskDefinition"].get("status", "ACTIVE") == status]
+        arns.sort(key=lambda a: (a.split("task-definition/", 1)[-1].split(":")[0], int(a.rsplit(":", 1)[-1])),
+                  reverse=str(body.get("sort", "ASC")).upper() == "DESC")
+        return json_reply({"taskDefinitionArns": arns[: int(body.get("maxResults", 100))]})
+
+    def deregister_td(self, body: dict[str, Any]) -> Reply:
+        arn = str(body.get("taskDefinition", ""))
+        with self.lock:
+            entry = self.model.task_defs.get(arn)
+            if entry is None:
+                return json_error("ClientException", "Unable to describe task definition.")
+            entry["taskDefinition"]["status"] = "INACTIVE"
+            entry["taskDefinition"]["deregisteredAt"] = epoch3(self.clock.now())
+            return json_reply({"taskDefinition": entry["taskDefinition"]})
+
+    def register_td(self, body: dict[str, Any], req: AwsRequest) -> Reply:
+        family = str(body.get("family", ""))
+        if not family:
+            return json_error("ClientException", "Family must be specified.")
+        revisions = [int(a.rsplit(":", 1)[-1]) for a in self.model.task_defs
+                     if a.split("task-definition/", 1)[-1].split(":")[0] == family]
+        revision = max(revisions, default=0) + 1
+        region = req.scope_region or DEFAULT_REGION
+        arn = f"arn:aws:ecs:{region}:{DEFAULT_ACCOUNT}:task-definition/{family}:{revision}"
+        td = {k: v for k, v in body.items() if k != "tags"}
+        td.update({"taskDefinitionArn": arn, "revision": revision, "status": "ACTIVE",
+                   "compatibilities": ["EC2", "FARGATE"], "registeredAt": epoch3(self.clock.now()),
+                   "registeredBy": f"arn:aws:iam::{DEFAULT_ACCOUNT}:user/sim"})
+        for key in ("cpu", "memory"):
+            if key in td:
+                td[key] = str(td[key])
+        with self.lock:
+            self.model.task_defs[arn] = {"taskDefinition": td, "tags": body.get("tags", [])}
+        return json_reply({"taskDefinition": td, "tags": body.get("tags", [])})
+
+    @staticmethod
+    def fargate_error(body: dict[str, Any]) -> Reply | None:
+        if "FARGATE" not in (body.get("requiresCompatibilities") or []):
+            return None
+        cpu, memory = units(body.get("cpu", ""), "vcpu"), units(body.get("memory", ""), "gb")
+        if cpu is None or memory is None or not fargate_pair_ok(cpu, memory):
+            return json_error("ClientException", "Invalid 'cpu' setting for task.")
+        return None
+
+    # ---- ELBv2 / STS ------------------------------------------------------------------------
+    def elb_answer(self, req: AwsRequest) -> Reply:
+        if req.operation == "DescribeTargetHealth":
+            return self.after_query_upstream(req, lambda: self.target_health(req.form))
+        if req.operation == "DescribeTargetGroupAttributes":
+            return self.after_query_upstream(req, lambda: self.tg_attributes(req.form))
+        return self.forward_or(req, lambda: query_error("InvalidAction",
+                                                         f"awssim does not model {req.operation}", 400))
+
+    def after_query_upstream(self, req: AwsRequest, model_answer: Callable[[], Reply | None]) -> Reply:
+        upstream = self.forward(req) if self.upstream is not None else None
+        if upstream is not None and upstream.status >= 400 and b"TargetGroupNotFound" not in upstream.body:
+            return upstream
+        with self.lock:
+            self.model.tick()
+            mine = model_answer()
+        if mine is not None:
+            return mine
+        if upstream is not None:
+            return upstream
+        return query_error("TargetGroupNotFound", "One or more target groups not found", 400)
+
+    def modelled_tg(self, arn: str) -> bool:
+        return arn in self.model.targets or any(
+            lb["targetGroupArn"] == arn for s in self.model.services.values() for lb in s.lbs())
+
+    def target_health(self, form: dict[str, str]) -> Reply | None:
+        arn = form.get("TargetGroupArn", "")
+        if not self.modelled_tg(arn):
+            return None
+        targets = self.model.targets.get(arn, {})
+        wanted, i = [], 1
+        while f"Targets.member.{i}.Id" in form:
+            wanted.append((form[f"Targets.member.{i}.Id"], form.get(f"Targets.member.{i}.Port")))
+            i += 1
+        members = []
+        items: list[tuple[str, dict[str, Any] | None, str | None]] = \
+            [(ip, targets.get(ip), port) for ip, port in wanted] if wanted else \
+            [(ip, t, None) for ip, t in targets.items()]
+        for ip, target, port in items:
+            if target is None:
+                state, reason, desc, tport = "unused", "Target.NotRegistered", \
+                    "Target is not registered to the target group", port or "80"
+            else:
+                state, reason, desc, tport = target["state"], target.get("reason"), \
+                    target.get("description"), str(target["port"])
+            health = f"<State>{state}</State>"
+            if reason:
+                health += f"<Reason>{reason}</Reason><Description>{xml_escape(desc or '')}</Description>"
+            members.append(f"<member><Target><Id>{xml_escape(ip)}</Id><Port>{tport}</Port></Target>"
+                           f"<HealthCheckPort>{tport}</HealthCheckPort><TargetHealth>{health}</TargetHealth></member>")
+        return xml_reply(
+            f'<DescribeTargetHealthResponse xmlns="{ELB_NS}"><DescribeTargetHealthResult>'
+            f"<TargetHealthDescriptions>{''.join(members)}</TargetHealthDescriptions>"
+            f"</DescribeTargetHealthResult><ResponseMetadata><RequestId>{uuid.uuid4()}</RequestId>"
+            f"</ResponseMetadata></DescribeTargetHealthResponse>")
+
+    def tg_attributes(self, form: dict[str, str]) -> Reply | None:
+        arn = form.get("TargetGroupArn", "")
+        if not self.modelled_tg(arn) or self.upstream is not None:
+            return None
+        delay = 300
+        for svc in self.model.services.values():
+            if any(lb["targetGroupArn"] == arn for lb in svc.lbs()):
+                delay = int(float(self.model.scenario_for(svc).get("drain_delay", 10)))
+        attrs = {"deregistration_delay.timeout_seconds": str(delay), "stickiness.enabled": "false",
+                 "load_balancing.algorithm.type": "round_robin"}
+        members = "".join(f"<member><Key>{k}</Key><Value>{v}</Value></member>" for k, v in attrs.items())
+        return xml_reply(f'<DescribeTargetGroupAttributesResponse xmlns="{ELB_NS}">'
+                         f"<DescribeTargetGroupAttributesResult><Attributes>{members}</Attributes>"
+                         f"</DescribeTargetGroupAttributesResult><ResponseMetadata><RequestId>{uuid.uuid4()}"
+                         f"</RequestId></ResponseMetadata></DescribeTargetGroupAttributesResponse>")
+
+    def sts_answer(self, req: AwsRequest) -> Reply:
+        if req.operation == "GetCallerIdentity":
+            return xml_reply(
+                f'<GetCallerIdentityResponse xmlns="{STS_NS}"><GetCallerIdentityResult>'
+                f"<Arn>arn:aws:iam::{DEFAULT_ACCOUNT}:user/sim</Arn><UserId>AIDASIMULATOR</UserId>"
+                f"<Account>{DEFAULT_ACCOUNT}</Account></GetCallerIdentityResult><ResponseMetadata>"
+                f"<RequestId>{uuid.uuid4()}</RequestId></ResponseMetadata></GetCallerIdentityResponse>")
+        return query_error("InvalidAction", f"awssim does not model {req.operation}", 400)

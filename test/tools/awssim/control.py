@@ -1,0 +1,142 @@
+"""The control API under /_sim/: seed, rules, scenarios, clock, credentials, request log, state."""
+from __future__ import annotations
+
+import json
+import urllib.parse
+from typing import Any
+
+from .clock import epoch3
+from .ecs_model import SCENARIOS
+from .faults import Rule
+from .wire import DEFAULT_ACCOUNT, DEFAULT_REGION
+
+
+class Control:
+    """The Sim's control routes (a mixin: changes the Sim's state under self.lock)."""
+
+    # ---- control API ------------------------------------------------------------------------
+    def control(self, method: str, path: str, body: Any) -> tuple[int, Any]:
+        parsed = urllib.parse.urlsplit(path)
+        route = parsed.path[len("/_sim/"):].strip("/")
+        query = {k: v[0] for k, v in urllib.parse.parse_qs(parsed.query).items()}
+        with self.lock:
+            if route == "health":
+                return 200, {"ok": True, "upstream": self.upstream.geturl() if self.upstream else None}
+            if route == "reset" and method == "POST":
+                self.reset()
+                return 200, {"ok": True}
+            if route == "rules":
+                return self.control_rules(method, body)
+            if route == "scenario" and method == "POST":
+                return self.control_scenario(body)
+            if route == "advance" and method == "POST":
+                self.clock.advance(float(body.get("seconds", 0)))
+                self.model.tick()
+                return 200, {"now": epoch3(self.clock.now())}
+            if route in ("config", "clock") and method == "POST":
+                return self.control_clock(body)
+            if route == "seed" and method == "POST":
+                return self.control_seed(body)
+            if route == "credentials" and method == "POST":
+                return self.control_credentials(body)
+            if route == "requests":
+                if method == "DELETE":
+                    self.requests.clear()
+                    return 200, {"ok": True}
+                rows = [r for r in self.requests
+                        if all(str(r.get(k)) == v for k, v in query.items())]
+                return 200, {"requests": rows}
+            if route == "state":
+                return 200, self.model.snapshot()
+        return 404, {"error": f"unknown control route {method} {parsed.path}"}
+
+    def control_rules(self, method: str, body: Any) -> tuple[int, Any]:
+        if method == "DELETE":
+            self.rules.clear()
+            return 200, {"ok": True}
+        if method == "GET":
+            return 200, {"rules": [r.describe() for r in self.rules]}
+        specs = body.get("rules", [body]) if isinstance(body, dict) else list(body)
+        ids = []
+        for spec in specs:
+            self.rule_ids += 1
+            self.rules.append(Rule(spec, self.rule_ids))
+            ids.append(self.rule_ids)
+        return 200, {"ids": ids}
+
+    def control_scenario(self, body: dict[str, Any]) -> tuple[int, Any]:
+        kind = body.get("scenario", "converge")
+        if kind not in SCENARIOS:
+            return 400, {"error": f"unknown scenario {kind}; known: {sorted(SCENARIOS)}"}
+        key = (str(body.get("cluster", "*")).rsplit("/", 1)[-1], str(body.get("service", "*")))
+        self.model.scenarios[key] = dict(body)
+        return 200, {"ok": True}
+
+    def control_clock(self, body: dict[str, Any]) -> tuple[int, Any]:
+        if "factor" in body:
+            self.clock.set_factor(float(body["factor"]))
+        if "wall_offset_seconds" in body:
+            self.wall_offset = float(body["wall_offset_seconds"])
+        if "skew_check" in body:
+            self.skew_check = bool(body["skew_check"])
+        if "validate_fargate" in body:
+            self.validate_fargate = bool(body["validate_fargate"])
+        if "learn_services" in body:
+            self.learn_services = bool(body["learn_services"])
+        if "oldest_first" in body:
+            self.model.oldest_first = bool(body["oldest_first"])
+        return 200, {"now": epoch3(self.clock.now()), "wall": epoch3(self.wall())}
+
+    def control_seed(self, body: dict[str, Any]) -> tuple[int, Any]:
+        region = body.get("region", DEFAULT_REGION)
+        account = body.get("account", DEFAULT_ACCOUNT)
+        cluster = body.get("cluster", "demo")
+        for td in body.get("task_definitions", []) + ([body["task_definition"]] if "task_definition" in body else []):
+            td = json.loads(json.dumps(td))
+            tags = td.pop("tags", [])
+            family = td.get("family", "web")
+            revision = int(td.get("revision", 1))
+            arn = td.get("taskDefinitionArn") or \
+                f"arn:aws:ecs:{region}:{account}:task-definition/{family}:{revision}"
+            td.update({"taskDefinitionArn": arn, "family": family, "revision": revision})
+            td.setdefault("status", "ACTIVE")
+            td.setdefault("registeredAt", epoch3(self.clock.now() - 86400))
+            td.setdefault("registeredBy", f"arn:aws:iam::{account}:user/ci")
+            self.model.task_defs[arn] = {"taskDefinition": td, "tags": tags}
+        created = []
+        for spec in body.get("services", []) + ([body["service"]] if "service" in body else []):
+            spec = json.loads(json.dumps(spec))
+            name = spec.get("serviceName", "web")
+            spec.setdefault("serviceArn", f"arn:aws:ecs:{region}:{account}:service/{cluster}/{name}")
+            spec.setdefault("clusterArn", f"arn:aws:ecs:{region}:{account}:cluster/{cluster}")
+            spec.setdefault("serviceName", name)
+            spec.setdefault("status", "ACTIVE")
+            if "capacityProviderStrategy" not in spec:
+                spec.setdefault("launchType", "FARGATE")
+            spec.setdefault("desiredCount", 2)
+            spec.setdefault("schedulingStrategy", "REPLICA")
+            spec.setdefault("deploymentController", {"type": "ECS"})
+            spec.setdefault("deploymentConfiguration", {
+                "deploymentCircuitBreaker": {"enable": True, "rollback": True},
+                "maximumPercent": 200, "minimumHealthyPercent": 100})
+            spec.setdefault("createdAt", epoch3(self.clock.now() - 86400))
+            td_ref = spec.get("taskDefinition") or next(iter(self.model.task_defs), "web:1")
+            spec["taskDefinition"] = td_ref if td_ref.startswith("arn:") else \
+                f"arn:aws:ecs:{region}:{account}:task-definition/{td_ref}"
+            history = {k: spec.pop(k, []) for k in ("history_events", "history_deployments")}
+            stopped = int(spec.pop("stopped_tasks", 0))
+            svc = self.model.learn(spec, steady=bool(body.get("steady", True)))
+            svc.history_events, svc.history_deployments = history["history_events"], history["history_deployments"]
+            self.model.seed_stopped(svc, stopped)
+            created.append(self.model.render_service(svc))
+        return 200, {"services": created}
+
+    def control_credentials(self, body: dict[str, Any]) -> tuple[int, Any]:
+        if "container" in body:
+            cfg = body["container"] or {}
+            self.container.update({k: cfg[k] for k in ("credentials", "authorization", "status", "path") if k in cfg})
+        if "imds" in body:
+            cfg = body["imds"] or {}
+            self.imds.update({k: cfg[k] for k in ("role", "credentials", "token_mode", "require_token",
+                                                    "timeout_seconds") if k in cfg})
+        return 200, {"ok": True}
