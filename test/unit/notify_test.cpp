@@ -26,7 +26,7 @@ TEST(Notify, PostsASlackCompatibleTextMessage) {
   RecordingTransport transport;
   std::ostringstream log;
   Logger logger(log, LogLevel::trace);
-  notify_outcome(transport, k_hook, {"rejected", "start-failed", "web: 2 tasks stopped"}, logger);
+  notify_outcome(transport, k_hook, {protocol::Status::rejected, protocol::Reason::start_failed, "web: 2 tasks stopped"}, logger);
   ASSERT_EQ(transport.requests.size(), 1U);
   const HttpRequest& request = transport.requests[0];
   EXPECT_EQ(request.method, "POST");

@@ -46,7 +46,7 @@ FinalStatus adjust(Context& context) {
   if (!settlement) return final_status_for(settlement.error());
   options.timeout = *timeout;
   options.settlement = *settlement;
-  if (context.cancel.requested()) return {"cancelled", "cancelled", "cancelled before any change"};
+  if (context.cancel.requested()) return {protocol::Status::cancelled, protocol::Reason::cancelled, "cancelled before any change"};
 
   auto session = open_aws_session(AwsSettings{config->region, config->endpoint_url}, context.env, context.transport, context.clock, context.logger);
   if (!session) return final_status_for(session.error());
