@@ -7,6 +7,18 @@
 namespace adjust {
 namespace {
 
+// Deregister the revision we registered for a service that never got it.
+void discard_revision(const EngineDeps& deps, ComponentRun& run) {
+  if (run.registered_arn.empty()) return;
+  std::string revision = revision_of(run.registered_arn);
+  if (auto deregistered = deps.ecs.deregister_task_definition(run.registered_arn)) {
+    run.rollback_note = "Deregistered " + revision + ", which the service never used";
+  } else {
+    run.rollback_note = "Could not deregister " + revision + ", which the service never used: " +
+                        deregistered.error().message;
+  }
+}
+
 UpdateServiceRequest update_request_for(const ComponentRun& run) {
   UpdateServiceRequest request{run.plan.cluster, run.plan.service, {}, run.plan.desired_count, {}};
   if (run.plan.new_revision) request.task_definition = run.target_task_definition;
@@ -83,17 +95,6 @@ std::vector<ComponentRun*> apply_all(const EngineDeps& deps, std::vector<Compone
     started.push_back(&runs[i]);
   }
   return started;
-}
-
-void discard_revision(const EngineDeps& deps, ComponentRun& run) {
-  if (run.registered_arn.empty()) return;
-  std::string revision = revision_of(run.registered_arn);
-  if (auto deregistered = deps.ecs.deregister_task_definition(run.registered_arn)) {
-    run.rollback_note = "Deregistered " + revision + ", which the service never used";
-  } else {
-    run.rollback_note = "Could not deregister " + revision + ", which the service never used: " +
-                        deregistered.error().message;
-  }
 }
 
 }  // namespace adjust

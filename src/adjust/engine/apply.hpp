@@ -13,7 +13,4 @@ namespace adjust {
 // change went through (or that had nothing to change), to be followed.
 std::vector<ComponentRun*> apply_all(const EngineDeps& deps, std::vector<ComponentRun>& runs);
 
-// Deregister the revision we registered for a service that never got it.
-void discard_revision(const EngineDeps& deps, ComponentRun& run);
-
 }  // namespace adjust
