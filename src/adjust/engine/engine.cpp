@@ -92,7 +92,8 @@ std::vector<Follower> settlement_followers(const std::vector<Follower>& follower
 }
 
 // A follow's verdicts become the adjustment's outcomes. Returns whether it was cancelled.
-bool record(const std::vector<Follower>& followers, const FollowResult& result, std::vector<ComponentRun>& runs) {
+bool record_failures(const std::vector<Follower>& followers, const FollowResult& result,
+                     std::vector<ComponentRun>& runs) {
   for (std::size_t i = 0; i < followers.size(); ++i) {
     if (!result.failures[i]) continue;
     for (auto& run : runs) {
@@ -136,13 +137,15 @@ FinalStatus Engine::run(const Config& config, const DesiredState& desired, const
   std::vector<Follower> followers = deployment_followers(started, start, options, m_policy);
   bool cancelled = m_cancel.requested();
   if (!cancelled && !any_failed(runs)) {
-    cancelled = record(followers, follow.run(followers, "deployment", m_cancel), runs);
+    cancelled = record_failures(followers, follow.run(followers, "deployment", m_cancel), runs);
   }
 
   // 5. Settlement: keep watching the successful ones for a while.
   if (!cancelled) {
     std::vector<Follower> settling = settlement_followers(followers, options, m_clock);
-    if (!settling.empty()) cancelled = record(settling, follow.run(settling, "settlement", m_cancel), runs);
+    if (!settling.empty()) {
+      cancelled = record_failures(settling, follow.run(settling, "settlement", m_cancel), runs);
+    }
   }
 
   // 6. Roll back what failed (or everything we changed, on cancel).
