@@ -10,6 +10,7 @@
 #include "adjust/cli/verbs.hpp"
 
 namespace adjust::verbs {
+
 FinalStatus adjust(Context& context) {
   // Read stdin to EOF first, whatever happens next, so servo's write never
   // meets a closed pipe.
@@ -24,7 +25,9 @@ FinalStatus adjust(Context& context) {
   options.dry_run = context.line.dry_run;
   options.timeout = request->control.timeout;
   options.settlement = request->control.settlement;
-  if (context.cancel.requested()) return {protocol::Status::cancelled, protocol::Reason::cancelled, "cancelled before any change"};
+  if (context.cancel.requested()) {
+    return {protocol::Status::cancelled, protocol::Reason::cancelled, "cancelled before any change"};
+  }
 
   auto session = open_aws_session(AwsSettings{config->region, config->endpoint_url}, context.env, context.transport, context.clock, context.logger);
   if (!session) return final_status_for(session.error());
