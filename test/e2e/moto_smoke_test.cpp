@@ -128,7 +128,7 @@ TEST_F(MotoSmoke, CreateAndDescribeClusterTaskDefinitionAndService) {
   EXPECT_EQ(service.task_definition, arn);
   EXPECT_TRUE(is_fargate(service));
   ASSERT_FALSE(service.deployments.empty());
-  EXPECT_EQ(service.deployments[0].status, "PRIMARY");
+  EXPECT_EQ(service.deployments[0].status, DeploymentStatus::primary);
   ASSERT_EQ(described->failures.size(), 1u);
   EXPECT_EQ(described->failures[0].reason, "MISSING");
 

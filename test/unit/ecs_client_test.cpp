@@ -85,13 +85,15 @@ TEST(EcsDecode, ServiceFromTheSpecExample) {
   EXPECT_EQ(service->load_balancers[0].container_port, 8080);
   ASSERT_EQ(service->deployments.size(), 2u);
   const auto& primary = service->deployments[0];
-  EXPECT_EQ(primary.status, "PRIMARY");
-  EXPECT_EQ(primary.rollout_state, "IN_PROGRESS");
+  EXPECT_EQ(primary.status, DeploymentStatus::primary);
+  EXPECT_EQ(primary.rollout_state, RolloutState::in_progress);
   EXPECT_EQ(primary.running_count, 1);
   ASSERT_TRUE(primary.created_at);
   EXPECT_EQ(std::chrono::duration_cast<std::chrono::milliseconds>(primary.created_at->time_since_epoch()).count(),
             1795290768579);
   EXPECT_EQ(service->deployments[1].launch_type, "");
+  EXPECT_EQ(service->deployments[1].status, DeploymentStatus::active);
+  EXPECT_EQ(service->deployments[1].rollout_state, RolloutState::completed);
   ASSERT_EQ(service->events.size(), 1u);
   EXPECT_EQ(service->events[0].message, "(service web) has reached a steady state.");
   EXPECT_EQ(service->raw.at("newFieldFromTheFuture").at("x"), 1);

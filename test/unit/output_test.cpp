@@ -3,6 +3,7 @@
 #include <sstream>
 #include <thread>
 
+#include "adjust/base/version.hpp"
 #include "adjust/protocol/output.hpp"
 
 namespace adjust {
@@ -21,7 +22,7 @@ TEST(Output, ProgressLinesAreCompactJsonWithClampedPercent) {
 TEST(Output, OnlyTheFirstFinalLineIsWrittenAndNothingAfterIt) {
   std::ostringstream out;
   OutputWriter writer(out);
-  writer.final_status({"rejected", "infeasible", "0.25 vCPU allows 0.5, 1, 2 GiB"});
+  writer.final_status({protocol::Status::rejected, protocol::Reason::infeasible, "0.25 vCPU allows 0.5, 1, 2 GiB"});
   writer.final_status(FinalStatus::ok());
   writer.progress(100, "late");
   EXPECT_EQ(out.str(),
@@ -39,7 +40,7 @@ TEST(Output, OkLineHasNoMessage) {
 TEST(Output, InvalidUtf8AndNewlinesNeverBreakTheLine) {
   std::ostringstream out;
   OutputWriter writer(out);
-  writer.final_status({"failed", "aws-error", std::string("bad \xff byte\nsecond line")});
+  writer.final_status({protocol::Status::failed, protocol::Reason::aws_error, std::string("bad \xff byte\nsecond line")});
   std::string text = out.str();
   EXPECT_EQ(std::count(text.begin(), text.end(), '\n'), 1);
   auto parsed = nlohmann::json::parse(text);
@@ -64,28 +65,11 @@ TEST(Output, ConcurrentProgressLinesStayWhole) {
   EXPECT_EQ(count, 200);
 }
 
-TEST(Output, StatusTableMapsErrorsToStatusReasonAndExitCode) {
-  struct Row {
-    ErrorCode code;
-    const char* status;
-    const char* reason;
-    int exit_code;
-  };
-  for (const Row& row : {Row{ErrorCode::infeasible, "rejected", "infeasible", 3},
-                         Row{ErrorCode::rejected_value, "rejected", "invalid-value", 3},
-                         Row{ErrorCode::config, "failed", "invalid-config", 1},
-                         Row{ErrorCode::invalid_input, "failed", "invalid-input", 1},
-                         Row{ErrorCode::credentials, "failed", "no-credentials", 1},
-                         Row{ErrorCode::aws_throttled, "failed", "throttled", 1},
-                         Row{ErrorCode::deadline, "failed", "timeout", 1},
-                         Row{ErrorCode::cancelled, "cancelled", "cancelled", 4}}) {
-    FinalStatus status = final_status_for(Error{row.code, "why", {}, {}, 0});
-    EXPECT_EQ(status.status, row.status) << to_string(row.code);
-    EXPECT_EQ(status.reason, row.reason) << to_string(row.code);
-    EXPECT_EQ(status.message, "why");
-    EXPECT_EQ(exit_code_for(status), row.exit_code) << to_string(row.code);
-  }
-  EXPECT_EQ(exit_code_for(FinalStatus::ok()), 0);
+TEST(Output, InfoDocumentNamesVersionAndCancelSupport) {
+  std::ostringstream out;
+  OutputWriter writer(out);
+  writer.document(info_document());
+  EXPECT_EQ(out.str(), std::string("{\"version\":\"") + k_version + "\",\"has_cancel\":true}\n");
 }
 
 }  // namespace

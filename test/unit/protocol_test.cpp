@@ -15,8 +15,8 @@ TEST(ProtocolRequest, ParsesServoInputWithControlAndNoTrailingNewline) {
   EXPECT_EQ(request->components[0].settings[0].name, "cpu");
   EXPECT_EQ(request->components[0].settings[0].value, 0.5);
   EXPECT_EQ(request->components[0].settings[1].value, 2);
-  EXPECT_EQ(request->control["duration"], 120);
-  EXPECT_EQ(request->control["userdata"]["deploy_to"], "main");
+  EXPECT_EQ(request->control.document["duration"], 120);
+  EXPECT_EQ(request->control.document["userdata"]["deploy_to"], "main");
 }
 
 TEST(ProtocolRequest, KeepsComponentAndSettingOrderOfTheInput) {
@@ -38,8 +38,22 @@ TEST(ProtocolRequest, AcceptsWholeDescriptorsAndBareScalarsAndIgnoresExtraKeys) 
   EXPECT_EQ(settings[0].value, 1);
   EXPECT_EQ(settings[1].value, "B");
   EXPECT_EQ(settings[2].value, 3);
-  EXPECT_TRUE(request->control.is_object());
-  EXPECT_TRUE(request->control.empty());
+  EXPECT_TRUE(request->control.document.is_object());
+  EXPECT_TRUE(request->control.document.empty());
+}
+
+TEST(ProtocolRequest, ControlTimeoutAndSettlementAreWholeSecondsRoundedUp) {
+  auto request = parse_adjust_request(
+      R"({"application": {"components": {"web": {"settings": {"cpu": 1}}}}, "control": {"timeout": 90.2, "settlement": "30"}})");
+  ASSERT_TRUE(request) << request.error().message;
+  EXPECT_EQ(request->control.timeout, std::chrono::seconds(91));
+  EXPECT_EQ(request->control.settlement, std::chrono::seconds(30));
+
+  auto absent = parse_adjust_request(
+      R"({"application": {"components": {"web": {"settings": {"cpu": 1}}}}, "control": {"timeout": null}})");
+  ASSERT_TRUE(absent) << absent.error().message;
+  EXPECT_EQ(absent->control.timeout, std::nullopt);
+  EXPECT_EQ(absent->control.settlement, std::nullopt);
 }
 
 TEST(ProtocolRequest, StepsIntoATopLevelState) {
@@ -83,6 +97,10 @@ INSTANTIATE_TEST_SUITE_P(
                  "/components/a~1b/settings/x: value must be"},
         BadInput{R"({"application": {"components": {"web": {}}}, "control": 5})",
                  "/control: must be an object"},
+        BadInput{R"({"application": {"components": {"web": {}}}, "control": {"timeout": -1}})",
+                 "stdin /control/timeout: must be a number of seconds, not -1"},
+        BadInput{R"({"application": {"components": {"web": {}}}, "control": {"settlement": "soon"}})",
+                 "stdin /control/settlement: must be a number of seconds, not \"soon\""},
         // Found by fuzz_stdin_protocol: the overflow used to escape as an exception.
         BadInput{R"({"control": -1e309})", "not valid JSON: number overflow parsing '-1e309'"}));
 

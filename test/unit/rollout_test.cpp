@@ -8,20 +8,21 @@ namespace adjust {
 namespace {
 
 using namespace std::chrono_literals;
+using protocol::Reason;
 
 const std::string k_old = "arn:aws:ecs:us-east-1:1:task-definition/web:7";
 const std::string k_new = "arn:aws:ecs:us-east-1:1:task-definition/web:8";
 const std::string k_tg = "arn:aws:elasticloadbalancing:us-east-1:1:targetgroup/web/1";
 
-EcsDeployment deployment(std::string id, std::string status, std::string td, int desired, int running,
-                         std::string rollout = "IN_PROGRESS") {
+EcsDeployment deployment(std::string id, DeploymentStatus status, std::string td, int desired, int running,
+                         RolloutState rollout = RolloutState::in_progress) {
   EcsDeployment d;
   d.id = std::move(id);
-  d.status = std::move(status);
+  d.status = status;
   d.task_definition = std::move(td);
   d.desired_count = desired;
   d.running_count = running;
-  d.rollout_state = std::move(rollout);
+  d.rollout_state = rollout;
   return d;
 }
 
@@ -74,7 +75,7 @@ Observation observe(EcsService service, std::chrono::steady_clock::time_point no
 TEST(Rollout, InProgressReportsNewTasksAndOldOnesStillServing) {
   RolloutTracker tracker("web", target());
   auto status = tracker.step(observe(service_with(
-      {deployment("ecs-svc/new", "PRIMARY", k_new, 2, 1), deployment("ecs-svc/old", "ACTIVE", k_old, 0, 2, "COMPLETED")})));
+      {deployment("ecs-svc/new", DeploymentStatus::primary, k_new, 2, 1), deployment("ecs-svc/old", DeploymentStatus::active, k_old, 0, 2, RolloutState::completed)})));
   EXPECT_EQ(status.verdict, RolloutVerdict::in_progress);
   EXPECT_FALSE(status.wants_tasks) << "counts say it is not done: no task look-ups";
   EXPECT_EQ(status.message, "web: 1/2 new tasks running, 2 old tasks still serving");
@@ -83,7 +84,7 @@ TEST(Rollout, InProgressReportsNewTasksAndOldOnesStillServing) {
 
 TEST(Rollout, AsksForTasksOnlyWhenCountsSayItMayBeDoneThenNeedsEveryNewTargetHealthy) {
   RolloutTracker tracker("web", target());
-  EcsService service = service_with({deployment("ecs-svc/new", "PRIMARY", k_new, 2, 2, "COMPLETED")});
+  EcsService service = service_with({deployment("ecs-svc/new", DeploymentStatus::primary, k_new, 2, 2, RolloutState::completed)});
   auto first = tracker.step(observe(service));
   EXPECT_TRUE(first.wants_tasks);
   Observation with_tasks = observe(service);
@@ -102,7 +103,7 @@ TEST(Rollout, AsksForTasksOnlyWhenCountsSayItMayBeDoneThenNeedsEveryNewTargetHea
 
 TEST(Rollout, OldTasksHealthyDoNotCountForTheNewDeployment) {
   RolloutTracker tracker("web", target());
-  EcsService service = service_with({deployment("ecs-svc/new", "PRIMARY", k_new, 2, 2, "COMPLETED")});
+  EcsService service = service_with({deployment("ecs-svc/new", DeploymentStatus::primary, k_new, 2, 2, RolloutState::completed)});
   Observation o = observe(service);
   o.running_tasks = std::vector<EcsTask>{task("a", k_new, "RUNNING", "10.0.0.1"), task("b", k_new, "RUNNING", "10.0.0.2"),
                                          task("c", k_old, "RUNNING", "10.0.0.3")};
@@ -112,7 +113,7 @@ TEST(Rollout, OldTasksHealthyDoNotCountForTheNewDeployment) {
 
 TEST(Rollout, RunningWithoutCompletedRolloutIsNotSuccess) {
   RolloutTracker tracker("web", target(1));
-  EcsService service = service_with({deployment("ecs-svc/new", "PRIMARY", k_new, 1, 1, "IN_PROGRESS")}, 1);
+  EcsService service = service_with({deployment("ecs-svc/new", DeploymentStatus::primary, k_new, 1, 1, RolloutState::in_progress)}, 1);
   Observation o = observe(service);
   o.running_tasks = std::vector<EcsTask>{task("a", k_new, "RUNNING", "10.0.0.1")};
   o.target_health[k_tg] = {health("10.0.0.1", "healthy")};
@@ -121,7 +122,7 @@ TEST(Rollout, RunningWithoutCompletedRolloutIsNotSuccess) {
 
 TEST(Rollout, WithoutRolloutStateRunningEqualsDesiredIsEnough) {
   RolloutTracker tracker("web", target(1));
-  EcsService service = service_with({deployment("ecs-svc/new", "PRIMARY", k_new, 1, 1, "")}, 1);
+  EcsService service = service_with({deployment("ecs-svc/new", DeploymentStatus::primary, k_new, 1, 1, RolloutState::none)}, 1);
   service.load_balancers.clear();
   Observation o = observe(service);
   o.running_tasks = std::vector<EcsTask>{task("a", k_new, "RUNNING", "10.0.0.1")};
@@ -130,10 +131,10 @@ TEST(Rollout, WithoutRolloutStateRunningEqualsDesiredIsEnough) {
 
 TEST(Rollout, BreakerRollbackIsRejectedNeverOk) {
   RolloutTracker tracker("web", target());
-  EcsDeployment failed = deployment("ecs-svc/new", "ACTIVE", k_new, 0, 0, "FAILED");
+  EcsDeployment failed = deployment("ecs-svc/new", DeploymentStatus::active, k_new, 0, 0, RolloutState::failed);
   failed.rollout_state_reason = "ECS deployment circuit breaker: tasks failed to start.";
   failed.failed_tasks = 3;
-  EcsService service = service_with({deployment("ecs-svc/rollback", "PRIMARY", k_old, 2, 2, "COMPLETED"), failed}, 2, k_old);
+  EcsService service = service_with({deployment("ecs-svc/rollback", DeploymentStatus::primary, k_old, 2, 2, RolloutState::completed), failed}, 2, k_old);
   auto first = tracker.step(observe(service));
   ASSERT_TRUE(first.wants_evidence) << "a rollback is explained with the stopped tasks first";
   Observation o = observe(service);
@@ -145,14 +146,14 @@ TEST(Rollout, BreakerRollbackIsRejectedNeverOk) {
   o.stopped_tasks = {stopped};
   auto status = tracker.step(o);
   EXPECT_EQ(status.verdict, RolloutVerdict::rejected);
-  EXPECT_EQ(status.reason, "start-failed");
+  EXPECT_EQ(status.reason, Reason::start_failed);
   EXPECT_NE(status.message.find("rolled the service back to web:7"), std::string::npos) << status.message;
   EXPECT_NE(status.message.find("exit code 137: OutOfMemoryError"), std::string::npos) << status.message;
 }
 
 TEST(Rollout, ImagePullFailureIsDecisiveAtOnce) {
   RolloutTracker tracker("web", target(4));
-  EcsDeployment ours = deployment("ecs-svc/new", "PRIMARY", k_new, 4, 0);
+  EcsDeployment ours = deployment("ecs-svc/new", DeploymentStatus::primary, k_new, 4, 0);
   ours.failed_tasks = 1;
   EcsService service = service_with({ours}, 4);
   ASSERT_TRUE(tracker.step(observe(service)).wants_evidence);
@@ -164,12 +165,12 @@ TEST(Rollout, ImagePullFailureIsDecisiveAtOnce) {
   o.stopped_tasks = {stopped};
   auto status = tracker.step(o);
   EXPECT_EQ(status.verdict, RolloutVerdict::rejected);
-  EXPECT_EQ(status.reason, "image-pull-failed");
+  EXPECT_EQ(status.reason, Reason::image_pull_failed);
 }
 
 TEST(Rollout, TwoFailedTasksWithEvidenceRejectBeforeTheBreaker) {
   RolloutTracker tracker("web", target(3));
-  EcsDeployment ours = deployment("ecs-svc/new", "PRIMARY", k_new, 3, 0);
+  EcsDeployment ours = deployment("ecs-svc/new", DeploymentStatus::primary, k_new, 3, 0);
   ours.failed_tasks = 2;
   EcsService service = service_with({ours}, 3);
   ASSERT_TRUE(tracker.step(observe(service)).wants_evidence);
@@ -189,7 +190,7 @@ TEST(Rollout, TwoFailedTasksWithEvidenceRejectBeforeTheBreaker) {
 
 TEST(Rollout, SchedulerInitiatedStopsAreNotEvidence) {
   RolloutTracker tracker("web", target(2));
-  EcsDeployment ours = deployment("ecs-svc/new", "PRIMARY", k_new, 2, 0);
+  EcsDeployment ours = deployment("ecs-svc/new", DeploymentStatus::primary, k_new, 2, 0);
   ours.failed_tasks = 2;
   EcsService service = service_with({ours});
   ASSERT_TRUE(tracker.step(observe(service)).wants_evidence);
@@ -205,7 +206,7 @@ TEST(Rollout, SchedulerInitiatedStopsAreNotEvidence) {
 
 TEST(Rollout, TargetsUnhealthyPastTheGraceAreRejected) {
   RolloutTracker tracker("web", target(1));
-  EcsService service = service_with({deployment("ecs-svc/new", "PRIMARY", k_new, 1, 1, "IN_PROGRESS")}, 1);
+  EcsService service = service_with({deployment("ecs-svc/new", DeploymentStatus::primary, k_new, 1, 1, RolloutState::in_progress)}, 1);
   auto start = std::chrono::steady_clock::time_point{} + 1000s;
   for (auto at : {start, start + 30s}) {
     Observation o = observe(service, at);
@@ -218,32 +219,32 @@ TEST(Rollout, TargetsUnhealthyPastTheGraceAreRejected) {
   late.target_health[k_tg] = {health("10.0.0.1", "unhealthy", "Target.ResponseCodeMismatch")};
   auto status = tracker.step(late);
   EXPECT_EQ(status.verdict, RolloutVerdict::rejected);
-  EXPECT_EQ(status.reason, "health-check-failed");
+  EXPECT_EQ(status.reason, Reason::health_check_failed);
   EXPECT_NE(status.message.find("Target.ResponseCodeMismatch"), std::string::npos);
 }
 
 TEST(Rollout, AnotherPrimaryIsOverwrittenNotSuccess) {
   RolloutTracker tracker("web", target());
   const std::string foreign = "arn:aws:ecs:us-east-1:1:task-definition/web:99";
-  EcsService service = service_with({deployment("ecs-svc/other", "PRIMARY", foreign, 2, 2, "COMPLETED"),
-                                     deployment("ecs-svc/new", "ACTIVE", k_new, 2, 2)},
+  EcsService service = service_with({deployment("ecs-svc/other", DeploymentStatus::primary, foreign, 2, 2, RolloutState::completed),
+                                     deployment("ecs-svc/new", DeploymentStatus::active, k_new, 2, 2)},
                                     2, foreign);
   auto status = tracker.step(observe(service));
   EXPECT_EQ(status.verdict, RolloutVerdict::failed);
-  EXPECT_EQ(status.reason, "overwritten");
+  EXPECT_EQ(status.reason, Reason::overwritten);
   EXPECT_NE(status.message.find("web:99"), std::string::npos);
 }
 
 TEST(Rollout, DesiredCountChangedBySomeoneElseIsOverwritten) {
   RolloutTracker tracker("web", target(2));
-  auto status = tracker.step(observe(service_with({deployment("ecs-svc/new", "PRIMARY", k_new, 5, 2)}, 5)));
+  auto status = tracker.step(observe(service_with({deployment("ecs-svc/new", DeploymentStatus::primary, k_new, 5, 2)}, 5)));
   EXPECT_EQ(status.verdict, RolloutVerdict::failed);
-  EXPECT_EQ(status.reason, "overwritten");
+  EXPECT_EQ(status.reason, Reason::overwritten);
 }
 
 TEST(Rollout, PlacementFailuresAfterTheStartAreUnschedulable) {
   RolloutTracker tracker("web", target());
-  EcsService service = service_with({deployment("ecs-svc/new", "PRIMARY", k_new, 2, 0)});
+  EcsService service = service_with({deployment("ecs-svc/new", DeploymentStatus::primary, k_new, 2, 0)});
   service.events = {EcsServiceEvent{"old", std::nullopt, "(service web) was unable to place a task (yesterday)"}};
   EXPECT_EQ(tracker.step(observe(service)).verdict, RolloutVerdict::in_progress) << "events already there are not ours";
   service.events.insert(service.events.begin(), EcsServiceEvent{"e1", std::nullopt, "(service web) was unable to place a task"});
@@ -251,12 +252,12 @@ TEST(Rollout, PlacementFailuresAfterTheStartAreUnschedulable) {
   service.events.insert(service.events.begin(), EcsServiceEvent{"e2", std::nullopt, "(service web) was unable to place a task"});
   auto status = tracker.step(observe(service));
   EXPECT_EQ(status.verdict, RolloutVerdict::rejected);
-  EXPECT_EQ(status.reason, "unschedulable");
+  EXPECT_EQ(status.reason, Reason::unschedulable);
 }
 
 TEST(Rollout, UnschedulableQuotesTheNewestPlacementFailureWhereverItIsListed) {
   RolloutTracker tracker("web", target());
-  EcsService service = service_with({deployment("ecs-svc/new", "PRIMARY", k_new, 2, 0)});
+  EcsService service = service_with({deployment("ecs-svc/new", DeploymentStatus::primary, k_new, 2, 0)});
   auto at = [](int s) { return std::chrono::system_clock::time_point(std::chrono::seconds(1700000000 + s)); };
   service.events = {EcsServiceEvent{"old", at(0), "(service web) has reached a steady state."}};
   tracker.step(observe(service));
@@ -266,7 +267,7 @@ TEST(Rollout, UnschedulableQuotesTheNewestPlacementFailureWhereverItIsListed) {
   service.events.push_back(EcsServiceEvent{"s", at(30), "(service web) has started 2 tasks"});
   auto status = tracker.step(observe(service));
   EXPECT_EQ(status.verdict, RolloutVerdict::rejected);
-  EXPECT_EQ(status.reason, "unschedulable");
+  EXPECT_EQ(status.reason, Reason::unschedulable);
   EXPECT_EQ(status.message, "web: ECS cannot place the new tasks: (service web) was unable to place a task (newest)");
 }
 
@@ -274,9 +275,9 @@ TEST(Rollout, WithoutADeploymentIdItAdoptsThePrimaryOnOurRevision) {
   RolloutTarget t = target();
   t.deployment_id.clear();
   RolloutTracker tracker("web", t);
-  auto waiting = tracker.step(observe(service_with({deployment("ecs-svc/old", "PRIMARY", k_old, 2, 2, "COMPLETED")})));
+  auto waiting = tracker.step(observe(service_with({deployment("ecs-svc/old", DeploymentStatus::primary, k_old, 2, 2, RolloutState::completed)})));
   EXPECT_EQ(waiting.verdict, RolloutVerdict::in_progress);
-  tracker.step(observe(service_with({deployment("ecs-svc/new", "PRIMARY", k_new, 2, 0)})));
+  tracker.step(observe(service_with({deployment("ecs-svc/new", DeploymentStatus::primary, k_new, 2, 0)})));
   EXPECT_EQ(tracker.target().deployment_id, "ecs-svc/new");
 }
 
@@ -284,17 +285,17 @@ TEST(Rollout, SettlementTurnsALostTaskIntoUnstable) {
   RolloutTarget t = target();
   t.settling = true;
   RolloutTracker tracker("web", t);
-  auto status = tracker.step(observe(service_with({deployment("ecs-svc/new", "PRIMARY", k_new, 2, 1, "COMPLETED")})));
+  auto status = tracker.step(observe(service_with({deployment("ecs-svc/new", DeploymentStatus::primary, k_new, 2, 1, RolloutState::completed)})));
   EXPECT_EQ(status.verdict, RolloutVerdict::rejected);
-  EXPECT_EQ(status.reason, "unstable");
+  EXPECT_EQ(status.reason, Reason::unstable);
 }
 
 TEST(Rollout, WaitForDrainHoldsSuccessUntilOldTasksStop) {
   RolloutTarget t = target(1);
   t.wait_for_drain = true;
   RolloutTracker tracker("web", t);
-  EcsService service = service_with({deployment("ecs-svc/new", "PRIMARY", k_new, 1, 1, "COMPLETED"),
-                                     deployment("ecs-svc/old", "ACTIVE", k_old, 0, 1, "COMPLETED")},
+  EcsService service = service_with({deployment("ecs-svc/new", DeploymentStatus::primary, k_new, 1, 1, RolloutState::completed),
+                                     deployment("ecs-svc/old", DeploymentStatus::active, k_old, 0, 1, RolloutState::completed)},
                                     1);
   Observation o = observe(service);
   o.running_tasks = std::vector<EcsTask>{task("a", k_new, "RUNNING", "10.0.0.1")};

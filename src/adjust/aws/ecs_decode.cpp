@@ -29,7 +29,10 @@ std::vector<EcsCapacityProvider> decode_providers(JsonDecoder& d, const nlohmann
 EcsDeployment decode_deployment(JsonDecoder& d, const nlohmann::json& json, const std::string& path) {
   EcsDeployment deployment;
   d.read(json, path, "id", deployment.id);
-  d.read(json, path, "status", deployment.status);
+  // Status and rollout state are decoded here, once, so nothing else compares ECS strings.
+  std::string status;
+  d.read(json, path, "status", status);
+  deployment.status = parse_deployment_status(status);
   d.read(json, path, "taskDefinition", deployment.task_definition);
   d.read(json, path, "desiredCount", deployment.desired_count);
   d.read(json, path, "pendingCount", deployment.pending_count);
@@ -37,7 +40,9 @@ EcsDeployment decode_deployment(JsonDecoder& d, const nlohmann::json& json, cons
   d.read(json, path, "failedTasks", deployment.failed_tasks);
   d.read(json, path, "createdAt", deployment.created_at);
   d.read(json, path, "updatedAt", deployment.updated_at);
-  d.read(json, path, "rolloutState", deployment.rollout_state);
+  std::string rollout_state;
+  d.read(json, path, "rolloutState", rollout_state);
+  deployment.rollout_state = parse_rollout_state(rollout_state);
   d.read(json, path, "rolloutStateReason", deployment.rollout_state_reason);
   d.read(json, path, "launchType", deployment.launch_type);
   d.read(json, path, "platformFamily", deployment.platform_family);

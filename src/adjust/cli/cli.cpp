@@ -51,8 +51,7 @@ int run(const std::vector<std::string>& args, Dependencies& deps) {
       return 0;
     case Verb::info: {
       // Never reads stdin: servo passes its own stdin, which is never closed.
-      nlohmann::ordered_json info = {{"version", k_version}, {"has_cancel", verbs::k_has_cancel}};
-      output.document(info);
+      output.document(info_document());
       return 0;
     }
     case Verb::query:
@@ -71,11 +70,11 @@ int run(const std::vector<std::string>& args, Dependencies& deps) {
     final_status = line->verb == Verb::query ? verbs::query(context) : verbs::adjust(context);
   } catch (const std::exception& error) {
     // Last resort: a bug still ends with the protocol's final line.
-    final_status = {"failed", "internal-error", std::string("internal error: ") + error.what()};
+    final_status = {protocol::Status::failed, protocol::Reason::internal_error, std::string("internal error: ") + error.what()};
   }
   // Every run ends with exactly one final line; --query's success line is its document.
-  if (!(line->verb == Verb::query && final_status.status == "ok")) {
-    if (final_status.status != "ok") logger.error(final_status.message);
+  if (!(line->verb == Verb::query && final_status.status == protocol::Status::ok)) {
+    if (final_status.status != protocol::Status::ok) logger.error(final_status.message);
     output.final_status(final_status);
   }
   return exit_code_for(final_status);

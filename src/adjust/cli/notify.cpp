@@ -5,7 +5,8 @@
 namespace adjust {
 
 std::string notification_body(const FinalStatus& status) {
-  std::string text = "adjust " + status.status + " (" + status.reason + ")";
+  std::string text = std::string("adjust ") + protocol::to_string(status.status) + " (" +
+                     protocol::to_string(status.reason) + ")";
   if (!status.message.empty()) text += ": " + status.message;
   return nlohmann::json{{"text", text}}.dump(-1, ' ', false, nlohmann::json::error_handler_t::replace);
 }

@@ -5,28 +5,11 @@
 #include "adjust/aws/session.hpp"
 #include "adjust/engine/engine.hpp"
 #include "adjust/cli/notify.hpp"
-#include "adjust/base/numeric.hpp"
 #include "adjust/protocol/request.hpp"
 #include "adjust/logic/desired.hpp"
 #include "adjust/cli/verbs.hpp"
 
 namespace adjust::verbs {
-namespace {
-
-// control.timeout / control.settlement: seconds, as a number or numeric string.
-Result<std::optional<std::chrono::seconds>> control_seconds(const nlohmann::json& control,
-                                                            const char* key) {
-  auto found = control.find(key);
-  if (found == control.end() || found->is_null()) return std::optional<std::chrono::seconds>{};
-  auto number = json_to_number(*found);
-  if (!number || *number < 0) {
-    return fail(ErrorCode::invalid_input, std::string("stdin /control/") + key +
-                                              ": must be a number of seconds, not " + found->dump());
-  }
-  return std::optional<std::chrono::seconds>(std::chrono::seconds(static_cast<long long>(std::ceil(*number))));
-}
-
-}  // namespace
 
 FinalStatus adjust(Context& context) {
   // Read stdin to EOF first, whatever happens next, so servo's write never
@@ -40,13 +23,11 @@ FinalStatus adjust(Context& context) {
   if (!desired) return final_status_for(desired.error());
   EngineOptions options;
   options.dry_run = context.line.dry_run;
-  auto timeout = control_seconds(request->control, "timeout");
-  if (!timeout) return final_status_for(timeout.error());
-  auto settlement = control_seconds(request->control, "settlement");
-  if (!settlement) return final_status_for(settlement.error());
-  options.timeout = *timeout;
-  options.settlement = *settlement;
-  if (context.cancel.requested()) return {"cancelled", "cancelled", "cancelled before any change"};
+  options.timeout = request->control.timeout;
+  options.settlement = request->control.settlement;
+  if (context.cancel.requested()) {
+    return {protocol::Status::cancelled, protocol::Reason::cancelled, "cancelled before any change"};
+  }
 
   auto session = open_aws_session(AwsSettings{config->region, config->endpoint_url}, context.env, context.transport, context.clock, context.logger);
   if (!session) return final_status_for(session.error());

@@ -16,10 +16,6 @@
 
 namespace adjust::verbs {
 
-// Whether SIGUSR1/SIGTERM cancel an adjust cleanly (servo then sends SIGUSR1
-// instead of SIGKILL).
-inline constexpr bool k_has_cancel = true;
-
 struct Context {
   const CommandLine& line;
   std::istream& in;

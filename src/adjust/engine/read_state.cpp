@@ -1,6 +1,5 @@
 #include "adjust/engine/read_state.hpp"
 
-#include <algorithm>
 #include <map>
 #include <optional>
 
@@ -14,36 +13,16 @@ namespace adjust {
 std::map<std::string, Result<EcsServices>> describe_services_by_cluster(
     EcsApi& ecs, const std::map<std::string, std::vector<std::string>>& names_by_cluster,
     std::size_t concurrency) {
-  // DescribeServices takes at most 10 names: one call per batch, all batches at once.
-  constexpr std::size_t k_batch = 10;
-  struct Batch {
-    const std::string* cluster;
-    std::vector<std::string> names;
-    Result<EcsServices> answer;
-  };
-  std::vector<Batch> batches;
-  for (const auto& [cluster, names] : names_by_cluster) {
-    for (std::size_t start = 0; start < names.size(); start += k_batch) {
-      auto first = names.begin() + static_cast<std::ptrdiff_t>(start);
-      auto last = names.begin() + static_cast<std::ptrdiff_t>(std::min(names.size(), start + k_batch));
-      batches.push_back({&cluster, std::vector<std::string>(first, last), EcsServices{}});
-    }
-  }
-  parallel_for(batches.size(), concurrency, [&](std::size_t i) {
-    batches[i].answer = ecs.describe_services(*batches[i].cluster, batches[i].names);
+  // One call per cluster, the clusters at once; EcsApi::describe_services
+  // splits each into DescribeServices' batches of 10.
+  std::vector<const std::pair<const std::string, std::vector<std::string>>*> clusters;
+  for (const auto& entry : names_by_cluster) clusters.push_back(&entry);
+  std::vector<Result<EcsServices>> answers(clusters.size());
+  parallel_for(clusters.size(), concurrency, [&](std::size_t i) {
+    answers[i] = ecs.describe_services(clusters[i]->first, clusters[i]->second);
   });
   std::map<std::string, Result<EcsServices>> out;
-  for (auto& batch : batches) {
-    auto [entry, inserted] = out.try_emplace(*batch.cluster, EcsServices{});
-    if (!entry->second) continue;  // this cluster already failed
-    if (!batch.answer) {
-      entry->second = std::move(batch.answer);
-      continue;
-    }
-    auto& merged = *entry->second;
-    for (auto& service : batch.answer->services) merged.services.push_back(std::move(service));
-    for (auto& failure : batch.answer->failures) merged.failures.push_back(std::move(failure));
-  }
+  for (std::size_t i = 0; i < clusters.size(); ++i) out.emplace(clusters[i]->first, std::move(answers[i]));
   return out;
 }
 

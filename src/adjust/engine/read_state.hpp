@@ -15,9 +15,9 @@
 
 namespace adjust {
 
-// DescribeServices for every cluster's names: one call per cluster per 10
-// names, up to `concurrency` calls in flight. A cluster's entry is its first
-// error if any of its calls failed.
+// DescribeServices for every cluster's names: one EcsApi call per cluster
+// (the client batches by 10), up to `concurrency` clusters at once. A
+// cluster's entry is its error if its call failed.
 std::map<std::string, Result<EcsServices>> describe_services_by_cluster(
     EcsApi& ecs, const std::map<std::string, std::vector<std::string>>& names_by_cluster,
     std::size_t concurrency);

@@ -5,6 +5,9 @@
 #include <algorithm>
 
 namespace adjust {
+
+using protocol::Reason;
+
 namespace {
 
 bool contains(const std::string& text, std::string_view needle) {
@@ -26,7 +29,7 @@ const EcsDeployment* find_deployment(const EcsService& service, const std::strin
 
 const EcsDeployment* primary_of(const EcsService& service) {
   for (const auto& deployment : service.deployments) {
-    if (deployment.status == "PRIMARY") return &deployment;
+    if (deployment.status == DeploymentStatus::primary) return &deployment;
   }
   return nullptr;
 }
@@ -43,15 +46,15 @@ int old_running(const EcsService& service, const std::string& our_id) {
 
 }  // namespace
 
-std::string classify_stopped_task(const EcsTask& task) {
+Reason classify_stopped_task(const EcsTask& task) {
   std::string text = task.stopped_reason + " " + task.stop_code;
   for (const auto& container : task.containers) text += " " + container.reason;
   if (contains(text, "CannotPullContainer") || contains(text, "pull image") ||
       contains(text, "ImagePull")) {
-    return "image-pull-failed";
+    return Reason::image_pull_failed;
   }
-  if (contains(text, "ELB health check") || contains(text, "health checks")) return "health-check-failed";
-  return "start-failed";
+  if (contains(text, "ELB health check") || contains(text, "health checks")) return Reason::health_check_failed;
+  return Reason::start_failed;
 }
 
 std::string describe_stopped_task(const EcsTask& task) {
@@ -70,11 +73,11 @@ std::string describe_stopped_task(const EcsTask& task) {
 RolloutTracker::RolloutTracker(std::string component, RolloutTarget target)
     : m_component(std::move(component)), m_target(std::move(target)) {}
 
-RolloutStatus RolloutTracker::verdict(RolloutVerdict kind, std::string reason,
+RolloutStatus RolloutTracker::verdict(RolloutVerdict kind, Reason reason,
                                       std::string message) const {
   RolloutStatus status;
   status.verdict = kind;
-  status.reason = std::move(reason);
+  status.reason = reason;
   status.message = m_component + ": " + message;
   status.percent = kind == RolloutVerdict::succeeded ? 100 : 0;
   return status;
@@ -93,39 +96,39 @@ std::string RolloutTracker::evidence_text() const {
 
 // The most specific reason we can name: stopped-task evidence first, then
 // what ECS said, then what we saw of target health.
-std::string RolloutTracker::failure_reason_for(const EcsDeployment* ours) const {
-  if (!m_evidence_reason.empty() && m_evidence_reason != "start-failed") return m_evidence_reason;
+Reason RolloutTracker::failure_reason_for(const EcsDeployment* ours) const {
+  if (m_evidence_reason && *m_evidence_reason != Reason::start_failed) return *m_evidence_reason;
   std::string said = ours != nullptr ? ours->rollout_state_reason : "";
-  if (contains(said, "health check")) return "health-check-failed";
-  if (contains(said, "pull")) return "image-pull-failed";
-  if (m_evidence_reason.empty() && !m_unhealthy_since.empty()) return "health-check-failed";
-  return "start-failed";
+  if (contains(said, "health check")) return Reason::health_check_failed;
+  if (contains(said, "pull")) return Reason::image_pull_failed;
+  if (!m_evidence_reason && !m_unhealthy_since.empty()) return Reason::health_check_failed;
+  return Reason::start_failed;
 }
 
 std::optional<RolloutStatus> RolloutTracker::check_replaced(const Observation& observation,
                                                             const EcsDeployment* ours) const {
   const EcsService& service = observation.service;
   if (service.desired_count != m_target.desired_count) {
-    return verdict(RolloutVerdict::failed, "overwritten",
+    return verdict(RolloutVerdict::failed, Reason::overwritten,
                    "the service's desired count changed to " + std::to_string(service.desired_count) +
                        " (expected " + std::to_string(m_target.desired_count) +
                        ") by someone else, e.g. Application Auto Scaling");
   }
-  if (ours != nullptr && ours->status == "PRIMARY") return std::nullopt;
+  if (ours != nullptr && ours->status == DeploymentStatus::primary) return std::nullopt;
   const EcsDeployment* primary = primary_of(service);
   bool we_changed_revision = m_target.task_definition != m_target.previous_task_definition;
   if (primary != nullptr && we_changed_revision &&
       primary->task_definition == m_target.previous_task_definition) {
-    std::string reason = failure_reason_for(ours);
+    Reason reason = failure_reason_for(ours);
     std::string message = "ECS rolled the service back to " + revision_of(primary->task_definition);
     if (ours != nullptr && !ours->rollout_state_reason.empty()) message += " (" + ours->rollout_state_reason + ")";
     if (auto evidence = evidence_text(); !evidence.empty()) message += ": " + evidence;
-    return verdict(RolloutVerdict::rejected, m_target.settling ? "unstable" : reason, message);
+    return verdict(RolloutVerdict::rejected, m_target.settling ? Reason::unstable : reason, message);
   }
   std::string who = primary == nullptr ? "no PRIMARY deployment"
                                        : "deployment " + primary->id + " (" +
                                              revision_of(primary->task_definition) + ")";
-  return verdict(RolloutVerdict::failed, "overwritten",
+  return verdict(RolloutVerdict::failed, Reason::overwritten,
                  who + " replaced the deployment of " + revision_of(m_target.task_definition) +
                      " that this adjustment started");
 }
@@ -148,8 +151,8 @@ void RolloutTracker::collect_evidence(const Observation& observation,
     } else {
       m_evidence.emplace_back(std::move(description), 1);
     }
-    std::string reason = classify_stopped_task(task);
-    if (m_evidence_reason.empty() || m_evidence_reason == "start-failed") m_evidence_reason = reason;
+    Reason reason = classify_stopped_task(task);
+    if (!m_evidence_reason || *m_evidence_reason == Reason::start_failed) m_evidence_reason = reason;
   }
 }
 
@@ -164,10 +167,10 @@ bool RolloutTracker::wants_evidence(const Observation& observation, const EcsDep
   // Evidence explains a failure of our revision: a FAILED rollout, or ECS
   // putting the previous revision back. Someone else's deployment needs none.
   const EcsDeployment* primary = primary_of(observation.service);
-  bool rolled_back = (ours == nullptr || ours->status != "PRIMARY") && primary != nullptr &&
+  bool rolled_back = (ours == nullptr || ours->status != DeploymentStatus::primary) && primary != nullptr &&
                      primary->task_definition == m_target.previous_task_definition &&
                      m_target.task_definition != m_target.previous_task_definition;
-  bool gone_wrong = rolled_back || (ours != nullptr && ours->rollout_state == "FAILED");
+  bool gone_wrong = rolled_back || (ours != nullptr && ours->rollout_state == RolloutState::failed);
   bool unexplained = failed_now > static_cast<int>(m_evidence_tasks.size()) ||
                      (gone_wrong && m_evidence.empty());
   if (!unexplained) return false;
@@ -180,17 +183,17 @@ bool RolloutTracker::wants_evidence(const Observation& observation, const EcsDep
 
 std::optional<RolloutStatus> RolloutTracker::check_failures(const Observation& observation,
                                                             const EcsDeployment& ours) {
-  std::string failure_reason = m_target.settling ? "unstable" : failure_reason_for(&ours);
+  Reason failure_reason = m_target.settling ? Reason::unstable : failure_reason_for(&ours);
 
-  if (ours.rollout_state == "FAILED") {
+  if (ours.rollout_state == RolloutState::failed) {
     std::string message = "the deployment failed";
     if (!ours.rollout_state_reason.empty()) message += " (" + ours.rollout_state_reason + ")";
     if (auto evidence = evidence_text(); !evidence.empty()) message += ": " + evidence;
     return verdict(RolloutVerdict::rejected, failure_reason, message);
   }
   int failed = std::max(ours.failed_tasks, static_cast<int>(m_evidence_tasks.size()));
-  if (failed > 0 && m_evidence_reason == "image-pull-failed") {
-    return verdict(RolloutVerdict::rejected, "image-pull-failed", evidence_text());
+  if (failed > 0 && m_evidence_reason == Reason::image_pull_failed) {
+    return verdict(RolloutVerdict::rejected, Reason::image_pull_failed, evidence_text());
   }
   // Two failures (one for a single task) are a pattern, not bad luck; after
   // success (settlement) any failure is instability.
@@ -217,7 +220,7 @@ std::optional<RolloutStatus> RolloutTracker::check_failures(const Observation& o
   }
   if (newest_placement != nullptr) m_placement_message = newest_placement->message;
   if (m_placement_events.size() >= 2) {
-    return verdict(RolloutVerdict::rejected, "unschedulable", "ECS cannot place the new tasks: " + m_placement_message);
+    return verdict(RolloutVerdict::rejected, Reason::unschedulable, "ECS cannot place the new tasks: " + m_placement_message);
   }
   return std::nullopt;
 }
@@ -229,9 +232,9 @@ RolloutStatus RolloutTracker::check_ready(const Observation& observation, const 
   for (const auto& lb : service.load_balancers) {
     if (!lb.target_group_arn.empty()) target_groups.push_back(lb.target_group_arn);
   }
-  bool rollout_done = ours.rollout_state.empty()
+  bool rollout_done = ours.rollout_state == RolloutState::none
                           ? (ours.running_count >= desired && ours.pending_count == 0)
-                          : ours.rollout_state == "COMPLETED";
+                          : ours.rollout_state == RolloutState::completed;
   bool counts_done = ours.running_count >= desired && ours.pending_count == 0;
   int draining = old_running(service, ours.id);
 
@@ -266,7 +269,7 @@ RolloutStatus RolloutTracker::check_ready(const Observation& observation, const 
             std::string detail = health->reason.empty() ? health->state : health->reason;
             if (!health->description.empty()) detail += " (" + health->description + ")";
             unhealthy_failure = verdict(RolloutVerdict::rejected,
-                                        m_target.settling ? "unstable" : "health-check-failed",
+                                        m_target.settling ? Reason::unstable : Reason::health_check_failed,
                                         "target " + task->private_ipv4 + " of task " +
                                             short_task_id(task->arn) + " is unhealthy: " + detail);
           }
@@ -301,7 +304,7 @@ RolloutStatus RolloutTracker::check_ready(const Observation& observation, const 
   }
 
   if (m_target.settling && ours.running_count < desired) {
-    return verdict(RolloutVerdict::rejected, "unstable",
+    return verdict(RolloutVerdict::rejected, Reason::unstable,
                    "only " + std::to_string(ours.running_count) + "/" + std::to_string(desired) +
                        " new tasks still running during settlement" +
                        (m_evidence.empty() ? "" : ": " + evidence_text()));
@@ -309,7 +312,7 @@ RolloutStatus RolloutTracker::check_ready(const Observation& observation, const 
   bool drained = !m_target.wait_for_drain || draining == 0;
   if (desired == 0) {
     if (rollout_done && ours.running_count == 0 && drained) {
-      return verdict(RolloutVerdict::succeeded, "success", "scaled to 0");
+      return verdict(RolloutVerdict::succeeded, Reason::success, "scaled to 0");
     }
     return status;
   }
@@ -319,7 +322,7 @@ RolloutStatus RolloutTracker::check_ready(const Observation& observation, const 
     return status;
   }
   if (rollout_done && running_ours >= desired && (!has_targets || healthy >= desired) && drained) {
-    return verdict(RolloutVerdict::succeeded, "success",
+    return verdict(RolloutVerdict::succeeded, Reason::success,
                    std::to_string(desired) + "/" + std::to_string(desired) + " new tasks running" +
                        (has_targets ? " and healthy" : ""));
   }
@@ -352,7 +355,7 @@ RolloutStatus RolloutTracker::step(const Observation& observation) {
   }
   if (auto replaced = check_replaced(observation, ours)) return *replaced;
   if (ours->task_definition != m_target.task_definition) {
-    return verdict(RolloutVerdict::failed, "overwritten",
+    return verdict(RolloutVerdict::failed, Reason::overwritten,
                    "deployment " + ours->id + " runs " + revision_of(ours->task_definition) +
                        ", not " + revision_of(m_target.task_definition));
   }

@@ -12,6 +12,7 @@
 
 #include "adjust/model/ecs.hpp"
 #include "adjust/model/elbv2.hpp"
+#include "adjust/protocol/status.hpp"
 
 namespace adjust {
 
@@ -44,8 +45,9 @@ enum class RolloutVerdict { in_progress, succeeded, rejected, failed };
 
 struct RolloutStatus {
   RolloutVerdict verdict = RolloutVerdict::in_progress;
-  std::string reason;    // rejected/failed: start-failed, unstable, unschedulable,
-                         // image-pull-failed, health-check-failed, overwritten
+  // rejected/failed: start_failed, unstable, unschedulable, image_pull_failed,
+  // health_check_failed or overwritten; success otherwise.
+  protocol::Reason reason = protocol::Reason::success;
   std::string message;   // progress text, or the failure with its evidence
   int percent = 0;
   bool wants_tasks = false;     // fetch running tasks + target health, then step again
@@ -68,8 +70,8 @@ class RolloutTracker {
                                               const EcsDeployment& ours);
   RolloutStatus check_ready(const Observation& observation, const EcsDeployment& ours);
   std::string evidence_text() const;
-  std::string failure_reason_for(const EcsDeployment* ours) const;
-  RolloutStatus verdict(RolloutVerdict verdict, std::string reason, std::string message) const;
+  protocol::Reason failure_reason_for(const EcsDeployment* ours) const;
+  RolloutStatus verdict(RolloutVerdict verdict, protocol::Reason reason, std::string message) const;
 
   std::string m_component;
   RolloutTarget m_target;
@@ -78,7 +80,7 @@ class RolloutTracker {
   std::set<std::string> m_evidence_tasks;
   // How our stopped tasks stopped: each distinct description with a count.
   std::vector<std::pair<std::string, int>> m_evidence;
-  std::string m_evidence_reason;         // most specific reason found so far
+  std::optional<protocol::Reason> m_evidence_reason;  // most specific reason found so far
   std::set<std::string> m_placement_events;
   std::string m_placement_message;       // the newest placement failure ECS reported
   // Event ids present at the first look: only later events are about us
@@ -87,9 +89,9 @@ class RolloutTracker {
   std::map<std::string, std::chrono::steady_clock::time_point> m_unhealthy_since;  // by target id
 };
 
-// The reason a stopped task points to: image-pull-failed, health-check-failed
-// or start-failed.
-std::string classify_stopped_task(const EcsTask& task);
+// The reason a stopped task points to: image_pull_failed, health_check_failed
+// or start_failed.
+protocol::Reason classify_stopped_task(const EcsTask& task);
 // "stopped (EssentialContainerExited): ...; container web exit code 137: OutOfMemoryError..."
 std::string describe_stopped_task(const EcsTask& task);
 

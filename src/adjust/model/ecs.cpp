@@ -2,6 +2,42 @@
 
 namespace adjust {
 
+const char* to_string(DeploymentStatus status) {
+  switch (status) {
+    case DeploymentStatus::primary: return "PRIMARY";
+    case DeploymentStatus::active: return "ACTIVE";
+    case DeploymentStatus::inactive: return "INACTIVE";
+    case DeploymentStatus::unknown: return "UNKNOWN";
+  }
+  return "UNKNOWN";
+}
+
+const char* to_string(RolloutState state) {
+  switch (state) {
+    case RolloutState::none: return "";
+    case RolloutState::in_progress: return "IN_PROGRESS";
+    case RolloutState::completed: return "COMPLETED";
+    case RolloutState::failed: return "FAILED";
+    case RolloutState::unknown: return "UNKNOWN";
+  }
+  return "UNKNOWN";
+}
+
+DeploymentStatus parse_deployment_status(std::string_view text) {
+  if (text == "PRIMARY") return DeploymentStatus::primary;
+  if (text == "ACTIVE") return DeploymentStatus::active;
+  if (text == "INACTIVE") return DeploymentStatus::inactive;
+  return DeploymentStatus::unknown;
+}
+
+RolloutState parse_rollout_state(std::string_view text) {
+  if (text.empty()) return RolloutState::none;
+  if (text == "IN_PROGRESS") return RolloutState::in_progress;
+  if (text == "COMPLETED") return RolloutState::completed;
+  if (text == "FAILED") return RolloutState::failed;
+  return RolloutState::unknown;
+}
+
 bool is_fargate(const EcsService& service) {
   auto fargate_provider = [](const std::vector<EcsCapacityProvider>& strategy) {
     for (const auto& item : strategy) {

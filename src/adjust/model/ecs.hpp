@@ -7,6 +7,7 @@
 #include <chrono>
 #include <optional>
 #include <string>
+#include <string_view>
 #include <vector>
 
 #include <nlohmann/json.hpp>
@@ -39,9 +40,23 @@ struct EcsDeploymentConfiguration {
   std::optional<int> minimum_healthy_percent;
 };
 
+// A deployment's place in its service; `unknown` for a value ECS may add later
+// (treated like any non-PRIMARY deployment).
+enum class DeploymentStatus { unknown, primary, active, inactive };
+
+// rolloutState: `none` when ECS does not report one (older deployments);
+// `unknown` for a value it may add later (neither done nor failed).
+enum class RolloutState { none, unknown, in_progress, completed, failed };
+
+// ECS's spelling: "PRIMARY", "IN_PROGRESS", ... ("" for none).
+const char* to_string(DeploymentStatus status);
+const char* to_string(RolloutState state);
+DeploymentStatus parse_deployment_status(std::string_view text);
+RolloutState parse_rollout_state(std::string_view text);
+
 struct EcsDeployment {
   std::string id;      // "ecs-svc/..."
-  std::string status;  // PRIMARY | ACTIVE | INACTIVE
+  DeploymentStatus status = DeploymentStatus::unknown;
   std::string task_definition;
   int desired_count = 0;
   int pending_count = 0;
@@ -49,7 +64,7 @@ struct EcsDeployment {
   int failed_tasks = 0;
   std::optional<std::chrono::system_clock::time_point> created_at;
   std::optional<std::chrono::system_clock::time_point> updated_at;
-  std::string rollout_state;  // COMPLETED | FAILED | IN_PROGRESS | "" (not reported)
+  RolloutState rollout_state = RolloutState::none;
   std::string rollout_state_reason;
   std::string launch_type;
   std::string platform_family;

@@ -2,41 +2,12 @@
 
 #include <algorithm>
 
+#include "adjust/base/version.hpp"
+
 namespace adjust {
 
-FinalStatus final_status_for(const Error& error) {
-  auto failed = [&](const char* reason) { return FinalStatus{"failed", reason, error.message}; };
-  switch (error.code) {
-    case ErrorCode::usage: return failed("usage");
-    case ErrorCode::invalid_input: return failed("invalid-input");
-    case ErrorCode::config: return failed("invalid-config");
-    case ErrorCode::rejected_value: return {"rejected", "invalid-value", error.message};
-    case ErrorCode::infeasible: return {"rejected", "infeasible", error.message};
-    case ErrorCode::rollout_failed: return {"rejected", "start-failed", error.message};
-    case ErrorCode::credentials: return failed("no-credentials");
-    case ErrorCode::not_found: return failed("not-found");
-    case ErrorCode::unsupported: return failed("unsupported-service");
-    case ErrorCode::aws_throttled: return failed("throttled");
-    case ErrorCode::aws_network:
-    case ErrorCode::aws_timeout: return failed("aws-unreachable");
-    case ErrorCode::aws_clock_skew:
-    case ErrorCode::aws_expired_credentials:
-    case ErrorCode::aws_auth: return failed("aws-auth");
-    case ErrorCode::aws_transient:
-    case ErrorCode::aws_client:
-    case ErrorCode::aws_bad_response: return failed("aws-error");
-    case ErrorCode::deadline: return failed("timeout");
-    case ErrorCode::cancelled: return {"cancelled", "cancelled", error.message};
-    case ErrorCode::internal: return failed("internal-error");
-  }
-  return failed("internal-error");
-}
-
-int exit_code_for(const FinalStatus& status) {
-  if (status.status == "ok") return 0;
-  if (status.status == "rejected") return 3;
-  if (status.status == "cancelled" || status.status == "aborted") return 4;
-  return 1;
+nlohmann::ordered_json info_document() {
+  return {{"version", k_version}, {"has_cancel", k_has_cancel}};
 }
 
 std::string to_json_line(const nlohmann::ordered_json& value) {
@@ -70,9 +41,9 @@ void OutputWriter::final_status(const FinalStatus& status) {
   if (m_finished) return;
   m_finished = true;
   nlohmann::ordered_json line = nlohmann::ordered_json::object();
-  line["status"] = status.status;
-  line["reason"] = status.reason;
-  if (!status.message.empty() || status.status != "ok") line["message"] = status.message;
+  line["status"] = protocol::to_string(status.status);
+  line["reason"] = protocol::to_string(status.reason);
+  if (!status.message.empty() || status.status != protocol::Status::ok) line["message"] = status.message;
   write_line(to_json_line(line));
 }
 

@@ -9,22 +9,16 @@
 #include <string>
 #include <string_view>
 
-#include "adjust/base/result.hpp"
+#include "adjust/protocol/status.hpp"
 
 namespace adjust {
 
-// The protocol's final line.
-struct FinalStatus {
-  std::string status;   // ok | failed | rejected | cancelled | aborted
-  std::string reason;   // kebab-case, e.g. success, infeasible, start-failed
-  std::string message;  // empty for ok
+// Whether SIGUSR1/SIGTERM cancel an adjust cleanly (servo then sends SIGUSR1
+// instead of SIGKILL).
+inline constexpr bool k_has_cancel = true;
 
-  static FinalStatus ok() { return {"ok", "success", ""}; }
-};
-
-// The status, reason and exit code that an error ends a run with.
-FinalStatus final_status_for(const Error& error);
-int exit_code_for(const FinalStatus& status);
+// The --info answer: {"version", "has_cancel"}.
+nlohmann::ordered_json info_document();
 
 // Compact one-line JSON; invalid UTF-8 (e.g. from an AWS message) is replaced
 // rather than thrown on.

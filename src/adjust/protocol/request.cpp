@@ -3,8 +3,11 @@
 // scalars, so both shapes are read. Everything else is ignored on purpose.
 #include "adjust/protocol/request.hpp"
 
+#include <cmath>
 #include <string>
 #include <string_view>
+
+#include "adjust/base/numeric.hpp"
 
 namespace adjust {
 namespace {
@@ -38,6 +41,26 @@ std::string pointer_segment(const std::string& name) {
     else out += c;
   }
   return out;
+}
+
+// control.timeout / control.settlement: seconds, as a number or numeric string.
+Result<std::optional<std::chrono::seconds>> control_seconds(const nlohmann::json& control, const char* key) {
+  auto found = control.find(key);
+  if (found == control.end() || found->is_null()) return std::optional<std::chrono::seconds>{};
+  auto number = json_to_number(*found);
+  if (!number || *number < 0) {
+    return fail(ErrorCode::invalid_input,
+                std::string("stdin /control/") + key + ": must be a number of seconds, not " + found->dump());
+  }
+  return std::optional<std::chrono::seconds>(std::chrono::seconds(static_cast<long long>(std::ceil(*number))));
+}
+
+Result<Control> parse_control(const json& control) {
+  Control parsed;
+  parsed.document = to_plain(control);
+  parsed.timeout = ADJUST_TRY(control_seconds(parsed.document, "timeout"));
+  parsed.settlement = ADJUST_TRY(control_seconds(parsed.document, "settlement"));
+  return parsed;
 }
 
 }  // namespace
@@ -76,7 +99,7 @@ Result<AdjustRequest> parse_adjust_request(std::string_view text) {
     if (!control->is_object()) {
       return fail(ErrorCode::invalid_input, "stdin /control: must be an object");
     }
-    request.control = to_plain(*control);
+    request.control = ADJUST_TRY(parse_control(*control));
   }
 
   auto application = root->find("application");

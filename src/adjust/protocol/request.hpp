@@ -2,7 +2,9 @@
 // written to stdout (progress lines, then exactly one final status line).
 #pragma once
 
+#include <chrono>
 #include <nlohmann/json.hpp>
+#include <optional>
 #include <string>
 #include <string_view>
 #include <vector>
@@ -22,9 +24,17 @@ struct RequestedComponent {
   std::vector<RequestedSetting> settings;   // in input order
 };
 
+// servo's "control": the two fields the driver obeys, as whole seconds
+// (rounded up), and the object as sent (duration, userdata, ... are unused).
+struct Control {
+  std::optional<std::chrono::seconds> timeout;     // overrides the config's timeout
+  std::optional<std::chrono::seconds> settlement;  // overrides the config's settlement
+  nlohmann::json document = nlohmann::json::object();
+};
+
 struct AdjustRequest {
   std::vector<RequestedComponent> components;   // in input order
-  nlohmann::json control = nlohmann::json::object();
+  Control control;
 };
 
 // Parse the whole stdin document. Errors are ErrorCode::invalid_input and name

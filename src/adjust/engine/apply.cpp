@@ -1,0 +1,100 @@
+#include "adjust/engine/apply.hpp"
+
+#include <atomic>
+
+#include "adjust/base/parallel.hpp"
+
+namespace adjust {
+namespace {
+
+// Deregister the revision we registered for a service that never got it.
+void discard_revision(const EngineDeps& deps, ComponentRun& run) {
+  if (run.registered_arn.empty()) return;
+  std::string revision = revision_of(run.registered_arn);
+  if (auto deregistered = deps.ecs.deregister_task_definition(run.registered_arn)) {
+    run.rollback_note = "Deregistered " + revision + ", which the service never used";
+  } else {
+    run.rollback_note = "Could not deregister " + revision + ", which the service never used: " +
+                        deregistered.error().message;
+  }
+}
+
+UpdateServiceRequest update_request_for(const ComponentRun& run) {
+  UpdateServiceRequest request{run.plan.cluster, run.plan.service, {}, run.plan.desired_count, {}};
+  if (run.plan.new_revision) request.task_definition = run.target_task_definition;
+  const DeploymentOptions& deployment = run.plan.config->deployment;
+  if (deployment.maximum_percent || deployment.minimum_healthy_percent) {
+    UpdateServiceRequest::DeploymentLimits limits;
+    limits.current = run.service.raw.value("deploymentConfiguration", nlohmann::json::object());
+    limits.maximum_percent = deployment.maximum_percent;
+    limits.minimum_healthy_percent = deployment.minimum_healthy_percent;
+    request.deployment_limits = std::move(limits);
+  }
+  return request;
+}
+
+Status apply(const EngineDeps& deps, ComponentRun& run) {
+  const ComponentConfig& component = *run.plan.config;
+  run.target_task_definition = run.plan.current_task_definition;
+  if (run.plan.new_revision) {
+    for (const auto& field : run.plan.new_revision->unknown_fields) {
+      deps.logger.warn("component " + component.name + ": task definition field " + field +
+                       " is neither registrable nor known read-only; it is not copied");
+    }
+    deps.output.progress(0, component.name + ": registering a new task definition revision");
+    auto registered = deps.ecs.register_task_definition(run.plan.new_revision->register_request);
+    if (!registered) {
+      return fail(with_context(registered.error(), "component " + component.name + ": register task definition"));
+    }
+    run.registered_arn = registered->arn();
+    run.target_task_definition = run.registered_arn;
+    deps.logger.info("component " + component.name + ": registered " + revision_of(run.registered_arn));
+  }
+  if (!run.plan.changes_anything()) return {};
+  if (deps.cancel.requested()) {
+    // Cancelled while registering: leave the service alone, tidy up.
+    discard_revision(deps, run);
+    return fail(ErrorCode::cancelled, component.name + ": cancelled before the service was updated");
+  }
+
+  UpdateServiceRequest request = update_request_for(run);
+  deps.output.progress(0, component.name + ": updating service " + run.plan.service);
+  auto updated = deps.ecs.update_service(request);
+  if (!updated) {
+    if (may_have_applied(updated.error())) {
+      // It may be running now: restore the previous state to be sure.
+      run.service_updated = true;
+      run.update_unconfirmed = true;
+    } else {
+      discard_revision(deps, run);
+    }
+    return fail(with_context(updated.error(), "component " + component.name + ": update service"));
+  }
+  run.service_updated = true;
+  run.updated_service = std::move(*updated);
+  return {};
+}
+
+}  // namespace
+
+std::vector<ComponentRun*> apply_all(const EngineDeps& deps, std::vector<ComponentRun>& runs) {
+  std::vector<std::optional<Status>> applied(runs.size());
+  std::atomic<bool> stopped{false};
+  parallel_for(runs.size(), deps.policy.concurrency, [&](std::size_t i) {
+    if (stopped || deps.cancel.requested()) return;
+    applied[i] = apply(deps, runs[i]);
+    if (!*applied[i]) stopped = true;
+  });
+  std::vector<ComponentRun*> started;
+  for (std::size_t i = 0; i < runs.size(); ++i) {
+    if (!applied[i]) continue;  // not started: an earlier failure or cancel
+    if (!*applied[i]) {
+      runs[i].outcome = final_status_for(applied[i]->error());
+      continue;
+    }
+    started.push_back(&runs[i]);
+  }
+  return started;
+}
+
+}  // namespace adjust

@@ -1,0 +1,120 @@
+#include "adjust/engine/rollback.hpp"
+
+#include <algorithm>
+
+#include "adjust/base/parallel.hpp"
+
+namespace adjust {
+namespace {
+
+struct RestoreAnswer {
+  Result<EcsService> service = EcsService{};
+  bool maybe_applied = false;  // it failed, but may have reached ECS
+};
+
+RestoreAnswer restore(const EngineDeps& deps, const ComponentRun& run) {
+  UpdateServiceRequest request{run.plan.cluster, run.plan.service, run.plan.current_task_definition,
+                               run.plan.current_desired_count, {}};
+  deps.output.progress(0, run.name() + ": rolling back to " + revision_of(run.plan.current_task_definition));
+  auto updated = deps.ecs.update_service(request);
+  bool maybe_applied = !updated && may_have_applied(updated.error());
+  // Restoring is idempotent: when it was refused or its answer was lost, send it once more.
+  if (!updated && worth_retrying(updated.error())) {
+    updated = deps.ecs.update_service(request);
+    maybe_applied = maybe_applied || (!updated && may_have_applied(updated.error()));
+  }
+  return {std::move(updated), maybe_applied};
+}
+
+// The restore was refused or lost: say where the service may be now.
+void note_restore_failed(ComponentRun& run, const Error& error, bool maybe_restored) {
+  run.rollback_failure = final_status_for(error);
+  bool known = !run.update_unconfirmed && !maybe_restored;
+  run.rollback_note = "Rollback to " + revision_of(run.plan.current_task_definition) + " failed: " +
+                      error.message + "; the service " + (known ? "was left on " : "may still be on ") +
+                      revision_and_count(run.target_task_definition, run.plan.target_desired_count());
+}
+
+// Healthy again: say so, and deregister the revision we created.
+void note_restored(const EngineDeps& deps, ComponentRun& run) {
+  run.rollback_note = "Rolled back to " + revision_of(run.plan.current_task_definition) + " with " +
+                      std::to_string(run.plan.current_desired_count) + " task(s), healthy";
+  if (run.registered_arn.empty()) return;
+  if (auto deregistered = deps.ecs.deregister_task_definition(run.registered_arn)) {
+    run.rollback_note += "; deregistered " + revision_of(run.registered_arn);
+  } else {
+    run.rollback_note += "; could not deregister " + revision_of(run.registered_arn) + ": " +
+                         deregistered.error().message;
+  }
+}
+
+}  // namespace
+
+std::vector<ComponentRun*> runs_to_restore(std::vector<ComponentRun>& runs, bool cancelled) {
+  std::vector<ComponentRun*> to_restore;
+  for (auto& run : runs) {
+    bool ours_to_fix = run.service_updated && run.plan.config->on_failure == OnFailure::rollback;
+    bool failed = run.outcome.has_value() && run.outcome->reason != protocol::Reason::overwritten;
+    if (ours_to_fix && (failed || cancelled)) to_restore.push_back(&run);
+  }
+  bool any_failed = std::any_of(runs.begin(), runs.end(), [](const ComponentRun& r) { return r.outcome.has_value(); });
+  if (any_failed && !cancelled) {
+    for (auto& run : runs) {
+      if (run.service_updated && !run.outcome && run.plan.config->on_failure == OnFailure::rollback) {
+        run.outcome = FinalStatus{protocol::Status::failed, protocol::Reason::adjust_failed,
+                                  run.name() + ": adjusted, but rolled back because another component failed"};
+        to_restore.push_back(&run);
+      }
+    }
+  }
+  return to_restore;
+}
+
+void roll_back(const EngineDeps& deps, Follow& follow, const std::vector<ComponentRun*>& to_restore,
+               std::chrono::seconds timeout, const CancelToken& cancel) {
+  SteadyTime start = deps.clock.monotonic();
+  std::vector<RestoreAnswer> answers(to_restore.size());
+  parallel_for(to_restore.size(), deps.policy.concurrency,
+               [&](std::size_t i) { answers[i] = restore(deps, *to_restore[i]); });
+
+  std::vector<ComponentRun*> restoring;
+  std::vector<Follower> followers;
+  followers.reserve(to_restore.size());
+  for (std::size_t i = 0; i < to_restore.size(); ++i) {
+    ComponentRun& run = *to_restore[i];
+    const RestoreAnswer& answer = answers[i];
+    if (!answer.service) {
+      note_restore_failed(run, answer.service.error(), answer.maybe_applied);
+      continue;
+    }
+    RolloutTarget target = rollout_target(run.plan.current_task_definition, run.target_task_definition,
+                                          run.plan.current_desired_count, *answer.service,
+                                          deps.policy.unhealthy_grace);
+    restoring.push_back(&run);
+    followers.emplace_back(run, RolloutTracker(run.name() + " (rollback)", target), start + timeout, timeout);
+  }
+
+  FollowResult followed = follow.run(followers, "rollback", cancel);
+  auto healthy = [&](std::size_t i) {
+    return !followed.cancelled && !followed.failures[i] && followers[i].last.verdict == RolloutVerdict::succeeded;
+  };
+  // Each note is written by the one call that owns its component.
+  parallel_for(followers.size(), deps.policy.concurrency, [&](std::size_t i) {
+    if (healthy(i)) note_restored(deps, *restoring[i]);
+  });
+  for (std::size_t i = 0; i < followers.size(); ++i) {
+    if (healthy(i)) continue;
+    ComponentRun& run = *restoring[i];
+    if (followed.cancelled) {
+      run.rollback_note = "Rolled back to " + revision_and_count(run.plan.current_task_definition,
+                                                                 run.plan.current_desired_count) +
+                          "; cancelled before it was seen healthy";
+    } else {
+      run.rollback_note = "Rolled back to " + revision_of(run.plan.current_task_definition) +
+                          " but it is not healthy yet (" +
+                          (followed.failures[i] ? followed.failures[i]->message : followers[i].last.message) + ")";
+    }
+  }
+}
+
+}  // namespace adjust
