@@ -940,13 +940,10 @@ TEST_F(EngineTest, RefusedUpdateOfOneComponentRestoresTheOtherAlreadyUpdated) {
   expect_service("api", "api:1", 2);
 }
 
-// ENGINE BUG (DISABLED): aggregate_outcomes takes the first of equally bad
-// outcomes in component order, so when the collateral component ("adjusted,
-// but rolled back because another component failed": failed/adjust-failed)
-// comes before the one that failed, the run's reason is adjust-failed and
-// the cause (here aws-error; likewise timeout, throttled...) shows only in
-// the message. The reason should name the cause, whatever the order.
-TEST_F(EngineTest, DISABLED_TheRunsReasonIsTheCauseNotTheCollateralRollback) {
+// When the collateral component ("adjusted, but rolled back because another
+// component failed": failed/adjust-failed) comes before the one that failed,
+// the run's reason still names the cause (here aws-error), whatever the order.
+TEST_F(EngineTest, TheRunsReasonIsTheCauseNotTheCollateralRollback) {
   seed({"web", "api"});
   configure(component_yaml("web") + component_yaml("api"));
   policy.concurrency = 1;
@@ -956,13 +953,10 @@ TEST_F(EngineTest, DISABLED_TheRunsReasonIsTheCauseNotTheCollateralRollback) {
   EXPECT_EQ(reason_of(status), "aws-error") << status.message;
 }
 
-// ENGINE BUG (DISABLED): an overwritten component is never rolled back
-// (someone else deployed: restoring would clobber their change), but when a
-// cancel arrives later, while another component is still being followed,
-// Engine::run's step 6 restores every component it updated
-// (`ours_to_fix && (failed || cancelled)`: the overwritten exclusion is only
-// in `failed`), so web is put back on web:1 over someone else's hotfix:1.
-TEST_F(EngineTest, DISABLED_CancelAfterAComponentWasOverwrittenKeepsTheirDeployment) {
+// An overwritten component is never rolled back (someone else deployed:
+// restoring would clobber their change), not even when a cancel arrives
+// later while another component is still being followed.
+TEST_F(EngineTest, CancelAfterAComponentWasOverwrittenKeepsTheirDeployment) {
   seed({"web", "api"});
   ecs.add_task_definition(FakeEcs::fargate_task_definition("hotfix"));
   configure(component_yaml("web") + component_yaml("api"));

@@ -120,6 +120,14 @@ TEST(AggregateOutcomes, TheFirstOfEquallyBadOutcomesGivesTheReason) {
   EXPECT_EQ(status.reason, Reason::throttled);
 }
 
+TEST(AggregateOutcomes, ACauseBeatsACollateralRollbackOfTheSameStatus) {
+  FinalStatus status = aggregate_outcomes(
+      {outcome("a", Status::failed, Reason::adjust_failed, "a: adjusted, but rolled back because another component failed"),
+       outcome("b", Status::failed, Reason::timeout, "b: too slow")});
+  EXPECT_EQ(status.status, Status::failed);
+  EXPECT_EQ(status.reason, Reason::timeout);
+}
+
 TEST(AggregateOutcomes, MessageNamesEveryComponentInOrder) {
   FinalStatus status = aggregate_outcomes({outcome("web", Status::ok, Reason::success, ""),
                                            outcome("api", Status::rejected, Reason::start_failed, "api: 2 tasks stopped"),

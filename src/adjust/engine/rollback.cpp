@@ -54,8 +54,9 @@ std::vector<ComponentRun*> runs_to_restore(std::vector<ComponentRun>& runs, bool
   std::vector<ComponentRun*> to_restore;
   for (auto& run : runs) {
     bool ours_to_fix = run.service_updated && run.plan.config->on_failure == OnFailure::rollback;
-    bool failed = run.outcome.has_value() && run.outcome->reason != protocol::Reason::overwritten;
-    if (ours_to_fix && (failed || cancelled)) to_restore.push_back(&run);
+    // Someone else deployed over our change: restoring would undo theirs, cancel or not.
+    bool overwritten = run.outcome.has_value() && run.outcome->reason == protocol::Reason::overwritten;
+    if (ours_to_fix && !overwritten && (run.outcome.has_value() || cancelled)) to_restore.push_back(&run);
   }
   bool any_failed = std::any_of(runs.begin(), runs.end(), [](const ComponentRun& r) { return r.outcome.has_value(); });
   if (any_failed && !cancelled) {

@@ -99,10 +99,18 @@ int exit_code_for(const FinalStatus& status) {
 }
 
 FinalStatus aggregate_outcomes(const std::vector<ComponentOutcome>& outcomes) {
-  // The enum is declared in precedence order, mildest first.
+  // The enum is declared in precedence order, mildest first. Between equals,
+  // a cause beats a component rolled back only because another failed, so
+  // the reason does not depend on the order of the components.
+  auto collateral = [](const ComponentOutcome& outcome) {
+    return outcome.status.reason == protocol::Reason::adjust_failed;
+  };
   const ComponentOutcome* worst = nullptr;
   for (const auto& outcome : outcomes) {
-    if (worst == nullptr || outcome.status.status > worst->status.status) worst = &outcome;
+    if (worst == nullptr || outcome.status.status > worst->status.status ||
+        (outcome.status.status == worst->status.status && collateral(*worst) && !collateral(outcome))) {
+      worst = &outcome;
+    }
   }
   if (worst == nullptr || worst->status.status == protocol::Status::ok) return FinalStatus::ok();
   std::string message;
