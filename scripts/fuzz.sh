@@ -8,7 +8,7 @@
 #   scripts/fuzz.sh [SECONDS] [TARGET...]
 set -euo pipefail
 cd "$(dirname "$0")/.."
-scripts/install-deps.sh
+scripts/install-deps.sh --check
 seconds=${1:-20}
 shift $(($# > 0 ? 1 : 0))
 build_dir=${ADJUST_FUZZ_BUILD_DIR:-build-fuzz}
