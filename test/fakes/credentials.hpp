@@ -24,7 +24,7 @@ class ScriptedTransport final : public Transport {
     m_replies.push_back(HttpResponse{status, std::move(headers), std::move(body)});
   }
   void fail_with(ErrorCode code, std::string message = "scripted failure") {
-    m_replies.push_back(std::unexpected(Error{code, std::move(message), {}, {}, 0}));
+    m_replies.push_back(fail(Error{code, std::move(message), {}, {}, 0}));
   }
   void time_out() { fail_with(ErrorCode::aws_timeout, "operation timed out"); }
 
