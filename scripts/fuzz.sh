@@ -22,7 +22,7 @@ if ((${#targets[@]} == 0)); then
 fi
 
 cmake -S . -B "$build_dir" -G Ninja -DCMAKE_CXX_COMPILER=clang++-14 -DADJUST_FUZZ=ON -DADJUST_WERROR=ON \
-  -DADJUST_BUILD_TESTS=OFF -DADJUST_BUILD_BENCH=OFF >/dev/null
+  -DADJUST_DEBUG_INFO=lines -DADJUST_BUILD_TESTS=OFF -DADJUST_BUILD_BENCH=OFF >/dev/null
 cmake --build "$build_dir" -j "$(nproc)" --target "${targets[@]}"
 
 # Stack traces for UBSan reports; ASan's leak check runs at the end of each run.
