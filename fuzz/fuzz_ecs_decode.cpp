@@ -144,7 +144,7 @@ extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size
   if (definition) clone(*definition);
   expect_decoded_or_bad_response(ecs.describe_tasks("fuzz", {"arn:aws:ecs:us-east-1:1:task/fuzz/1"}));
   expect_decoded_or_bad_response(ecs.list_task_definitions("web"));
-  expect_decoded_or_bad_response(ecs.update_service(UpdateServiceRequest{"fuzz", "web", {}, {}, {}}));
+  expect_decoded_or_bad_response(ecs.update_service(adjust::UpdateServiceRequest{"fuzz", "web", {}, {}, {}}));
 
   served.serve_once();
   auto tasks = ecs.list_tasks("fuzz", "web", "RUNNING");

@@ -6,6 +6,10 @@ Checks, for every file under src/adjust/:
     (dependencies run one way: a folder includes only folders listed for it);
   - each included project header exists;
   - each .cpp is listed in src/adjust/CMakeLists.txt (sources are not globbed).
+And, for every source under src/, test/, fuzz/ and bench/:
+  - no code names std::expected or std::unexpected, or includes <expected>: Result has one
+    implementation for every compiler (src/adjust/base/result.hpp);
+  - each fuzz/fuzz_*.cpp is listed in fuzz/CMakeLists.txt.
 Usage: scripts/check-layout.py [repo root]   (exit 1 with one line per problem)
        scripts/check-layout.py --self-test   (proves each check can fail)
 """
@@ -26,6 +30,7 @@ ALLOWED = {
     "cli": {"base", "model", "aws", "config", "protocol", "logic", "engine"},
 }
 INCLUDE = re.compile(r'^\s*#\s*include\s+"adjust/([^"]+)"', re.M)
+STD_EXPECTED = re.compile(r'std::(?:un)?expected\s*[<(]|std::bad_expected_access|#\s*include\s*<expected>')
 
 
 def folder_of(relative: str) -> str:
@@ -59,6 +64,21 @@ def problems_in(root: pathlib.Path) -> list:
                                 f"(adjust/{target}); see docs/architecture.md")
         if path.suffix == ".cpp" and not re.search(rf"^\s*{re.escape(relative)}\s*$", listed, re.M):
             problems.append(f"src/adjust/{relative}: not listed in src/adjust/CMakeLists.txt")
+    for tree in ("src", "test", "fuzz", "bench"):
+        if not (root / tree).is_dir():
+            continue
+        for path in sorted((root / tree).rglob("*")):
+            if path.suffix not in (".cpp", ".hpp", ".h"):
+                continue
+            for number, line in enumerate(path.read_text().splitlines(), 1):
+                if STD_EXPECTED.search(line.split("//", 1)[0]):
+                    problems.append(f"{path.relative_to(root).as_posix()}:{number}: names std::expected; "
+                                    "use Result, Status, fail() or adjust::unexpected (base/result.hpp)")
+    fuzz_cmake = root / "fuzz" / "CMakeLists.txt"
+    fuzz_listed = fuzz_cmake.read_text() if fuzz_cmake.is_file() else ""
+    for path in sorted((root / "fuzz").glob("fuzz_*.cpp")):
+        if not re.search(rf"^\s*{re.escape(path.name)}\s*$", fuzz_listed, re.M):
+            problems.append(f"fuzz/{path.name}: not listed in fuzz/CMakeLists.txt")
     return problems
 
 

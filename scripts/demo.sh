@@ -2,10 +2,11 @@
 # The README's demo: build adjust, start a local simulated ECS/ELBv2 endpoint
 # (test/tools/awssim, Python stdlib only) with one Fargate service behind a
 # load balancer, and run what servo runs: --info, --query, an adjustment that
-# succeeds with live progress, and one that Fargate cannot run.
+# succeeds with live progress, and one that Fargate cannot run. Installs
+# nothing: the README runs scripts/install-deps.sh first.
 set -euo pipefail
 cd "$(dirname "$0")/.."
-scripts/install-deps.sh
+scripts/install-deps.sh --check
 cmake -S . -B build -G Ninja >/dev/null
 cmake --build build -j "$(nproc)" --target adjust
 

@@ -280,7 +280,7 @@ TEST(AwsRetry, BackoffIsCappedAtTwentySeconds) {
 TEST(AwsRetry, QuotaExhaustionStopsRetrying) {
   ClientFixture f;
   f.transport.on("DescribeServices", [](const HttpRequest&) -> Result<HttpResponse> {
-    return std::unexpected(Error{ErrorCode::aws_network, "connection refused", {}, {}, 0});
+    return fail(Error{ErrorCode::aws_network, "connection refused", {}, {}, 0});
   });
   // Each failing call pays 2 × 10 for network retries: 500 / 20 = 25 calls drain it.
   for (int i = 0; i < 25; ++i) {

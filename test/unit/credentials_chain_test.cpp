@@ -107,7 +107,7 @@ TEST(CredentialChain, AConfiguredSourceThatFailsStopsTheChain) {
   g.config(
       "[default]\nrole_arn = arn:r\nsource_profile = base\n"
       "[profile base]\naws_access_key_id = AK\naws_secret_access_key = S\n");
-  g.sts.queued.push_back(std::unexpected(Error{ErrorCode::aws_auth, "AccessDenied", "AccessDenied", "", 403}));
+  g.sts.queued.push_back(fail(Error{ErrorCode::aws_auth, "AccessDenied", "AccessDenied", "", 403}));
   auto denied = make_default_credentials_chain(g.context())->get();
   ASSERT_FALSE(denied);
   EXPECT_EQ(denied.error().code, ErrorCode::aws_auth);
@@ -265,7 +265,7 @@ TEST(CredentialsCanary, SecretsNeverAppearInErrorsOrTraceLogs) {
     g.config(
         "[default]\nrole_arn = arn:r\nsource_profile = b\n"
         "[profile b]\naws_access_key_id = AK\naws_secret_access_key = CANARY-SECRET-KEY\n");
-    g.sts.queued.push_back(std::unexpected(Error{ErrorCode::aws_auth, "AccessDenied", "", "", 403}));
+    g.sts.queued.push_back(fail(Error{ErrorCode::aws_auth, "AccessDenied", "", "", 403}));
     run(g);
   }
   {  // web identity denied, token in file
@@ -273,7 +273,7 @@ TEST(CredentialsCanary, SecretsNeverAppearInErrorsOrTraceLogs) {
     f.env.set("AWS_WEB_IDENTITY_TOKEN_FILE", "/t");
     f.env.set("AWS_ROLE_ARN", "arn:r");
     f.files.files["/t"] = "CANARY-WEB-TOKEN";
-    f.sts.queued.push_back(std::unexpected(Error{ErrorCode::aws_auth, "AccessDenied", "", "", 403}));
+    f.sts.queued.push_back(fail(Error{ErrorCode::aws_auth, "AccessDenied", "", "", 403}));
     run(f);
   }
   {  // container: bad header token, bad documents, success

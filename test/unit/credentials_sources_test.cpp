@@ -114,7 +114,7 @@ TEST(WebIdentityCredentials, FailureModes) {
   EXPECT_EQ(empty.error().message, "web identity: web identity token file /t is empty");
 
   f.files.files["/t"] = "jwt";
-  f.sts.queued.push_back(std::unexpected(
+  f.sts.queued.push_back(fail(
       Error{ErrorCode::aws_auth, "AccessDenied: Not authorized", "AccessDenied", "req-1", 403}));
   auto denied = WebIdentityCredentials(f.context()).get();
   ASSERT_FALSE(denied);
@@ -333,7 +333,7 @@ TEST(ProfileCredentials, AssumeRoleDeniedStopsWithContext) {
   f.config(
       "[default]\nrole_arn = arn:aws:iam::1:role/r\nsource_profile = base\n"
       "[profile base]\naws_access_key_id = AK\naws_secret_access_key = S\n");
-  f.sts.queued.push_back(std::unexpected(
+  f.sts.queued.push_back(fail(
       Error{ErrorCode::aws_auth, "AccessDenied: not allowed", "AccessDenied", "rid", 403}));
   auto result = ProfileCredentials(f.context()).get();
   ASSERT_FALSE(result);

@@ -1,5 +1,5 @@
-// The std::expected stand-in used by clang 14 builds (fuzz/) is tested here
-// under g++ directly, so both halves of result.hpp keep the same meaning.
+// The std::expected stand-in behind Result (result.hpp), for every compiler,
+// tested directly: it must keep the standard's meaning.
 #include <gtest/gtest.h>
 
 #include <memory>

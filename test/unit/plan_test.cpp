@@ -43,7 +43,7 @@ class Plan : public ::testing::Test {
     auto request = parse_adjust_request(stdin_json);
     EXPECT_TRUE(request) << request.error().message;
     auto desired = validate_request(config, *request);
-    if (!desired) return std::unexpected(desired.error());
+    if (!desired) return fail(desired.error());
     return make_plan(state, desired->components.at(0));
   }
 

@@ -60,7 +60,7 @@ class DescribingEcs final : public EcsApi {
   std::atomic<std::size_t> most_in_flight{0};
 
  private:
-  static std::unexpected<Error> unused() { return fail(ErrorCode::internal, "not used by this test"); }
+  static unexpected<Error> unused() { return fail(ErrorCode::internal, "not used by this test"); }
   std::mutex m_mutex;
   std::atomic<std::size_t> m_in_flight{0};
 };

@@ -1,9 +1,9 @@
-// A minimal stand-in for std::expected, used only where the standard library's
-// <expected> cannot be compiled. Why: Debian's clang 14 (the clang we need for
-// libFuzzer, see fuzz/) lacks C++20 conditionally-trivial special members
-// (P0848), so libstdc++ 12 does not offer std::expected to it. g++ builds keep
-// std::expected (see result.hpp); this header provides only what our code
-// uses, with the standard's meaning.
+// A minimal stand-in for std::expected, and the one Result implementation for
+// every compiler (result.hpp). Why not std::expected: Debian's clang 14 (the
+// clang we need for libFuzzer, see fuzz/) lacks C++20 conditionally-trivial
+// special members (P0848), so libstdc++ 12 does not offer std::expected to
+// it, and g++ and clang builds must compile the same code. This header
+// provides only what our code uses, with the standard's meaning.
 #pragma once
 
 #include <exception>

@@ -5,22 +5,16 @@
 
 #include <string>
 #include <utility>
-#include <version>
 
-#if defined(__cpp_lib_expected)
-#include <expected>
-namespace adjust {
-using std::expected;
-using std::unexpected;
-}  // namespace adjust
-#else
-// clang 14 (for libFuzzer) cannot compile libstdc++'s <expected>.
+// One implementation for every compiler: std::expected is not used, because
+// clang 14 (the fuzz compiler) cannot compile libstdc++ 12's <expected>, and
+// g++ and clang must build the same code. Code names adjust::expected and
+// adjust::unexpected (or just Result, Status and fail), never std::.
 #include "adjust/base/expected_compat.hpp"
 namespace adjust {
 using compat::expected;
 using compat::unexpected;
 }  // namespace adjust
-#endif
 
 namespace adjust {
 
