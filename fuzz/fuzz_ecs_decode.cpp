@@ -5,16 +5,16 @@
 // Contract: decoded values or ErrorCode::aws_bad_response; the later stages
 // fail only with their documented codes; never a crash or an escaping exception.
 #include "adjust/aws/client.hpp"
-#include "adjust/base/clock.hpp"
 #include "adjust/aws/ecs_client.hpp"
+#include "adjust/base/clock.hpp"
 #include "adjust/base/log.hpp"
-#include "adjust/logic/plan.hpp"
-#include "adjust/protocol/request.hpp"
 #include "adjust/engine/read_state.hpp"
-#include "adjust/logic/task_definition.hpp"
 #include "adjust/logic/desired.hpp"
-#include "fuzz_config_fixture.hpp"
+#include "adjust/logic/plan.hpp"
+#include "adjust/logic/task_definition.hpp"
+#include "adjust/protocol/request.hpp"
 #include "fakes/transport.hpp"
+#include "fuzz_config_fixture.hpp"
 
 namespace {
 
@@ -42,8 +42,7 @@ class ServedBody {
  public:
   explicit ServedBody(std::string body)
       : m_body(std::move(body)),
-        m_client(m_transport, m_credentials, m_clock, adjust::null_logger(), options(),
-                 [] { return 0.5; }),
+        m_client(m_transport, m_credentials, m_clock, adjust::null_logger(), options(), [] { return 0.5; }),
         m_ecs(m_client) {
     for (const char* operation : {"DescribeServices", "DescribeTaskDefinition", "DescribeTasks",
                                   "ListTaskDefinitions", "UpdateService"}) {
@@ -95,8 +94,7 @@ void clone(const adjust::EcsTaskDefinition& definition) {
     change.mark_created = scale;
     auto cloned = adjust::clone_task_definition(definition.task_definition, definition.tags, change);
     FUZZ_CHECK(cloned || cloned.error().code == ErrorCode::infeasible ||
-               cloned.error().code == ErrorCode::not_found ||
-               cloned.error().code == ErrorCode::config ||
+               cloned.error().code == ErrorCode::not_found || cloned.error().code == ErrorCode::config ||
                cloned.error().code == ErrorCode::aws_bad_response);
   }
 }
@@ -113,8 +111,7 @@ void plan(adjust::EcsApi& ecs) {
   for (const auto& state : *states) {
     auto current = adjust::current_values(state);
     FUZZ_CHECK(current || current.error().code == ErrorCode::unsupported ||
-               current.error().code == ErrorCode::not_found ||
-               current.error().code == ErrorCode::config ||
+               current.error().code == ErrorCode::not_found || current.error().code == ErrorCode::config ||
                current.error().code == ErrorCode::aws_bad_response);
     auto planned = adjust::make_plan(state, desired_web());
     if (planned) {

@@ -7,9 +7,9 @@
 // Contract: decoders give values or ErrorCode::aws_bad_response; the mapper
 // never fails and always names the operation; never a crash or an exception.
 #include "adjust/aws/elbv2_client.hpp"
+#include "adjust/aws/errors.hpp"
 #include "adjust/aws/sts_client.hpp"
 #include "adjust/aws/xml.hpp"
-#include "adjust/aws/errors.hpp"
 #include "fuzz_check.hpp"
 
 namespace {

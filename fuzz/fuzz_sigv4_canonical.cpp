@@ -7,8 +7,8 @@
 #include <chrono>
 
 #include "adjust/aws/sigv4.hpp"
-#include "fuzz_check.hpp"
 #include "adjust/aws/sigv4_stages.hpp"
+#include "fuzz_check.hpp"
 #include "support/sigv4_case.hpp"
 
 namespace {

@@ -3,8 +3,8 @@
 // kind of setting. Contract: a request or an invalid_input error; validation
 // gives desired state or rejected_value / infeasible; never a crash or an
 // escaping exception.
-#include "adjust/protocol/request.hpp"
 #include "adjust/logic/desired.hpp"
+#include "adjust/protocol/request.hpp"
 #include "fuzz_config_fixture.hpp"
 
 extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size) {

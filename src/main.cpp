@@ -3,6 +3,4 @@
 
 #include "adjust/cli/cli.hpp"
 
-int main(int argc, char** argv) {
-  return adjust::cli::main_with_real_dependencies(argc, argv);
-}
+int main(int argc, char** argv) { return adjust::cli::main_with_real_dependencies(argc, argv); }

@@ -33,8 +33,8 @@ using testing::CommandResult;
 using testing::expect_json_lines;
 using testing::lines_of;
 using testing::run_adjust;
-using testing::Workdir;
 using testing::SimFixture;
+using testing::Workdir;
 
 const fs::path k_cases_dir = fs::path(ADJUST_TEST_DATA_DIR) / "cli";
 
@@ -106,13 +106,25 @@ class CliBinaryBase : public ::testing::Test {
              {"AWS_SHARED_CREDENTIALS_FILE", "/nonexistent/adjust-test/credentials"},
              {"AWS_CONFIG_FILE", "/nonexistent/adjust-test/config"},
              {"AWS_MAX_ATTEMPTS", "1"}};
-    o.unset_env = {"OPTUNE_CONFIG",         "OPTUNE_ECS_USE_RANGES", "FARGATE_CLUSTER",
-                   "ADJUST_LOG_LEVEL",      "AWS_SESSION_TOKEN",     "AWS_PROFILE",
-                   "AWS_DEFAULT_REGION",    "AWS_ENDPOINT_URL",      "AWS_ENDPOINT_URL_ECS",
-                   "AWS_ENDPOINT_URL_STS",  "AWS_ENDPOINT_URL_ELASTIC_LOAD_BALANCING_V2",
-                   "AWS_WEB_IDENTITY_TOKEN_FILE", "AWS_ROLE_ARN",
-                   "AWS_CONTAINER_CREDENTIALS_RELATIVE_URI", "AWS_CONTAINER_CREDENTIALS_FULL_URI",
-                   "HTTPS_PROXY",           "https_proxy",           "HTTP_PROXY", "http_proxy"};
+    o.unset_env = {"OPTUNE_CONFIG",
+                   "OPTUNE_ECS_USE_RANGES",
+                   "FARGATE_CLUSTER",
+                   "ADJUST_LOG_LEVEL",
+                   "AWS_SESSION_TOKEN",
+                   "AWS_PROFILE",
+                   "AWS_DEFAULT_REGION",
+                   "AWS_ENDPOINT_URL",
+                   "AWS_ENDPOINT_URL_ECS",
+                   "AWS_ENDPOINT_URL_STS",
+                   "AWS_ENDPOINT_URL_ELASTIC_LOAD_BALANCING_V2",
+                   "AWS_WEB_IDENTITY_TOKEN_FILE",
+                   "AWS_ROLE_ARN",
+                   "AWS_CONTAINER_CREDENTIALS_RELATIVE_URI",
+                   "AWS_CONTAINER_CREDENTIALS_FULL_URI",
+                   "HTTPS_PROXY",
+                   "https_proxy",
+                   "HTTP_PROXY",
+                   "http_proxy"};
     o.timeout = std::chrono::seconds(20);
     return o;
   }
@@ -125,7 +137,8 @@ class CliBinaryBase : public ::testing::Test {
   }
 
   // A config file in `dir` with ${ENDPOINT} pointing at the simulator.
-  static fs::path write_config(const fs::path& dir, const std::string& text, const std::string& name = "config.yaml") {
+  static fs::path write_config(const fs::path& dir, const std::string& text,
+                               const std::string& name = "config.yaml") {
     fs::path path = dir / name;
     write_file(path, replace_all(text, "${ENDPOINT}", sim().endpoint()));
     return path;
@@ -246,7 +259,8 @@ TEST_F(CliBinary, UnknownOptionExitsTwoWithUsageOnStderrOnly) {
     SCOPED_TRACE(::testing::PrintToString(args));
     auto result = run(args, options(request));
     expect_usage_error(result);
-    EXPECT_NE(result.err.find(unknown), std::string::npos) << "stderr should name the unknown option: " << result.err;
+    EXPECT_NE(result.err.find(unknown), std::string::npos)
+        << "stderr should name the unknown option: " << result.err;
   }
   EXPECT_TRUE(aws_requests().empty());
 }
@@ -254,9 +268,10 @@ TEST_F(CliBinary, UnknownOptionExitsTwoWithUsageOnStderrOnly) {
 TEST_F(CliBinary, MissingAppExitsTwoWithNothingOnStdout) {
   clear_aws_log();
   std::string request = read_file(k_cases_dir / "valid_stdin.json");
-  for (auto args : {std::vector<std::string>{}, std::vector<std::string>{"--query"},
-                    std::vector<std::string>{"--describe"}, std::vector<std::string>{"--config", "config.yaml"},
-                    std::vector<std::string>{"--dry-run"}, std::vector<std::string>{"-v"}}) {
+  for (auto args :
+       {std::vector<std::string>{}, std::vector<std::string>{"--query"},
+        std::vector<std::string>{"--describe"}, std::vector<std::string>{"--config", "config.yaml"},
+        std::vector<std::string>{"--dry-run"}, std::vector<std::string>{"-v"}}) {
     SCOPED_TRACE(::testing::PrintToString(args));
     auto result = run(args, options(request));
     expect_usage_error(result);
@@ -312,7 +327,8 @@ std::vector<VerbRun> query_and_adjust(std::vector<std::string> extra = {}) {
 
 // Runs query and adjust; both must fail with invalid-config naming `fragment`.
 void expect_config_failure(const std::vector<VerbRun>& runs, const AdjustOptions& base,
-                           const std::vector<std::string>& fragments, const std::vector<std::string>& absent = {}) {
+                           const std::vector<std::string>& fragments,
+                           const std::vector<std::string>& absent = {}) {
   for (const auto& verb : runs) {
     SCOPED_TRACE(::testing::PrintToString(verb.args));
     auto o = base;
@@ -326,11 +342,14 @@ void expect_config_failure(const std::vector<VerbRun>& runs, const AdjustOptions
     EXPECT_EQ(result.exit_code, 1);
     std::string message = status.value("message", "");
     for (const auto& fragment : fragments) {
-      EXPECT_NE(message.find(fragment), std::string::npos) << "missing \"" << fragment << "\" in: " << message;
-      EXPECT_NE(result.err.find(fragment), std::string::npos) << "stderr lacks \"" << fragment << "\": " << result.err;
+      EXPECT_NE(message.find(fragment), std::string::npos)
+          << "missing \"" << fragment << "\" in: " << message;
+      EXPECT_NE(result.err.find(fragment), std::string::npos)
+          << "stderr lacks \"" << fragment << "\": " << result.err;
     }
     for (const auto& fragment : absent) {
-      EXPECT_EQ(message.find(fragment), std::string::npos) << "unexpected \"" << fragment << "\" in: " << message;
+      EXPECT_EQ(message.find(fragment), std::string::npos)
+          << "unexpected \"" << fragment << "\" in: " << message;
     }
   }
 }
@@ -338,7 +357,8 @@ void expect_config_failure(const std::vector<VerbRun>& runs, const AdjustOptions
 TEST_F(CliBinary, OptuneConfigEnvIsUsedBeforeTheCwdConfig) {
   Workdir dir;
   fs::create_directories(fs::path(dir.path()) / "elsewhere");
-  fs::path from_env = write_config(fs::path(dir.path()) / "elsewhere", k_config_missing_service, "optune.yaml");
+  fs::path from_env =
+      write_config(fs::path(dir.path()) / "elsewhere", k_config_missing_service, "optune.yaml");
   write_config(fs::path(dir.path()), k_config_bad_type);  // ./config.yaml must lose
   clear_aws_log();
   auto o = options();
@@ -400,7 +420,8 @@ TEST_F(CliBinary, ServoExactStdinWithoutNewlineGetsPastValidation) {
   fs::path config = write_config(fs::path(dir.path()), read_file(k_cases_dir / "common_config.yaml"));
   std::string request =
       "{\"application\": {\"components\": {\"web\": {\"settings\": {\"cpu\": {\"value\": 0.5}, "
-      "\"replicas\": {\"value\": 2}}}}}, \"control\": {\"duration\": 120, \"userdata\": {\"deploy_to\": \"main\"}}}";
+      "\"replicas\": {\"value\": 2}}}}}, \"control\": {\"duration\": 120, \"userdata\": {\"deploy_to\": "
+      "\"main\"}}}";
   ASSERT_FALSE(request.ends_with('\n'));
   auto o = options(request);
   o.timeout = std::chrono::seconds(60);
@@ -443,13 +464,15 @@ class CliBinaryGolden : public CliBinaryBase, public ::testing::WithParamInterfa
 TEST_P(CliBinaryGolden, Case) {
   const auto& golden = GetParam();
   json expected = json::parse(read_file(golden.dir / "expected.json"));
-  std::set<std::string> known_keys = {"note", "verbs", "status", "reason", "message_contains", "config_missing", "accepted"};
+  std::set<std::string> known_keys = {"note",           "verbs",   "status", "reason", "message_contains",
+                                      "config_missing", "accepted"};
   for (const auto& [key, value] : expected.items()) {
     EXPECT_TRUE(known_keys.contains(key)) << "unknown key in expected.json: " << key;
   }
   bool accepted = expected.value("accepted", false);
   if (!accepted) {
-    ASSERT_TRUE(expected.contains("status") && expected.contains("reason")) << "expected.json needs status and reason";
+    ASSERT_TRUE(expected.contains("status") && expected.contains("reason"))
+        << "expected.json needs status and reason";
   }
   std::vector<std::string> verbs = expected.value("verbs", std::vector<std::string>{"adjust", "dry-run"});
 
@@ -459,7 +482,7 @@ TEST_P(CliBinaryGolden, Case) {
     config = fs::path(dir.path()) / "config.yaml";  // never written
   } else {
     fs::path source = fs::exists(golden.dir / "config.yaml") ? golden.dir / "config.yaml"
-                                                               : k_cases_dir / "common_config.yaml";
+                                                             : k_cases_dir / "common_config.yaml";
     config = write_config(fs::path(dir.path()), read_file(source));
   }
   std::string request = read_file(fs::exists(golden.dir / "stdin.json") ? golden.dir / "stdin.json"
@@ -498,9 +521,11 @@ TEST_P(CliBinaryGolden, Case) {
     EXPECT_FALSE(message.empty());
     for (const auto& fragment_template : expected.value("message_contains", std::vector<std::string>{})) {
       std::string fragment = replace_all(fragment_template, "${CONFIG}", config.string());
-      EXPECT_NE(message.find(fragment), std::string::npos) << "message lacks \"" << fragment << "\":\n" << message;
+      EXPECT_NE(message.find(fragment), std::string::npos) << "message lacks \"" << fragment << "\":\n"
+                                                           << message;
       // The human-readable copy goes to stderr.
-      EXPECT_NE(result.err.find(fragment), std::string::npos) << "stderr lacks \"" << fragment << "\":\n" << result.err;
+      EXPECT_NE(result.err.find(fragment), std::string::npos) << "stderr lacks \"" << fragment << "\":\n"
+                                                              << result.err;
     }
     // Validate before mutate: nothing reached AWS.
     auto requests = aws_requests();
@@ -509,18 +534,20 @@ TEST_P(CliBinaryGolden, Case) {
 }
 
 INSTANTIATE_TEST_SUITE_P(CliBinary, CliBinaryGolden, ::testing::ValuesIn(golden_cases()),
-                         [](const ::testing::TestParamInfo<GoldenCase>& param_info) { return param_info.param.name; });
+                         [](const ::testing::TestParamInfo<GoldenCase>& param_info) {
+                           return param_info.param.name;
+                         });
 
 // The folder scan is not silently empty, and each required kind of case is there.
 TEST_F(CliBinary, GoldenCasesCoverTheIssueList) {
   std::set<std::string> names;
   for (const auto& golden : golden_cases()) names.insert(golden.name);
   for (const auto* required :
-       {"config_missing_file", "config_yaml_syntax", "config_missing_service_name", "config_min_greater_than_max",
-        "config_unknown_setting_type", "config_non_numeric_bound", "stdin_not_json", "stdin_empty",
-        "stdin_no_application", "stdin_unknown_component", "stdin_unknown_setting", "stdin_out_of_range",
-        "stdin_replicas_fraction", "stdin_cpu_off_step", "stdin_not_in_enum", "stdin_infeasible_fargate_pair",
-        "accepted_servo_format"}) {
+       {"config_missing_file", "config_yaml_syntax", "config_missing_service_name",
+        "config_min_greater_than_max", "config_unknown_setting_type", "config_non_numeric_bound",
+        "stdin_not_json", "stdin_empty", "stdin_no_application", "stdin_unknown_component",
+        "stdin_unknown_setting", "stdin_out_of_range", "stdin_replicas_fraction", "stdin_cpu_off_step",
+        "stdin_not_in_enum", "stdin_infeasible_fargate_pair", "accepted_servo_format"}) {
     EXPECT_TRUE(names.contains(required)) << "missing golden case " << required;
   }
   // servo never sends a trailing newline; the golden file must not have one either.

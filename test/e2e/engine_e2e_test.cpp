@@ -32,11 +32,12 @@ using namespace std::chrono_literals;
 // ---- against moto: the new revision differs only in what was asked ------------------
 
 json moto_ecs(const std::string& endpoint, const std::string& operation, const json& body) {
-  auto r = http_request("POST", endpoint + "/",
-                        {"X-Amz-Target: AmazonEC2ContainerServiceV20141113." + operation,
-                         "Content-Type: application/x-amz-json-1.1", std::string("X-Amz-Date: ") + k_fake_amz_date,
-                         "Authorization: " + fake_sigv4_authorization("ecs")},
-                        body.dump());
+  auto r =
+      http_request("POST", endpoint + "/",
+                   {"X-Amz-Target: AmazonEC2ContainerServiceV20141113." + operation,
+                    "Content-Type: application/x-amz-json-1.1", std::string("X-Amz-Date: ") + k_fake_amz_date,
+                    "Authorization: " + fake_sigv4_authorization("ecs")},
+                   body.dump());
   EXPECT_EQ(r.status, 200) << operation << ": " << r.body;
   return json::parse(r.body);
 }
@@ -45,14 +46,15 @@ json moto_ecs(const std::string& endpoint, const std::string& operation, const j
 // by name (order carries no meaning), tags alongside.
 json registrable(json described) {
   json td = described.at("taskDefinition");
-  for (const char* field : {"taskDefinitionArn", "revision", "status", "requiresAttributes", "compatibilities",
-                            "registeredAt", "registeredBy", "deregisteredAt"}) {
+  for (const char* field : {"taskDefinitionArn", "revision", "status", "requiresAttributes",
+                            "compatibilities", "registeredAt", "registeredBy", "deregisteredAt"}) {
     td.erase(field);
   }
   for (auto& container : td.at("containerDefinitions")) {
     if (!container.contains("environment")) continue;
     auto& env = container.at("environment");
-    std::sort(env.begin(), env.end(), [](const json& a, const json& b) { return a.at("name") < b.at("name"); });
+    std::sort(env.begin(), env.end(),
+              [](const json& a, const json& b) { return a.at("name") < b.at("name"); });
   }
   return {{"taskDefinition", td}, {"tags", described.value("tags", json::array())}};
 }
@@ -66,15 +68,17 @@ TEST(EngineE2eMoto, AdjustAgainstMotoRegistersOneFaithfulRevisionAndRunsIt) {
   SimFixture sim(fast_sim(moto->endpoint()));
   sim.set_scenario(scenario("web", "converge"));
 
-  auto run = run_adjust(config_yaml(sim.endpoint(), component_yaml("web")),
-                        settings_request({{"web", {{"cpu", 0.5}, {"mem", 1}, {"replicas", 3},
-                                                   {"MODE", "fast"}, {"LOG_LEVEL", "debug"}}}}));
+  auto run = run_adjust(
+      config_yaml(sim.endpoint(), component_yaml("web")),
+      settings_request(
+          {{"web", {{"cpu", 0.5}, {"mem", 1}, {"replicas", 3}, {"MODE", "fast"}, {"LOG_LEVEL", "debug"}}}}));
   ASSERT_EQ(run.final.value("status", ""), "ok") << run.dump() << sim.log_tail();
   EXPECT_EQ(run.result.exit_code, 0);
 
   // Exactly one new revision.
   json listed = moto_ecs(moto->endpoint(), "ListTaskDefinitions", {{"familyPrefix", "web"}});
-  EXPECT_EQ(listed.at("taskDefinitionArns"), json({k_arn_prefix + "web:1", k_arn_prefix + "web:2"})) << listed;
+  EXPECT_EQ(listed.at("taskDefinitionArns"), json({k_arn_prefix + "web:1", k_arn_prefix + "web:2"}))
+      << listed;
   EXPECT_EQ(sim.count("RegisterTaskDefinition"), 1);
 
   // It differs from web:1 only in the requested values; tags, secrets, logging kept.
@@ -107,7 +111,8 @@ TEST(EngineE2e, ConvergingAdjustEndsOkWithMonotonicProgress) {
   SimFixture sim(fast_sim());
   seed(sim);
   sim.set_scenario(scenario("web", "converge"));
-  auto run = run_adjust(config_yaml(sim.endpoint(), component_yaml("web")), settings_request({{"web", k_new_size}}));
+  auto run =
+      run_adjust(config_yaml(sim.endpoint(), component_yaml("web")), settings_request({{"web", k_new_size}}));
   ASSERT_EQ(run.final, json({{"status", "ok"}, {"reason", "success"}})) << run.dump();
   EXPECT_EQ(run.result.exit_code, 0);
   ASSERT_GE(run.lines.size(), 2u);
@@ -177,7 +182,8 @@ TEST_P(EngineE2eCancel, SignalMidWaitEndsCancelledAndRestoresTheService) {
   // Wait until it is following the deployment (the stalled tasks never run).
   bool waiting = false;
   while (auto line = read_line(30s)) {
-    ASSERT_TRUE(line->contains("progress")) << "ended before the signal: " << line->dump() << adjust.log_tail();
+    ASSERT_TRUE(line->contains("progress"))
+        << "ended before the signal: " << line->dump() << adjust.log_tail();
     if (line->value("message", "").find("new tasks running") != std::string::npos) {
       waiting = true;
       break;
@@ -208,15 +214,17 @@ TEST_P(EngineE2eCancel, SignalMidWaitEndsCancelledAndRestoresTheService) {
 }
 
 INSTANTIATE_TEST_SUITE_P(EngineE2e, EngineE2eCancel, ::testing::Values(SIGUSR1, SIGTERM),
-                         [](const auto& param_info) { return param_info.param == SIGUSR1 ? "Sigusr1" : "Sigterm"; });
+                         [](const auto& param_info) {
+                           return param_info.param == SIGUSR1 ? "Sigusr1" : "Sigterm";
+                         });
 
 // ---- dry run --------------------------------------------------------------------------
 
 TEST(EngineE2e, DryRunPrintsThePlanAndChangesNothing) {
   SimFixture sim(fast_sim());
   seed(sim);
-  auto run = run_adjust(config_yaml(sim.endpoint(), component_yaml("web")), settings_request({{"web", k_new_size}}),
-                        {"--dry-run"});
+  auto run = run_adjust(config_yaml(sim.endpoint(), component_yaml("web")),
+                        settings_request({{"web", k_new_size}}), {"--dry-run"});
   ASSERT_EQ(run.lines.size(), 1u) << run.dump();
   EXPECT_EQ(run.final.value("status", ""), "ok") << run.dump();
   EXPECT_EQ(run.result.exit_code, 0);
@@ -230,4 +238,3 @@ TEST(EngineE2e, DryRunPrintsThePlanAndChangesNothing) {
 
 }  // namespace
 }  // namespace adjust::testing
-

@@ -34,23 +34,23 @@ using json = nlohmann::json;
 using namespace std::chrono_literals;
 namespace fs = std::filesystem;
 
-constexpr int k_attempts = 3;                    // AWS_MAX_ATTEMPTS of every run
-constexpr int k_request_timeout_ms = 1000;       // ADJUST_AWS_REQUEST_TIMEOUT of every run
-constexpr int k_slow_ms = 2500;                  // a "slow response" answers after this
-constexpr int k_hold_ms = 600;                   // a held request (less than the timeout)
-constexpr auto k_verdict_within = 30s;           // the component's deadline is 60 s
+constexpr int k_attempts = 3;               // AWS_MAX_ATTEMPTS of every run
+constexpr int k_request_timeout_ms = 1000;  // ADJUST_AWS_REQUEST_TIMEOUT of every run
+constexpr int k_slow_ms = 2500;             // a "slow response" answers after this
+constexpr int k_hold_ms = 600;              // a held request (less than the timeout)
+constexpr auto k_verdict_within = 30s;      // the component's deadline is 60 s
 
 // ---- the cells ----------------------------------------------------------------------------
 
 struct CellSpec {
-  const char* phase;      // describe | register | update | wait | rollback
+  const char* phase;  // describe | register | update | wait | rollback
   const char* fault;
-  const char* status;     // expected final status and reason
+  const char* status;  // expected final status and reason
   const char* reason;
-  const char* revision;   // where the service must be afterwards (its PRIMARY) ...
-  int count;              // ... at this desired count
-  const char* evidence;   // must appear in the final message ("" = no check)
-  const char* note;       // shown in the table
+  const char* revision;  // where the service must be afterwards (its PRIMARY) ...
+  int count;             // ... at this desired count
+  const char* evidence;  // must appear in the final message ("" = no check)
+  const char* note;      // shown in the table
 };
 
 // gtest prints a parameter in failure messages and ctest's test names.
@@ -72,7 +72,8 @@ const CellSpec k_cells[] = {
     // A storm: one more throttle than a call's attempts.
     {"describe", "throttle_storm", UNTOUCHED("throttled"), "DescribeServices", ""},
     {"register", "throttle_storm", UNTOUCHED("throttled"), "RegisterTaskDefinition", ""},
-    {"update", "throttle_storm", UNTOUCHED("throttled"), "UpdateService", "refused, so web:2 is deregistered"},
+    {"update", "throttle_storm", UNTOUCHED("throttled"), "UpdateService",
+     "refused, so web:2 is deregistered"},
     {"wait", "throttle_storm", OK_NEW, "", "a lost poll is tolerated"},
     {"rollback", "throttle_storm", ROLLED_BACK, "Rolled back to web:1", "the restore is tried twice"},
     // HTTP 500 then 503: absorbed by retries.
@@ -96,14 +97,17 @@ const CellSpec k_cells[] = {
     {"rollback", "connection_reset", ROLLED_BACK, "Rolled back to web:1", ""},
     // Half the answer, then a reset: the request was applied, and is retried.
     {"describe", "reset_mid_body", OK_NEW, "", ""},
-    {"register", "reset_mid_body", "ok", "success", "web:3", 3, "", "the retry registers again: web:2 is left unused"},
+    {"register", "reset_mid_body", "ok", "success", "web:3", 3, "",
+     "the retry registers again: web:2 is left unused"},
     {"update", "reset_mid_body", OK_NEW, "", ""},
     {"wait", "reset_mid_body", OK_NEW, "", ""},
     {"rollback", "reset_mid_body", ROLLED_BACK, "Rolled back to web:1", ""},
     // A 200 answer cut in half (Content-Length matches): not JSON, not retried.
     {"describe", "truncated_body", UNTOUCHED("aws-error"), "not a JSON object", ""},
-    {"register", "truncated_body", UNTOUCHED("aws-error"), "not a JSON object", "web:2 was registered but never named"},
-    {"update", "truncated_body", UNTOUCHED("aws-error"), "Rolled back to web:1", "the update was applied: restored"},
+    {"register", "truncated_body", UNTOUCHED("aws-error"), "not a JSON object",
+     "web:2 was registered but never named"},
+    {"update", "truncated_body", UNTOUCHED("aws-error"), "Rolled back to web:1",
+     "the update was applied: restored"},
     {"wait", "truncated_body", OK_NEW, "", "a garbled poll is tolerated"},
     {"rollback", "truncated_body", ROLLED_BACK, "Rolled back to web:1", "the restore is sent again"},
     // A proxy's 502 HTML page: a 5xx, retried.
@@ -129,10 +133,10 @@ const CellSpec k_cells[] = {
     {"register", "expired_creds_still_expired", UNTOUCHED("no-credentials"), "already expired", ""},
     {"update", "expired_creds_still_expired", UNTOUCHED("no-credentials"), "already expired",
      "web:2 cannot be deregistered either"},
-    {"wait", "expired_creds_still_expired", "failed", "no-credentials", "web:2", 3, "left on web:2 with 3 task(s)",
-     "no credentials to restore with"},
-    {"rollback", "expired_creds_still_expired", "failed", "no-credentials", "web:2", 3, "left on web:2 with 3 task(s)",
-     "no credentials to restore with"},
+    {"wait", "expired_creds_still_expired", "failed", "no-credentials", "web:2", 3,
+     "left on web:2 with 3 task(s)", "no credentials to restore with"},
+    {"rollback", "expired_creds_still_expired", "failed", "no-credentials", "web:2", 3,
+     "left on web:2 with 3 task(s)", "no credentials to restore with"},
     // A clock-skew error: the driver adopts the server's clock and retries.
     {"describe", "clock_skew", OK_NEW, "", ""},
     {"register", "clock_skew", OK_NEW, "", ""},
@@ -142,14 +146,17 @@ const CellSpec k_cells[] = {
     // Missing fields: describe: taskDefinition; register: taskDefinitionArn;
     // update / rollback: deployments; wait: rolloutState.
     {"describe", "missing_fields", UNTOUCHED("aws-error"), "without a taskDefinition", ""},
-    {"register", "missing_fields", UNTOUCHED("aws-error"), "taskDefinitionArn", "web:2 was registered but never named"},
+    {"register", "missing_fields", UNTOUCHED("aws-error"), "taskDefinitionArn",
+     "web:2 was registered but never named"},
     {"update", "missing_fields", OK_NEW, "", "follows the new PRIMARY"},
     {"wait", "missing_fields", OK_NEW, "", "judged by task counts"},
     {"rollback", "missing_fields", ROLLED_BACK, "Rolled back to web:1", ""},
     // Wrong types: a string desiredCount; a number for taskDefinitionArn.
     {"describe", "wrong_types", UNTOUCHED("aws-error"), "/services/0/desiredCount", ""},
-    {"register", "wrong_types", UNTOUCHED("aws-error"), "taskDefinitionArn", "web:2 was registered but never named"},
-    {"update", "wrong_types", UNTOUCHED("aws-error"), "Rolled back to web:1", "the update was applied: restored"},
+    {"register", "wrong_types", UNTOUCHED("aws-error"), "taskDefinitionArn",
+     "web:2 was registered but never named"},
+    {"update", "wrong_types", UNTOUCHED("aws-error"), "Rolled back to web:1",
+     "the update was applied: restored"},
     {"wait", "wrong_types", OK_NEW, "", "two garbled polls are tolerated"},
     {"rollback", "wrong_types", ROLLED_BACK, "Rolled back to web:1", "the restore is sent again"},
     // Empty lists: no services; no containers; no deployments.
@@ -159,11 +166,16 @@ const CellSpec k_cells[] = {
     {"wait", "empty_lists", OK_NEW, "", "two empty polls are tolerated"},
     {"rollback", "empty_lists", ROLLED_BACK, "Rolled back to web:1", ""},
     // Another party deploys hotfix:1 while the driver is in this phase.
-    {"describe", "external_change", OK_NEW, "", "their hotfix:1 is overwritten (ECS has no conditional update)"},
-    {"register", "external_change", OK_NEW, "", "their hotfix:1 is overwritten (ECS has no conditional update)"},
-    {"update", "external_change", OK_NEW, "", "their hotfix:1 is overwritten (ECS has no conditional update)"},
-    {"wait", "external_change", "failed", "overwritten", "hotfix:1", 3, "hotfix:1", "theirs is kept, not rolled back"},
-    {"rollback", "external_change", ROLLED_BACK, "Rolled back to web:1", "the restore overwrites their hotfix:1"},
+    {"describe", "external_change", OK_NEW, "",
+     "their hotfix:1 is overwritten (ECS has no conditional update)"},
+    {"register", "external_change", OK_NEW, "",
+     "their hotfix:1 is overwritten (ECS has no conditional update)"},
+    {"update", "external_change", OK_NEW, "",
+     "their hotfix:1 is overwritten (ECS has no conditional update)"},
+    {"wait", "external_change", "failed", "overwritten", "hotfix:1", 3, "hotfix:1",
+     "theirs is kept, not rolled back"},
+    {"rollback", "external_change", ROLLED_BACK, "Rolled back to web:1",
+     "the restore overwrites their hotfix:1"},
     // SIGTERM / SIGUSR1 while a request of this phase is in flight.
     {"describe", "sigterm", CANCELLED_AT("web:1", 2), "", ""},
     {"register", "sigterm", CANCELLED_AT("web:1", 2), "", "web:2 deregistered, service never updated"},
@@ -191,8 +203,10 @@ json phase_match(const std::string& phase) {
   if (phase == "describe") return {{"service", "ecs"}, {"operation", "DescribeServices"}};
   if (phase == "register") return {{"service", "ecs"}, {"operation", "RegisterTaskDefinition"}};
   if (phase == "update") return {{"service", "ecs"}, {"operation", "UpdateService"}};
-  if (phase == "wait") return {{"service", "ecs"}, {"operation", "DescribeServices"}, {"after", after_update}};
-  if (phase == "rollback") return {{"service", "ecs"}, {"operation", "UpdateService"}, {"after", after_update}};
+  if (phase == "wait")
+    return {{"service", "ecs"}, {"operation", "DescribeServices"}, {"after", after_update}};
+  if (phase == "rollback")
+    return {{"service", "ecs"}, {"operation", "UpdateService"}, {"after", after_update}};
   throw std::invalid_argument("unknown phase " + phase);
 }
 
@@ -214,17 +228,19 @@ json shape_patch(const std::string& phase, const std::string& fault) {
   }
   if (fault == "wrong_types") {
     if (services) return {{{"op", "replace"}, {"path", "/services/0/desiredCount"}, {"value", "2"}}};
-    if (registered) return {{{"op", "replace"}, {"path", "/taskDefinition/taskDefinitionArn"}, {"value", 12}}};
+    if (registered)
+      return {{{"op", "replace"}, {"path", "/taskDefinition/taskDefinitionArn"}, {"value", 12}}};
     return {{{"op", "replace"}, {"path", "/service/desiredCount"}, {"value", "2"}}};
   }
   if (services) return {{{"op", "replace"}, {"path", "/services"}, {"value", json::array()}}};
-  if (registered) return {{{"op", "replace"}, {"path", "/taskDefinition/containerDefinitions"}, {"value", json::array()}}};
+  if (registered)
+    return {{{"op", "replace"}, {"path", "/taskDefinition/containerDefinitions"}, {"value", json::array()}}};
   return {{{"op", "replace"}, {"path", "/service/deployments"}, {"value", json::array()}}};
 }
 
 struct Injection {
   json rules = json::array();
-  int hold = -1;                   // index in rules of the rule whose request holds the binary
+  int hold = -1;  // index in rules of the rule whose request holds the binary
   std::function<void(SimFixture&, int pid)> act;
   bool container_credentials = false;
 };
@@ -255,9 +271,12 @@ Injection inject(const std::string& phase, const std::string& fault) {
     in.container_credentials = true;
     add({{"call", 1}, {"action", "expired_token"}});
     if (fault == "expired_creds_still_expired") {
-      json expired = {{"AccessKeyId", "ASIAEXPIREDEXAMPLE"}, {"SecretAccessKey", "expiredSecretForTestsOnly"},
-                      {"Token", "expiredToken"}, {"Expiration", "2020-01-01T00:00:00Z"}};
-      in.rules.push_back({{"service", "creds"}, {"calls", {{"from", 2}}}, {"action", "replace"}, {"json", expired}});
+      json expired = {{"AccessKeyId", "ASIAEXPIREDEXAMPLE"},
+                      {"SecretAccessKey", "expiredSecretForTestsOnly"},
+                      {"Token", "expiredToken"},
+                      {"Expiration", "2020-01-01T00:00:00Z"}};
+      in.rules.push_back(
+          {{"service", "creds"}, {"calls", {{"from", 2}}}, {"action", "replace"}, {"json", expired}});
     }
   } else if (fault == "clock_skew") {
     add({{"call", 1}, {"action", "clock_skew"}, {"skew_seconds", 900}});
@@ -273,15 +292,19 @@ Injection inject(const std::string& phase, const std::string& fault) {
     json hold = {{"call", 1}, {"action", "delay"}, {"delay_ms", k_hold_ms}};
     if (phase == "describe" && fault == "external_change") {
       // After the service was read: hold the task definition read instead.
-      in.rules.push_back({{"service", "ecs"}, {"operation", "DescribeTaskDefinition"}, {"call", 1},
-                          {"action", "delay"}, {"delay_ms", k_hold_ms}});
+      in.rules.push_back({{"service", "ecs"},
+                          {"operation", "DescribeTaskDefinition"},
+                          {"call", 1},
+                          {"action", "delay"},
+                          {"delay_ms", k_hold_ms}});
     } else {
       add(hold);
     }
     in.hold = 0;
     if (fault == "external_change") {
       in.act = [](SimFixture& sim, int) {
-        ecs_call(sim, "UpdateService", {{"cluster", "demo"}, {"service", "web"}, {"taskDefinition", "hotfix:1"}});
+        ecs_call(sim, "UpdateService",
+                 {{"cluster", "demo"}, {"service", "web"}, {"taskDefinition", "hotfix:1"}});
       };
     } else {
       int signal_number = fault == "sigterm" ? SIGTERM : SIGUSR1;
@@ -338,18 +361,22 @@ class Cell : public ::testing::TestWithParam<CellSpec> {
     const CellSpec& cell = GetParam();
     m_result["phase"] = cell.phase;
     m_result["fault"] = cell.fault;
-    m_result["expected"] = {{"status", cell.status}, {"reason", cell.reason}, {"revision", cell.revision},
-                            {"count", cell.count}};
+    m_result["expected"] = {
+        {"status", cell.status}, {"reason", cell.reason}, {"revision", cell.revision}, {"count", cell.count}};
     m_result["note"] = cell.note;
     m_result["fault_description"] = fault_description(cell.fault);
-    m_result["index"] = std::find_if(std::begin(k_cells), std::end(k_cells), [&](const CellSpec& c) {
-                          return std::string(c.phase) == cell.phase && std::string(c.fault) == cell.fault;
-                        }) - std::begin(k_cells);
+    m_result["index"] =
+        std::find_if(std::begin(k_cells), std::end(k_cells),
+                     [&](const CellSpec& c) {
+                       return std::string(c.phase) == cell.phase && std::string(c.fault) == cell.fault;
+                     }) -
+        std::begin(k_cells);
     m_result["original"] = {{"revision", "web:1"}, {"count", 2}};
     m_result["passed"] = !HasFailure() && !IsSkipped();
     std::error_code ignored;
     fs::create_directories(results_dir(), ignored);
-    std::ofstream(results_dir() / (std::string(cell.phase) + "__" + cell.fault + ".json")) << m_result.dump(2) << '\n';
+    std::ofstream(results_dir() / (std::string(cell.phase) + "__" + cell.fault + ".json"))
+        << m_result.dump(2) << '\n';
   }
 
   json m_result = json::object();
@@ -365,7 +392,8 @@ TEST_P(Cell, Run) {
   sim.control("seed", {{"cluster", "demo"},
                        {"task_definitions", {task_definition("web"), task_definition("hotfix")}},
                        {"services", {service_spec("web")}}});
-  json fate = phase == "rollback" ? scenario("web", "fail_start", {{"failure", "oom"}}) : scenario("web", "converge");
+  json fate =
+      phase == "rollback" ? scenario("web", "fail_start", {{"failure", "oom"}}) : scenario("web", "converge");
   fate.update({{"step", 2}, {"health_delay", 2}, {"drain_delay", 1}});
   sim.set_scenario(fate);
 
@@ -374,7 +402,8 @@ TEST_P(Cell, Run) {
 
   Workdir dir;
   std::string component = component_yaml("web");
-  component.replace(component.find("timeout_service_desired_count: 300"), 34, "timeout_service_desired_count: 60");
+  component.replace(component.find("timeout_service_desired_count: 300"), 34,
+                    "timeout_service_desired_count: 60");
   CellOptions options;
   options.config_path = dir.write("config.yaml", config_yaml(sim.endpoint(), component));
   options.request_path = dir.write("request.json", settings_request({{"web", k_new_size}}).dump());
@@ -382,13 +411,16 @@ TEST_P(Cell, Run) {
   options.env.emplace_back("AWS_MAX_ATTEMPTS", std::to_string(k_attempts));
   options.env.emplace_back("ADJUST_AWS_REQUEST_TIMEOUT", std::to_string(k_request_timeout_ms / 1000.0));
   if (injection.container_credentials) {
-    std::erase_if(options.env, [](const auto& kv) { return kv.first.starts_with("AWS_ACCESS_KEY_ID") ||
-                                                           kv.first.starts_with("AWS_SECRET_ACCESS_KEY"); });
+    std::erase_if(options.env, [](const auto& kv) {
+      return kv.first.starts_with("AWS_ACCESS_KEY_ID") || kv.first.starts_with("AWS_SECRET_ACCESS_KEY");
+    });
     options.env.emplace_back("AWS_CONTAINER_CREDENTIALS_FULL_URI", sim.endpoint() + "/creds");
-    sim.control("credentials", {{"container", {{"credentials", {{"AccessKeyId", "ASIACONTAINEREXAMPLE"},
-                                                                 {"SecretAccessKey", "containerSecretForTests"},
-                                                                 {"Token", "containerToken"},
-                                                                 {"expires_in", 3600}}}}}});
+    sim.control("credentials", {{"container",
+                                 {{"credentials",
+                                   {{"AccessKeyId", "ASIACONTAINEREXAMPLE"},
+                                    {"SecretAccessKey", "containerSecretForTests"},
+                                    {"Token", "containerToken"},
+                                    {"expires_in", 3600}}}}}});
   }
   if (injection.hold >= 0) {
     options.hold_rule = ids.at(static_cast<std::size_t>(injection.hold)).get<int>();
@@ -409,9 +441,12 @@ TEST_P(Cell, Run) {
     changed = changed || (applied && !original);
   }
   std::string message = run.final.value("message", std::string());
-  m_result["actual"] = {{"status", run.final.value("status", "")}, {"reason", run.final.value("reason", "")},
+  m_result["actual"] = {{"status", run.final.value("status", "")},
+                        {"reason", run.final.value("reason", "")},
                         {"exit_code", run.exit_code ? json(*run.exit_code) : json(nullptr)},
-                        {"revision", at.revision}, {"count", at.count}, {"update_service_calls", updates},
+                        {"revision", at.revision},
+                        {"count", at.count},
+                        {"update_service_calls", updates},
                         {"service_changed", changed},
                         {"message", message}};
   m_result["seconds"] = std::round(run.elapsed.count() * 10) / 10;
@@ -423,7 +458,8 @@ TEST_P(Cell, Run) {
     EXPECT_GE(injected.at("fired").get<int>(), 1) << "never fired: " << injected.dump() << "\n" << context;
   }
   // No hang: the binary exited by itself, long before the component's deadline.
-  ASSERT_TRUE(run.exit_code.has_value()) << "still running after " << options.deadline.count() << " s\n" << context;
+  ASSERT_TRUE(run.exit_code.has_value()) << "still running after " << options.deadline.count() << " s\n"
+                                         << context;
   EXPECT_LT(run.elapsed, k_verdict_within) << context;
   // stdout: only JSON objects; progress lines, then exactly one final line.
   EXPECT_TRUE(run.bad_lines.empty()) << context;

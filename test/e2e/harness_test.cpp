@@ -3,7 +3,6 @@
 // deployment model on an advanceable clock, IMDSv2, the request log).
 #include <gtest/gtest.h>
 
-
 #include <nlohmann/json.hpp>
 #include <pugixml.hpp>
 
@@ -18,15 +17,16 @@ using json = nlohmann::json;
 using namespace std::chrono_literals;
 
 HttpResult ecs_call(const std::string& endpoint, const std::string& operation, const json& body) {
-  return http_request("POST", endpoint + "/",
-                      {"X-Amz-Target: AmazonEC2ContainerServiceV20141113." + operation,
-                       "Content-Type: application/x-amz-json-1.1",
-                       std::string("X-Amz-Date: ") + k_fake_amz_date,
-                       "Authorization: " + fake_sigv4_authorization("ecs")},
-                      body.dump());
+  return http_request(
+      "POST", endpoint + "/",
+      {"X-Amz-Target: AmazonEC2ContainerServiceV20141113." + operation,
+       "Content-Type: application/x-amz-json-1.1", std::string("X-Amz-Date: ") + k_fake_amz_date,
+       "Authorization: " + fake_sigv4_authorization("ecs")},
+      body.dump());
 }
 
-HttpResult query_call(const std::string& endpoint, const std::string& signing_service, const std::string& form) {
+HttpResult query_call(const std::string& endpoint, const std::string& signing_service,
+                      const std::string& form) {
   return http_request("POST", endpoint + "/",
                       {"Content-Type: application/x-www-form-urlencoded; charset=utf-8",
                        std::string("X-Amz-Date: ") + k_fake_amz_date,
@@ -58,7 +58,8 @@ std::map<std::string, std::string> target_states(const std::string& endpoint, co
   EXPECT_TRUE(doc.load_string(r.body.c_str()));
   std::map<std::string, std::string> out;
   for (auto member : doc.select_nodes("//TargetHealthDescriptions/member")) {
-    out[member.node().child("Target").child_value("Id")] = member.node().child("TargetHealth").child_value("State");
+    out[member.node().child("Target").child_value("Id")] =
+        member.node().child("TargetHealth").child_value("State");
   }
   return out;
 }
@@ -76,24 +77,32 @@ SimFixture::Options proxy_to(const std::string& upstream) {
   return options;
 }
 
-const std::string k_tg = "arn:aws:elasticloadbalancing:us-east-1:123456789012:targetgroup/web-tg/0123456789abcdef";
+const std::string k_tg =
+    "arn:aws:elasticloadbalancing:us-east-1:123456789012:targetgroup/web-tg/0123456789abcdef";
 const std::string k_td1 = "arn:aws:ecs:us-east-1:123456789012:task-definition/web:1";
 const std::string k_td2 = "arn:aws:ecs:us-east-1:123456789012:task-definition/web:2";
 
 // Fake-only seed: cluster demo, service web (desired 2, steady) behind k_tg, web:1 and web:2.
 void seed_fake(SimFixture& sim) {
-  json td = {{"family", "web"}, {"cpu", "256"}, {"memory", "512"}, {"networkMode", "awsvpc"},
+  json td = {{"family", "web"},
+             {"cpu", "256"},
+             {"memory", "512"},
+             {"networkMode", "awsvpc"},
              {"requiresCompatibilities", {"FARGATE"}},
              {"containerDefinitions", {{{"name", "web"}, {"image", "nginx:1.25"}}}}};
   json td2 = td;
   td2["revision"] = 2;
   td2["cpu"] = "512";
   td2["memory"] = "1024";
-  sim.control("seed", {{"cluster", "demo"},
-                       {"task_definitions", {td, td2}},
-                       {"service", {{"serviceName", "web"}, {"desiredCount", 2}, {"taskDefinition", "web:1"},
-                                    {"loadBalancers", {{{"targetGroupArn", k_tg}, {"containerName", "web"},
-                                                        {"containerPort", 8080}}}}}}});
+  sim.control("seed",
+              {{"cluster", "demo"},
+               {"task_definitions", {td, td2}},
+               {"service",
+                {{"serviceName", "web"},
+                 {"desiredCount", 2},
+                 {"taskDefinition", "web:1"},
+                 {"loadBalancers",
+                  {{{"targetGroupArn", k_tg}, {"containerName", "web"}, {"containerPort", 8080}}}}}}});
 }
 
 json describe_web(const std::string& endpoint) {
@@ -168,7 +177,8 @@ TEST(HarnessMoto, StartsSeedsAndResets) {
   EXPECT_EQ(service.at("serviceName"), "web");
   EXPECT_EQ(service.at("desiredCount"), 2);
 
-  auto td = ecs_call(moto->endpoint(), "DescribeTaskDefinition", {{"taskDefinition", "web:1"}, {"include", {"TAGS"}}});
+  auto td = ecs_call(moto->endpoint(), "DescribeTaskDefinition",
+                     {{"taskDefinition", "web:1"}, {"include", {"TAGS"}}});
   ASSERT_EQ(td.status, 200);
   auto parsed = json::parse(td.body);
   EXPECT_EQ(parsed.at("tags").at(0).at("key"), "team");
@@ -216,7 +226,8 @@ TEST(HarnessSim, ConvergesAnUpdateProxiedToMoto) {
   sim.set_scenario({{"service", "web"}, {"scenario", "converge"}, {"step", 5}, {"health_delay", 10}});
   describe_web(sim.endpoint());  // the sim learns the steady service from moto's answer
   std::string td2 = seeded.at("task_definition_two_containers_arn");
-  auto update = ecs_call(sim.endpoint(), "UpdateService", {{"cluster", "demo"}, {"service", "web"}, {"taskDefinition", td2}});
+  auto update = ecs_call(sim.endpoint(), "UpdateService",
+                         {{"cluster", "demo"}, {"service", "web"}, {"taskDefinition", td2}});
   ASSERT_EQ(update.status, 200) << update.body;
   auto primary = *find_deployment(json::parse(update.body).at("service"), "PRIMARY");
   EXPECT_EQ(primary.at("taskDefinition"), td2);
@@ -236,7 +247,9 @@ TEST(HarnessSim, ConvergesAnUpdateProxiedToMoto) {
 TEST(HarnessSim, ThrottlesTheFirstTwoCallsThenPassesThrough) {
   SimFixture sim;
   seed_fake(sim);
-  sim.add_rule({{"match", {{"service", "ecs"}, {"operation", "DescribeServices"}}}, {"first", 2}, {"action", "throttle"}});
+  sim.add_rule({{"match", {{"service", "ecs"}, {"operation", "DescribeServices"}}},
+                {"first", 2},
+                {"action", "throttle"}});
   json request = {{"cluster", "demo"}, {"services", {"web"}}};
   for (int i = 0; i < 2; ++i) {
     auto r = ecs_call(sim.endpoint(), "DescribeServices", request);
@@ -272,11 +285,13 @@ TEST(HarnessSim, QueryThrottleAndConnectionReset) {
 TEST(HarnessSim, ConvergeGoesInProgressToCompletedWithHealthyTargets) {
   SimFixture sim;
   seed_fake(sim);
-  sim.set_scenario({{"service", "web"}, {"scenario", "converge"}, {"step", 5}, {"health_delay", 10}, {"drain_delay", 10}});
+  sim.set_scenario(
+      {{"service", "web"}, {"scenario", "converge"}, {"step", 5}, {"health_delay", 10}, {"drain_delay", 10}});
   auto old_targets = target_states(sim.endpoint(), k_tg);
   ASSERT_EQ(old_targets.size(), 2u);
 
-  auto update = ecs_call(sim.endpoint(), "UpdateService", {{"cluster", "demo"}, {"service", "web"}, {"taskDefinition", "web:2"}});
+  auto update = ecs_call(sim.endpoint(), "UpdateService",
+                         {{"cluster", "demo"}, {"service", "web"}, {"taskDefinition", "web:2"}});
   ASSERT_EQ(update.status, 200) << update.body;
   auto service = json::parse(update.body).at("service");
   ASSERT_EQ(service.at("deployments").size(), 2u);
@@ -307,7 +322,8 @@ TEST(HarnessSim, ConvergeGoesInProgressToCompletedWithHealthyTargets) {
   auto listed = ecs_call(sim.endpoint(), "ListTasks", {{"cluster", "demo"}, {"serviceName", "web"}});
   auto arns = json::parse(listed.body).at("taskArns");
   ASSERT_EQ(arns.size(), 2u);
-  auto described = json::parse(ecs_call(sim.endpoint(), "DescribeTasks", {{"cluster", "demo"}, {"tasks", arns}}).body);
+  auto described =
+      json::parse(ecs_call(sim.endpoint(), "DescribeTasks", {{"cluster", "demo"}, {"tasks", arns}}).body);
   auto targets = target_states(sim.endpoint(), k_tg);
   EXPECT_EQ(targets.size(), 2u);
   for (const auto& task : described.at("tasks")) {
@@ -327,7 +343,9 @@ TEST(HarnessSim, BreakerRollbackFailsThenRollsBackToTheOldTaskDefinition) {
   seed_fake(sim);
   sim.set_scenario({{"service", "web"}, {"scenario", "breaker_rollback"}, {"failure", "oom"}, {"step", 5}});
   ASSERT_EQ(ecs_call(sim.endpoint(), "UpdateService",
-                     {{"cluster", "demo"}, {"service", "web"}, {"taskDefinition", k_td2}}).status, 200);
+                     {{"cluster", "demo"}, {"service", "web"}, {"taskDefinition", k_td2}})
+                .status,
+            200);
   std::string failed_id;
   json service;
   for (int i = 0; i < 30 && failed_id.empty(); ++i) {
@@ -338,7 +356,8 @@ TEST(HarnessSim, BreakerRollbackFailsThenRollsBackToTheOldTaskDefinition) {
         failed_id = d.at("id");
         EXPECT_EQ(d.at("taskDefinition"), k_td2);
         EXPECT_GE(d.at("failedTasks").get<int>(), 3);
-        EXPECT_TRUE(d.at("rolloutStateReason").get<std::string>().starts_with("ECS deployment circuit breaker"));
+        EXPECT_TRUE(
+            d.at("rolloutStateReason").get<std::string>().starts_with("ECS deployment circuit breaker"));
       }
     }
   }
@@ -348,12 +367,16 @@ TEST(HarnessSim, BreakerRollbackFailsThenRollsBackToTheOldTaskDefinition) {
   EXPECT_EQ(primary->at("taskDefinition"), k_td1);
   EXPECT_NE(primary->at("id"), failed_id);
 
-  auto stopped = json::parse(ecs_call(sim.endpoint(), "ListTasks",
-                                      {{"cluster", "demo"}, {"serviceName", "web"}, {"desiredStatus", "STOPPED"}}).body);
+  auto stopped =
+      json::parse(ecs_call(sim.endpoint(), "ListTasks",
+                           {{"cluster", "demo"}, {"serviceName", "web"}, {"desiredStatus", "STOPPED"}})
+                      .body);
   ASSERT_FALSE(stopped.at("taskArns").empty());
   auto task = json::parse(ecs_call(sim.endpoint(), "DescribeTasks",
-                                   {{"cluster", "demo"}, {"tasks", {stopped.at("taskArns").at(0)}}}).body)
-                  .at("tasks").at(0);
+                                   {{"cluster", "demo"}, {"tasks", {stopped.at("taskArns").at(0)}}})
+                              .body)
+                  .at("tasks")
+                  .at(0);
   EXPECT_EQ(task.at("stopCode"), "EssentialContainerExited");
   EXPECT_TRUE(task.at("containers").at(0).at("reason").get<std::string>().starts_with("OutOfMemoryError"));
 
@@ -366,7 +389,8 @@ TEST(HarnessSim, BreakerRollbackFailsThenRollsBackToTheOldTaskDefinition) {
 
 TEST(HarnessSim, Imdsv2TokenFlow) {
   SimFixture sim;
-  json creds_doc = {{"AccessKeyId", "AKIDIMDS"}, {"SecretAccessKey", "s"}, {"Token", "t"}, {"expires_in", 3600}};
+  json creds_doc = {
+      {"AccessKeyId", "AKIDIMDS"}, {"SecretAccessKey", "s"}, {"Token", "t"}, {"expires_in", 3600}};
   json imds = {{"role", "servo"}, {"credentials", creds_doc}};
   sim.control("credentials", {{"imds", imds}});
   const std::string base = sim.endpoint() + "/latest/";
@@ -385,8 +409,10 @@ TEST(HarnessSim, Imdsv2TokenFlow) {
   EXPECT_TRUE(parsed.contains("Expiration"));
 
   sim.control("credentials", {{"imds", {{"token_mode", "405"}, {"require_token", false}}}});
-  EXPECT_EQ(http_request("PUT", base + "api/token", {"x-aws-ec2-metadata-token-ttl-seconds: 60"}).status, 405);
-  EXPECT_EQ(http_request("GET", base + "meta-data/iam/security-credentials/servo").status, 200) << "IMDSv1 fallback";
+  EXPECT_EQ(http_request("PUT", base + "api/token", {"x-aws-ec2-metadata-token-ttl-seconds: 60"}).status,
+            405);
+  EXPECT_EQ(http_request("GET", base + "meta-data/iam/security-credentials/servo").status, 200)
+      << "IMDSv1 fallback";
 }
 
 TEST(HarnessSim, ContainerCredentialsNeedTheAuthorizationValue) {

@@ -90,8 +90,8 @@ class MotoSmoke : public ::testing::Test {
   }
 
   CurlTransport m_transport;
-  StaticCredentialsProvider m_credentials{
-      Credentials{"AKIAIOSFODNN7EXAMPLE", "wJalrXUtnFEMI/K7MDENG/bPxRfiCYEXAMPLEKEY", "", std::nullopt, "test"}};
+  StaticCredentialsProvider m_credentials{Credentials{
+      "AKIAIOSFODNN7EXAMPLE", "wJalrXUtnFEMI/K7MDENG/bPxRfiCYEXAMPLEKEY", "", std::nullopt, "test"}};
   SystemClock m_clock;
   pid_t m_pid = -1;
   int m_port = 0;
@@ -135,7 +135,8 @@ TEST_F(MotoSmoke, CreateAndDescribeClusterTaskDefinitionAndService) {
   auto definition = ecs.describe_task_definition("web:1");
   ASSERT_TRUE(definition) << definition.error().message;
   EXPECT_EQ(definition->task_definition.at("cpu"), "256");
-  EXPECT_EQ(definition->task_definition.at("containerDefinitions").at(0).at("environment").at(0).at("value"), "prod");
+  EXPECT_EQ(definition->task_definition.at("containerDefinitions").at(0).at("environment").at(0).at("value"),
+            "prod");
   ASSERT_EQ(definition->tags.size(), 1u);
   EXPECT_EQ(definition->tags.at(0).at("key"), "team");
 

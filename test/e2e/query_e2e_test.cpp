@@ -30,11 +30,26 @@ using namespace std::chrono_literals;
 
 struct QueryConfig {
   explicit QueryConfig(std::string url) : endpoint(std::move(url)) {}
-  QueryConfig& service_name(std::string name) { service = std::move(name); return *this; }
-  QueryConfig& in_cluster(std::string name) { cluster = std::move(name); return *this; }
-  QueryConfig& with_container(std::string name) { container = std::move(name); return *this; }
-  QueryConfig& without_region() { region = false; return *this; }
-  QueryConfig& without_environment() { environment = false; return *this; }
+  QueryConfig& service_name(std::string name) {
+    service = std::move(name);
+    return *this;
+  }
+  QueryConfig& in_cluster(std::string name) {
+    cluster = std::move(name);
+    return *this;
+  }
+  QueryConfig& with_container(std::string name) {
+    container = std::move(name);
+    return *this;
+  }
+  QueryConfig& without_region() {
+    region = false;
+    return *this;
+  }
+  QueryConfig& without_environment() {
+    environment = false;
+    return *this;
+  }
 
   std::string endpoint;
   std::string service = "web";
@@ -85,7 +100,8 @@ SimFixture::Options proxy_to(const std::string& upstream) {
 }
 
 // `env -i PATH=... HOME=<scratch> [vars] adjust [extra] --config FILE --query app`.
-CommandResult run_query(const Workdir& scratch, const std::string& config_path, const RunOptions& options = {}) {
+CommandResult run_query(const Workdir& scratch, const std::string& config_path,
+                        const RunOptions& options = {}) {
   EnvVars env;
   if (!options.imds) env.emplace_back("AWS_EC2_METADATA_DISABLED", "true");
   env.insert(env.end(), options.env.begin(), options.env.end());
@@ -97,8 +113,8 @@ CommandResult run_query(const Workdir& scratch, const std::string& config_path, 
 }
 
 std::string describe(const CommandResult& r) {
-  return "exit " + std::to_string(r.exit_code) + (r.timed_out ? " (timed out)" : "") + "\n--- stdout:\n" + r.out +
-         "\n--- stderr:\n" + r.err;
+  return "exit " + std::to_string(r.exit_code) + (r.timed_out ? " (timed out)" : "") + "\n--- stdout:\n" +
+         r.out + "\n--- stderr:\n" + r.err;
 }
 
 // stdout must be exactly one JSON line.
@@ -141,8 +157,8 @@ std::string boto3(const std::string& script, const std::vector<std::string>& arg
   std::vector<std::string> argv = {"python3", "-c", script};
   argv.insert(argv.end(), args.begin(), args.end());
   CommandOptions options;
-  options.unset_env = {"AWS_PROFILE", "AWS_DEFAULT_PROFILE", "AWS_SESSION_TOKEN", "AWS_CONFIG_FILE",
-                       "AWS_SHARED_CREDENTIALS_FILE", "AWS_ENDPOINT_URL"};
+  options.unset_env = {"AWS_PROFILE",     "AWS_DEFAULT_PROFILE",         "AWS_SESSION_TOKEN",
+                       "AWS_CONFIG_FILE", "AWS_SHARED_CREDENTIALS_FILE", "AWS_ENDPOINT_URL"};
   auto r = run_command(argv, options);
   if (r.exit_code != 0) throw std::runtime_error("boto3 helper failed: " + r.err);
   return r.out;
@@ -167,7 +183,7 @@ ecs.update_service(cluster="demo", service="web", taskDefinition=td))";
   boto3(script, {endpoint, task_definition_arn});
 }
 
-SeedOptions seed_with(bool SeedOptions::* flag) {
+SeedOptions seed_with(bool SeedOptions::*flag) {
   SeedOptions options;
   options.*flag = true;
   return options;
@@ -246,8 +262,9 @@ TEST_F(QueryE2e, NamedProfileInSharedCredentialsFile) {
   enable_auth();
   // The default profile holds wrong keys: only the named profile can sign correctly.
   std::string file = m_scratch.write(
-      "elsewhere/creds", "[default]\naws_access_key_id = AKIAWRONGWRONGWRONG1\naws_secret_access_key = wrong\n\n" +
-                             credentials_section("e2e", ci()));
+      "elsewhere/creds",
+      "[default]\naws_access_key_id = AKIAWRONGWRONGWRONG1\naws_secret_access_key = wrong\n\n" +
+          credentials_section("e2e", ci()));
   auto r = run_query(m_scratch, moto_config(),
                      with_env({{"AWS_SHARED_CREDENTIALS_FILE", file}, {"AWS_PROFILE", "e2e"}}));
   expect_seeded_values(r);
@@ -267,8 +284,9 @@ TEST_F(QueryE2e, AssumeRoleProfileWithSourceProfile) {
   if (IsSkipped()) return;
   enable_auth();
   m_scratch.write(".aws/credentials", credentials_section("base", ci()));
-  m_scratch.write(".aws/config", "[profile deploy]\nrole_arn = " + m_seed.at("iam").at("role_arn").get<std::string>() +
-                                     "\nsource_profile = base\n");
+  m_scratch.write(".aws/config",
+                  "[profile deploy]\nrole_arn = " + m_seed.at("iam").at("role_arn").get<std::string>() +
+                      "\nsource_profile = base\n");
   SimFixture sim(proxy_to(m_moto->endpoint()));
   auto r = run_query(m_scratch, config(QueryConfig(sim.endpoint())), with_env({{"AWS_PROFILE", "deploy"}}));
   expect_seeded_values(r);
@@ -353,7 +371,8 @@ TEST_F(QueryE2e, Imdsv2TokenThenRoleCredentials) {
   // require_token: a GET without the token would have been answered 401.
   for (const auto& entry : log) EXPECT_EQ(entry["status"], 200) << log.dump();
   bool role_read = false;
-  for (const auto& entry : log) role_read |= entry["path"] == "/latest/meta-data/iam/security-credentials/e2e-role";
+  for (const auto& entry : log)
+    role_read |= entry["path"] == "/latest/meta-data/iam/security-credentials/e2e-role";
   EXPECT_TRUE(role_read) << log.dump();
 }
 
@@ -364,9 +383,13 @@ TEST_F(QueryE2e, ThrottledDescribeCallsAreRetriedAndAnswerIsCorrect) {
   if (IsSkipped()) return;
   enable_auth();
   SimFixture sim(proxy_to(m_moto->endpoint()));
-  sim.add_rule({{"rules",
-                 {{{"service", "ecs"}, {"operation", "DescribeServices"}, {"first", 2}, {"action", "throttle"}},
-                  {{"service", "ecs"}, {"operation", "DescribeTaskDefinition"}, {"first", 2}, {"action", "throttle"}}}}});
+  sim.add_rule(
+      {{"rules",
+        {{{"service", "ecs"}, {"operation", "DescribeServices"}, {"first", 2}, {"action", "throttle"}},
+         {{"service", "ecs"},
+          {"operation", "DescribeTaskDefinition"},
+          {"first", 2},
+          {"action", "throttle"}}}}});
   auto r = run_query(m_scratch, config(QueryConfig(sim.endpoint())), with_env(static_keys(ci())));
   expect_seeded_values(r);
   json services = sim.requests("operation=DescribeServices");
@@ -466,23 +489,24 @@ TEST_F(QueryE2e, Ec2LaunchTypeServiceIsRefused) {
 // against the simulator answering in the real ECS shape.
 TEST_F(QueryE2e, FargateSpotCapacityProviderServiceWorks) {
   SimFixture sim;
-  json seeded = sim.control("seed", {{"cluster", "demo"},
-                       {"task_definition",
-                        {{"family", "spot"},
-                         {"revision", 1},
-                         {"cpu", "256"},
-                         {"memory", "512"},
-                         {"requiresCompatibilities", {"FARGATE"}},
-                         {"networkMode", "awsvpc"},
-                         {"containerDefinitions",
-                          {{{"name", "web"},
-                            {"image", "nginx"},
-                            {"environment", {{{"name", "MODE"}, {"value", "spot"}}}}}}}}},
-                       {"service",
-                        {{"serviceName", "spot"},
-                         {"taskDefinition", "spot:1"},
-                         {"desiredCount", 2},
-                         {"capacityProviderStrategy", {{{"capacityProvider", "FARGATE_SPOT"}, {"weight", 1}}}}}}});
+  json seeded = sim.control(
+      "seed", {{"cluster", "demo"},
+               {"task_definition",
+                {{"family", "spot"},
+                 {"revision", 1},
+                 {"cpu", "256"},
+                 {"memory", "512"},
+                 {"requiresCompatibilities", {"FARGATE"}},
+                 {"networkMode", "awsvpc"},
+                 {"containerDefinitions",
+                  {{{"name", "web"},
+                    {"image", "nginx"},
+                    {"environment", {{{"name", "MODE"}, {"value", "spot"}}}}}}}}},
+               {"service",
+                {{"serviceName", "spot"},
+                 {"taskDefinition", "spot:1"},
+                 {"desiredCount", 2},
+                 {"capacityProviderStrategy", {{{"capacityProvider", "FARGATE_SPOT"}, {"weight", 1}}}}}}});
   // The shape real ECS returns: a strategy and no launchType.
   ASSERT_EQ(seeded.at("services").size(), 1u) << seeded.dump();
   ASSERT_FALSE(seeded["services"][0].contains("launchType")) << seeded.dump();

@@ -38,12 +38,19 @@ constexpr const char* k_issued_secret = "CANARY-issued-secret-DO-NOT-PRINT";
 constexpr const char* k_issued_token = "CANARY-issued-session-token-DO-NOT-PRINT";
 
 const std::vector<std::string>& canaries() {
-  static const std::vector<std::string> all = {
-      k_key_id, k_secret, k_token, k_container_token, k_container_path, "CANARY-capability-path",
-      k_web_identity_token, k_issued_key_id, k_issued_secret, k_issued_token,
-      "simtoken-",   // the simulator's IMDSv2 session tokens
-      "Signature=",  // a request signature
-      "CANARY"};     // anything else marked as a canary
+  static const std::vector<std::string> all = {k_key_id,
+                                               k_secret,
+                                               k_token,
+                                               k_container_token,
+                                               k_container_path,
+                                               "CANARY-capability-path",
+                                               k_web_identity_token,
+                                               k_issued_key_id,
+                                               k_issued_secret,
+                                               k_issued_token,
+                                               "simtoken-",   // the simulator's IMDSv2 session tokens
+                                               "Signature=",  // a request signature
+                                               "CANARY"};     // anything else marked as a canary
   return all;
 }
 
@@ -51,12 +58,14 @@ void expect_no_canary(const std::string& stream, const std::string& text) {
   for (const auto& canary : canaries()) {
     auto at = text.find(canary);
     EXPECT_EQ(at, std::string::npos) << stream << " shows \"" << canary << "\" in:\n"
-                                     << text.substr(at == std::string::npos ? 0 : (at > 400 ? at - 400 : 0), 800);
+                                     << text.substr(at == std::string::npos ? 0 : (at > 400 ? at - 400 : 0),
+                                                    800);
   }
 }
 
 EnvVars env_credentials() {
-  return {{"AWS_ACCESS_KEY_ID", k_key_id}, {"AWS_SECRET_ACCESS_KEY", k_secret}, {"AWS_SESSION_TOKEN", k_token}};
+  return {
+      {"AWS_ACCESS_KEY_ID", k_key_id}, {"AWS_SECRET_ACCESS_KEY", k_secret}, {"AWS_SESSION_TOKEN", k_token}};
 }
 
 // The most verbose settings, for every run.
@@ -73,32 +82,41 @@ EnvVars operator+(EnvVars a, const EnvVars& b) {
 
 // ---- the service and its config -------------------------------------------------------------
 
-const std::string k_target_group = "arn:aws:elasticloadbalancing:us-east-1:123456789012:targetgroup/web-tg/0123456789abcdef";
+const std::string k_target_group =
+    "arn:aws:elasticloadbalancing:us-east-1:123456789012:targetgroup/web-tg/0123456789abcdef";
 
 void seed_web(SimFixture& sim) {
-  json td = {{"family", "web"}, {"cpu", "256"}, {"memory", "512"}, {"networkMode", "awsvpc"},
+  json td = {{"family", "web"},
+             {"cpu", "256"},
+             {"memory", "512"},
+             {"networkMode", "awsvpc"},
              {"requiresCompatibilities", {"FARGATE"}},
              {"containerDefinitions",
-              {{{"name", "web"}, {"image", "nginx:1.25"}, {"essential", true},
+              {{{"name", "web"},
+                {"image", "nginx:1.25"},
+                {"essential", true},
                 {"portMappings", {{{"containerPort", 8080}, {"protocol", "tcp"}}}},
                 {"environment", {{{"name", "MODE"}, {"value", "safe"}}}}}}}};
-  json service = {{"serviceName", "web"}, {"desiredCount", 2}, {"taskDefinition", "web:1"},
-                  {"loadBalancers", {{{"targetGroupArn", k_target_group}, {"containerName", "web"},
-                                      {"containerPort", 8080}}}}};
+  json service = {
+      {"serviceName", "web"},
+      {"desiredCount", 2},
+      {"taskDefinition", "web:1"},
+      {"loadBalancers",
+       {{{"targetGroupArn", k_target_group}, {"containerName", "web"}, {"containerPort", 8080}}}}};
   sim.control("seed", {{"cluster", "demo"}, {"task_definitions", {td}}, {"services", {service}}});
 }
 
 // At 10x, one reconcile round is 0.2 s and health takes 0.4 s.
 void set_scenario(SimFixture& sim, const std::string& kind, json extra = json::object()) {
-  json body = {{"cluster", "demo"}, {"service", "web"}, {"scenario", kind},
-               {"step", 2}, {"health_delay", 4}, {"drain_delay", 2}};
+  json body = {{"cluster", "demo"}, {"service", "web"},  {"scenario", kind},
+               {"step", 2},         {"health_delay", 4}, {"drain_delay", 2}};
   body.update(extra);
   sim.set_scenario(body);
 }
 
 std::string config_yaml(const std::string& endpoint, bool region = true) {
-  return std::string("fargate:\n") + (region ? "  region: us-east-1\n" : "") +
-         "  endpoint_url: " + endpoint + "\n"
+  return std::string("fargate:\n") + (region ? "  region: us-east-1\n" : "") + "  endpoint_url: " + endpoint +
+         "\n"
          "  web:\n"
          "    service_name: web\n"
          "    cluster: demo\n"
@@ -126,9 +144,9 @@ struct Invocation {
 
 // Evidence that the verbose dump happened.
 enum class Dump {
-  none,             // nothing reaches the network
-  connect,          // libcurl's own text (a connection attempt)
-  signed_request,   // the header lines of a signed request, Authorization redacted
+  none,            // nothing reaches the network
+  connect,         // libcurl's own text (a connection attempt)
+  signed_request,  // the header lines of a signed request, Authorization redacted
 };
 
 struct World {
@@ -151,7 +169,8 @@ struct HygieneCase {
   std::string status;  // of the final line; "" when the run prints no status line
   std::string reason;
   Dump dump;
-  std::vector<std::string> also_shown = {};  // stderr must show these too (a redaction marker where it applies)
+  std::vector<std::string> also_shown =
+      {};                   // stderr must show these too (a redaction marker where it applies)
   std::string signer = {};  // the access key id DescribeServices was signed with (with a session token)
 };
 
@@ -160,7 +179,8 @@ std::string sts_credentials_xml(const std::string& action) {
          "Result><Credentials><AccessKeyId>" + k_issued_key_id + "</AccessKeyId><SecretAccessKey>" +
          k_issued_secret + "</SecretAccessKey><SessionToken>" + k_issued_token +
          "</SessionToken><Expiration>2099-01-01T00:00:00Z</Expiration></Credentials></" + action +
-         "Result><ResponseMetadata><RequestId>canary-req</RequestId></ResponseMetadata></" + action + "Response>";
+         "Result><ResponseMetadata><RequestId>canary-req</RequestId></ResponseMetadata></" + action +
+         "Response>";
 }
 
 // What AWS answers to a bad signature: the canonical request it expected,
@@ -169,7 +189,9 @@ std::string canonical_request_echo() {
   return std::string("The request signature we calculated does not match the signature you provided. ") +
          "The Canonical String for this request should have been\n'POST\n/\n\n"
          "content-type:application/x-amz-json-1.1\nhost:127.0.0.1\nx-amz-date:20250101T000000Z\n"
-         "x-amz-security-token:" + k_token + "\n\ncontent-type;host;x-amz-date;x-amz-security-token\n"
+         "x-amz-security-token:" +
+         k_token +
+         "\n\ncontent-type;host;x-amz-date;x-amz-security-token\n"
          "e3b0c44298fc1c149afbf4c8996fb92427ae41e4649b934ca495991b7852b855'";
 }
 
@@ -181,19 +203,24 @@ std::string proxy_page_echoing_the_token() {
   return page + k_token + "</body></html>";
 }
 
-json sts_error(const std::string& operation, int status, const std::string& code, const std::string& message) {
-  std::string body = "<ErrorResponse xmlns=\"https://sts.amazonaws.com/doc/2011-06-15/\"><Error><Type>Sender</Type><Code>" +
-                     code + "</Code><Message>" + message + "</Message></Error><RequestId>canary-req</RequestId></ErrorResponse>";
-  return {{"service", "sts"}, {"operation", operation}, {"action", "status"}, {"status", status},
-          {"body", body}, {"headers", {{"Content-Type", "text/xml"}}}};
+json sts_error(const std::string& operation, int status, const std::string& code,
+               const std::string& message) {
+  std::string body =
+      "<ErrorResponse xmlns=\"https://sts.amazonaws.com/doc/2011-06-15/\"><Error><Type>Sender</Type><Code>" +
+      code + "</Code><Message>" + message +
+      "</Message></Error><RequestId>canary-req</RequestId></ErrorResponse>";
+  return {{"service", "sts"}, {"operation", operation}, {"action", "status"},
+          {"status", status}, {"body", body},           {"headers", {{"Content-Type", "text/xml"}}}};
 }
 
 // Profile deploy assumes a role with the canary keys of profile base.
 void assume_role_profiles(World& w) {
   w.home.write(".aws/credentials", std::string("[base]\naws_access_key_id = ") + k_key_id +
-                                       "\naws_secret_access_key = " + k_secret + "\naws_session_token = " + k_token + "\n");
-  w.home.write(".aws/config", "[profile deploy]\nrole_arn = arn:aws:iam::123456789012:role/deployer\n"
-                                     "source_profile = base\n");
+                                       "\naws_secret_access_key = " + k_secret +
+                                       "\naws_session_token = " + k_token + "\n");
+  w.home.write(".aws/config",
+               "[profile deploy]\nrole_arn = arn:aws:iam::123456789012:role/deployer\n"
+               "source_profile = base\n");
 }
 
 Invocation web_identity(World& w) {
@@ -203,8 +230,9 @@ Invocation web_identity(World& w) {
 }
 
 Invocation container_credentials(World& w) {
-  return {w.query(), k_no_imds + EnvVars{{"AWS_CONTAINER_CREDENTIALS_FULL_URI", w.sim.endpoint() + k_container_path},
-                                         {"AWS_CONTAINER_AUTHORIZATION_TOKEN", k_container_token}}};
+  return {w.query(),
+          k_no_imds + EnvVars{{"AWS_CONTAINER_CREDENTIALS_FULL_URI", w.sim.endpoint() + k_container_path},
+                              {"AWS_CONTAINER_AUTHORIZATION_TOKEN", k_container_token}}};
 }
 
 void serve_container_credentials(World& w, const std::string& authorization) {
@@ -212,44 +240,77 @@ void serve_container_credentials(World& w, const std::string& authorization) {
                                  {{"path", k_container_path},
                                   {"authorization", authorization},
                                   {"credentials",
-                                   {{"AccessKeyId", k_issued_key_id}, {"SecretAccessKey", k_issued_secret},
-                                    {"Token", k_issued_token}, {"expires_in", 3600}}}}}});
+                                   {{"AccessKeyId", k_issued_key_id},
+                                    {"SecretAccessKey", k_issued_secret},
+                                    {"Token", k_issued_token},
+                                    {"expires_in", 3600}}}}}});
 }
 
 std::vector<HygieneCase> cases() {
   const EnvVars env_creds = env_credentials() + k_no_imds;
   return {
-      {"Version", [](World&) { return Invocation{{"-vv", "--version"}, env_credentials()}; }, 0, "", "", Dump::none},
-      {"Info", [](World&) { return Invocation{{"-vv", "--info", "app"}, env_credentials()}; }, 0, "", "", Dump::none},
-      {"QueryOk", [=](World& w) { return Invocation{w.query(), env_creds}; }, 0, "", "", Dump::signed_request,
-       {"curl> X-Amz-Security-Token: <redacted>"}, k_key_id},
+      {"Version",
+       [](World&) {
+         return Invocation{{"-vv", "--version"}, env_credentials()};
+       },
+       0, "", "", Dump::none},
+      {"Info",
+       [](World&) {
+         return Invocation{{"-vv", "--info", "app"}, env_credentials()};
+       },
+       0, "", "", Dump::none},
+      {"QueryOk",
+       [=](World& w) {
+         return Invocation{w.query(), env_creds};
+       },
+       0,
+       "",
+       "",
+       Dump::signed_request,
+       {"curl> X-Amz-Security-Token: <redacted>"},
+       k_key_id},
       {"AdjustConverges",
        [=](World& w) {
          set_scenario(w.sim, "converge");
          return Invocation{w.adjust(), env_creds, request(k_new_settings)};
        },
        0, "ok", "success", Dump::signed_request},
-      {"DryRun", [=](World& w) { return Invocation{w.adjust(true), env_creds, request(k_new_settings)}; }, 0, "ok",
-       "success", Dump::signed_request},
-      {"RejectedValue", [=](World& w) { return Invocation{w.adjust(), env_creds, request({{"cpu", 0.3}})}; }, 3,
-       "rejected", "invalid-value", Dump::none},
+      {"DryRun",
+       [=](World& w) {
+         return Invocation{w.adjust(true), env_creds, request(k_new_settings)};
+       },
+       0, "ok", "success", Dump::signed_request},
+      {"RejectedValue",
+       [=](World& w) {
+         return Invocation{w.adjust(), env_creds, request({{"cpu", 0.3}})};
+       },
+       3, "rejected", "invalid-value", Dump::none},
       {"InfeasibleSize",
-       [=](World& w) { return Invocation{w.adjust(), env_creds, request({{"cpu", 0.25}, {"mem", 4}})}; }, 3,
-       "rejected", "infeasible", Dump::none},
+       [=](World& w) {
+         return Invocation{w.adjust(), env_creds, request({{"cpu", 0.25}, {"mem", 4}})};
+       },
+       3, "rejected", "infeasible", Dump::none},
       {"ConfigError",
        [=](World& w) {
          std::string config = w.home.write("config.yaml", "fargate:\n  web:\n    cluster: demo\n");
          return Invocation{{"-vv", "--config", config, "app"}, env_creds, request(k_new_settings)};
        },
        1, "failed", "invalid-config", Dump::none},
-      {"InvalidStdin", [=](World& w) { return Invocation{w.adjust(), env_creds, "{not json"}; }, 1, "failed",
-       "invalid-input", Dump::none},
+      {"InvalidStdin",
+       [=](World& w) {
+         return Invocation{w.adjust(), env_creds, "{not json"};
+       },
+       1, "failed", "invalid-input", Dump::none},
       {"AccessDenied",
        [=](World& w) {
-         w.sim.add_rule({{"service", "ecs"}, {"operation", "UpdateService"}, {"action", "auth_error"},
-                         {"code", "AccessDeniedException"}, {"status", 400},
-                         {"message", "User: arn:aws:sts::123456789012:assumed-role/ci/x is not authorized to "
-                                     "perform: ecs:UpdateService"}});
+         w.sim.add_rule({{"service", "ecs"},
+                         {"operation", "UpdateService"},
+                         {"action", "auth_error"},
+                         {"code", "AccessDeniedException"},
+                         {"status", 400},
+                         {"message",
+                          "User: arn:aws:sts::123456789012:assumed-role/ci/x is not authorized to "
+                          "perform: ecs:UpdateService"}});
          return Invocation{w.adjust(), env_creds, request(k_new_settings)};
        },
        1, "failed", "aws-auth", Dump::signed_request},
@@ -261,24 +322,40 @@ std::vector<HygieneCase> cases() {
        1, "failed", "aws-auth", Dump::signed_request},
       {"SignatureErrorQuotingTheSessionToken",
        [=](World& w) {
-         w.sim.add_rule({{"service", "ecs"}, {"operation", "DescribeServices"}, {"action", "status"}, {"status", 403},
-                         {"body", json({{"__type", "InvalidSignatureException"}, {"message", canonical_request_echo()}})
-                                      .dump()},
-                         {"headers", {{"Content-Type", "application/x-amz-json-1.1"}}}});
+         w.sim.add_rule(
+             {{"service", "ecs"},
+              {"operation", "DescribeServices"},
+              {"action", "status"},
+              {"status", 403},
+              {"body",
+               json({{"__type", "InvalidSignatureException"}, {"message", canonical_request_echo()}}).dump()},
+              {"headers", {{"Content-Type", "application/x-amz-json-1.1"}}}});
          return Invocation{w.query(), env_creds};
        },
-       1, "failed", "aws-auth", Dump::signed_request, {"x-amz-security-token:<redacted>"}},
+       1,
+       "failed",
+       "aws-auth",
+       Dump::signed_request,
+       {"x-amz-security-token:<redacted>"}},
       {"ProxyPageEchoingTheRequest",
        [=](World& w) {
-         w.sim.add_rule({{"service", "ecs"}, {"operation", "DescribeServices"}, {"action", "status"}, {"status", 400},
+         w.sim.add_rule({{"service", "ecs"},
+                         {"operation", "DescribeServices"},
+                         {"action", "status"},
+                         {"status", 400},
                          {"body", proxy_page_echoing_the_token()},
                          {"headers", {{"Content-Type", "text/html"}}}});
          return Invocation{w.query(), env_creds};
        },
-       1, "failed", "aws-error", Dump::signed_request, {"x-amz-security-token: <redacted>"}},
+       1,
+       "failed",
+       "aws-error",
+       Dump::signed_request,
+       {"x-amz-security-token: <redacted>"}},
       {"Persistent503",
        [=](World& w) {
-         w.sim.add_rule({{"service", "ecs"}, {"operation", "DescribeServices"}, {"action", "status"}, {"status", 503}});
+         w.sim.add_rule(
+             {{"service", "ecs"}, {"operation", "DescribeServices"}, {"action", "status"}, {"status", 503}});
          return Invocation{w.query(), env_creds};
        },
        1, "failed", "aws-error", Dump::signed_request},
@@ -300,12 +377,21 @@ std::vector<HygieneCase> cases() {
          std::string config = w.home.write("config.yaml", config_yaml(w.sim.endpoint(), /*region=*/false));
          return Invocation{{"-vv", "--config", config, "--query", "app"}, env_creds};
        },
-       1, "failed", "invalid-config", Dump::none, {"region"}},
-      {"NoCredentials", [](World& w) { return Invocation{w.query(), k_no_imds + EnvVars{{"AWS_SESSION_TOKEN", k_token}}}; },
+       1,
+       "failed",
+       "invalid-config",
+       Dump::none,
+       {"region"}},
+      {"NoCredentials",
+       [](World& w) {
+         return Invocation{w.query(), k_no_imds + EnvVars{{"AWS_SESSION_TOKEN", k_token}}};
+       },
        1, "failed", "no-credentials", Dump::none},
       {"SecretWithoutKeyId",
-       [](World& w) { return Invocation{w.query(), k_no_imds + EnvVars{{"AWS_SECRET_ACCESS_KEY", k_secret}}}; }, 1,
-       "failed", "no-credentials", Dump::none},
+       [](World& w) {
+         return Invocation{w.query(), k_no_imds + EnvVars{{"AWS_SECRET_ACCESS_KEY", k_secret}}};
+       },
+       1, "failed", "no-credentials", Dump::none},
       {"ProfileFile",
        [](World& w) {
          w.home.write(".aws/credentials", std::string("[default]\naws_access_key_id = ") + k_key_id +
@@ -313,57 +399,100 @@ std::vector<HygieneCase> cases() {
                                               "\naws_session_token = " + k_token + "\n");
          return Invocation{w.query(), k_no_imds};
        },
-       0, "", "", Dump::signed_request, {}, k_key_id},
+       0,
+       "",
+       "",
+       Dump::signed_request,
+       {},
+       k_key_id},
       {"AssumeRoleProfile",
        [](World& w) {
          assume_role_profiles(w);
-         w.sim.add_rule({{"service", "sts"}, {"operation", "AssumeRole"}, {"action", "replace"},
+         w.sim.add_rule({{"service", "sts"},
+                         {"operation", "AssumeRole"},
+                         {"action", "replace"},
                          {"body", sts_credentials_xml("AssumeRole")}});
          return Invocation{w.query(), k_no_imds + EnvVars{{"AWS_PROFILE", "deploy"}}};
        },
-       0, "", "", Dump::signed_request, {}, k_issued_key_id},
+       0,
+       "",
+       "",
+       Dump::signed_request,
+       {},
+       k_issued_key_id},
       {"AssumeRoleSignatureErrorQuotingTheSourceToken",
        [](World& w) {
          assume_role_profiles(w);
          w.sim.add_rule(sts_error("AssumeRole", 403, "SignatureDoesNotMatch", canonical_request_echo()));
          return Invocation{w.query(), k_no_imds + EnvVars{{"AWS_PROFILE", "deploy"}}};
        },
-       1, "failed", "aws-auth", Dump::signed_request, {"x-amz-security-token:<redacted>"}},
+       1,
+       "failed",
+       "aws-auth",
+       Dump::signed_request,
+       {"x-amz-security-token:<redacted>"}},
       {"WebIdentity",
        [](World& w) {
-         w.sim.add_rule({{"service", "sts"}, {"operation", "AssumeRoleWithWebIdentity"}, {"action", "replace"},
+         w.sim.add_rule({{"service", "sts"},
+                         {"operation", "AssumeRoleWithWebIdentity"},
+                         {"action", "replace"},
                          {"body", sts_credentials_xml("AssumeRoleWithWebIdentity")}});
          return web_identity(w);
        },
-       0, "", "", Dump::signed_request, {}, k_issued_key_id},
+       0,
+       "",
+       "",
+       Dump::signed_request,
+       {},
+       k_issued_key_id},
       {"WebIdentityErrorQuotingTheToken",
        [](World& w) {
          w.sim.add_rule(sts_error("AssumeRoleWithWebIdentity", 400, "InvalidIdentityToken",
                                   std::string("Token ") + k_web_identity_token + " is not valid"));
          return web_identity(w);
        },
-       1, "failed", "aws-error", Dump::connect, {"Token <redacted> is not valid"}},
+       1,
+       "failed",
+       "aws-error",
+       Dump::connect,
+       {"Token <redacted> is not valid"}},
       {"ContainerCredentials",
        [](World& w) {
          serve_container_credentials(w, k_container_token);
          return container_credentials(w);
        },
-       0, "", "", Dump::signed_request, {"curl> GET <redacted> HTTP/1.1"}, k_issued_key_id},
+       0,
+       "",
+       "",
+       Dump::signed_request,
+       {"curl> GET <redacted> HTTP/1.1"},
+       k_issued_key_id},
       {"ContainerCredentialsRefused",
        [](World& w) {
          serve_container_credentials(w, "CANARY-another-token");
          return container_credentials(w);
        },
-       1, "failed", "no-credentials", Dump::connect, {"curl> Authorization: <redacted>"}},
+       1,
+       "failed",
+       "no-credentials",
+       Dump::connect,
+       {"curl> Authorization: <redacted>"}},
       {"InstanceMetadata",
        [](World& w) {
          w.sim.control("credentials", {{"imds",
                                         {{"credentials",
-                                          {{"AccessKeyId", k_issued_key_id}, {"SecretAccessKey", k_issued_secret},
-                                           {"Token", k_issued_token}, {"expires_in", 3600}}}}}});
+                                          {{"AccessKeyId", k_issued_key_id},
+                                           {"SecretAccessKey", k_issued_secret},
+                                           {"Token", k_issued_token},
+                                           {"expires_in", 3600}}}}}});
          return Invocation{w.query(), {{"AWS_EC2_METADATA_SERVICE_ENDPOINT", w.sim.endpoint()}}};
        },
-       0, "", "", Dump::signed_request, {"curl> x-aws-ec2-metadata-token: <redacted>"}, k_issued_key_id},
+       0,
+       "",
+       "",
+       Dump::signed_request,
+       {"curl> x-aws-ec2-metadata-token: <redacted>"},
+       k_issued_key_id},
   };
 }
 
@@ -408,7 +537,8 @@ TEST_P(SecretHygiene, NoCanaryOnStdoutOrStderrAtTheMostVerboseSettings) {
   if (c.dump == Dump::none) {
     EXPECT_EQ(sim.requests().size(), 0u) << "nothing was to reach the network\n" << describe(r);
   }
-  for (const auto& shown : c.also_shown) EXPECT_NE(r.err.find(shown), std::string::npos) << shown << "\n" << describe(r);
+  for (const auto& shown : c.also_shown)
+    EXPECT_NE(r.err.find(shown), std::string::npos) << shown << "\n" << describe(r);
   // The canaries really were the credentials in use.
   if (!c.signer.empty()) {
     json described = sim.requests("operation=DescribeServices");
@@ -433,10 +563,13 @@ TEST(SecretHygieneKnob, CurlVerboseAloneTurnsTheRedactedDumpOn) {
   auto quiet = run_adjust(clean_options(home, env_credentials() + k_no_imds, world.query())).result;
   ASSERT_EQ(quiet.exit_code, 0) << describe(quiet);
   EXPECT_EQ(quiet.err.find("curl"), std::string::npos) << describe(quiet);
-  auto dumped = run_adjust(clean_options(home, env_credentials() + k_no_imds + EnvVars{{"ADJUST_CURL_VERBOSE", "1"}},
-                                               world.query())).result;
+  auto dumped =
+      run_adjust(clean_options(home, env_credentials() + k_no_imds + EnvVars{{"ADJUST_CURL_VERBOSE", "1"}},
+                               world.query()))
+          .result;
   ASSERT_EQ(dumped.exit_code, 0) << describe(dumped);
-  EXPECT_NE(dumped.err.find("adjust: trace: curl> Authorization: <redacted>"), std::string::npos) << describe(dumped);
+  EXPECT_NE(dumped.err.find("adjust: trace: curl> Authorization: <redacted>"), std::string::npos)
+      << describe(dumped);
   expect_no_canary("stderr", dumped.err);
 }
 
@@ -454,8 +587,9 @@ TEST(SecretHygieneCancel, SigtermMidDeploymentPrintsNoCanary) {
   process_options.stdout_pipe = true;
   process_options.stdin_path = home.write("request.json", request(k_new_settings));
   process_options.log_path = home.path() + "/stderr.log";
-  Process adjust(adjust_argv(clean_options(home, env_credentials() + k_no_imds + most_verbose(), world.adjust())),
-                 process_options);
+  Process adjust(
+      adjust_argv(clean_options(home, env_credentials() + k_no_imds + most_verbose(), world.adjust())),
+      process_options);
 
   std::string out;
   bool waiting = false;

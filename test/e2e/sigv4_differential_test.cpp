@@ -15,8 +15,8 @@
 #include <string>
 #include <vector>
 
-#include <nlohmann/json.hpp>
 #include <unistd.h>
+#include <nlohmann/json.hpp>
 
 #include "adjust/aws/sigv4_stages.hpp"
 
@@ -33,15 +33,17 @@ class Generator {
   std::size_t below(std::size_t bound) { return static_cast<std::size_t>(m_engine() % bound); }
   bool chance(std::size_t percent) { return below(100) < percent; }
   template <class T>
-  const T& pick(const std::vector<T>& items) { return items[below(items.size())]; }
+  const T& pick(const std::vector<T>& items) {
+    return items[below(items.size())];
+  }
 
  private:
   std::mt19937_64 m_engine;
 };
 
 struct Case {
-  HttpRequest request;                 // what we sign (wire URL with encoded query)
-  std::string oracle_url;              // the URL without its query, for botocore
+  HttpRequest request;                                      // what we sign (wire URL with encoded query)
+  std::string oracle_url;                                   // the URL without its query, for botocore
   std::vector<std::pair<std::string, std::string>> params;  // raw query for botocore
   Credentials credentials;
   SigningParams params_for_signing;
@@ -49,8 +51,9 @@ struct Case {
 };
 
 const std::vector<std::string> k_raw_pieces = {
-    "a", "Z", "09", "-", "_", ".", "~", " ", "!", "$", "&", "'", "(", ")", "*", "+", ",", ";",
-    "=", ":", "@", "/", "?", "#", "%", "%3D", "\xC3\xBC", "\xE1\x88\xB4", "[", "]", "\"", "^"};
+    "a", "Z", "09", "-", "_", ".", "~", " ", "!", "$", "&", "'",   "(",        ")",
+    "*", "+", ",",  ";", "=", ":", "@", "/", "?", "#", "%", "%3D", "\xC3\xBC", "\xE1\x88\xB4",
+    "[", "]", "\"", "^"};
 
 std::string random_raw(Generator& gen, std::size_t max_pieces) {
   std::string out;
@@ -70,11 +73,20 @@ std::string random_path(Generator& gen) {
   for (std::size_t i = 0; i < segments; ++i) {
     path += '/';
     switch (gen.below(8)) {
-      case 0: path += "."; break;
-      case 1: path += ".."; break;
-      case 2: break;  // empty segment: "//"
-      case 3: path += gen.pick(std::vector<std::string>{"a:b@c", "$x", "%2F", "%3D%3d", "~u"}); break;
-      default: path += uri_encode(random_raw(gen, 4)); break;  // already encoded on the wire
+      case 0:
+        path += ".";
+        break;
+      case 1:
+        path += "..";
+        break;
+      case 2:
+        break;  // empty segment: "//"
+      case 3:
+        path += gen.pick(std::vector<std::string>{"a:b@c", "$x", "%2F", "%3D%3d", "~u"});
+        break;
+      default:
+        path += uri_encode(random_raw(gen, 4));
+        break;  // already encoded on the wire
     }
   }
   if (path.empty() || gen.chance(25)) {
@@ -84,8 +96,7 @@ std::string random_path(Generator& gen) {
 }
 
 std::string random_header_value(Generator& gen) {
-  static const std::string k_chars =
-      "abcXYZ019 -_.~!\"#$%&'()*+,/:;<=>?@[\\]^`{|}\t    ";
+  static const std::string k_chars = "abcXYZ019 -_.~!\"#$%&'()*+,/:;<=>?@[\\]^`{|}\t    ";
   std::string value;
   const std::size_t length = gen.below(12);
   for (std::size_t i = 0; i < length; ++i) {
@@ -97,19 +108,19 @@ std::string random_header_value(Generator& gen) {
 Case random_case(Generator& gen) {
   Case c;
   c.request.method = gen.chance(50) ? "GET" : "POST";
-  const std::string authority = gen.pick(std::vector<std::string>{
-      "example.amazonaws.com", "ECS.us-east-1.AmazonAWS.com", "example.amazonaws.com:443",
-      "example.amazonaws.com:8443", "127.0.0.1:4566"});
+  const std::string authority = gen.pick(
+      std::vector<std::string>{"example.amazonaws.com", "ECS.us-east-1.AmazonAWS.com",
+                               "example.amazonaws.com:443", "example.amazonaws.com:8443", "127.0.0.1:4566"});
   const std::string scheme = gen.chance(80) ? "https" : "http";
   const std::string base = scheme + "://" + authority + random_path(gen);
 
   std::string query;
   const std::size_t param_count = gen.below(6);
   for (std::size_t i = 0; i < param_count; ++i) {
-    const std::string key = gen.chance(70)
-        ? gen.pick(std::vector<std::string>{"a", "a-b", "a.b", "a_b", "ab", "A", "a~",
-                                            "Param", "Param-3", "\xE1\x88\xB4", "k=x", "q&"})
-        : random_raw(gen, 3);
+    const std::string key =
+        gen.chance(70) ? gen.pick(std::vector<std::string>{"a", "a-b", "a.b", "a_b", "ab", "A", "a~", "Param",
+                                                           "Param-3", "\xE1\x88\xB4", "k=x", "q&"})
+                       : random_raw(gen, 3);
     std::optional<std::string> value;
     if (!gen.chance(15)) {
       value = gen.chance(20) ? std::string{} : random_raw(gen, 4);
@@ -128,9 +139,9 @@ Case random_case(Generator& gen) {
   c.request.url = query.empty() ? base : base + "?" + query;
   c.oracle_url = base;
 
-  const std::vector<std::string> names = {"X-Foo", "x-foo", "X-Foo-Bar", "X-FOO-bar",
-                                          "Content-Type", "My-Header", "X-Amz-Meta-A",
-                                          "x-amz-target", "Accept"};
+  const std::vector<std::string> names = {"X-Foo",        "x-foo",        "X-Foo-Bar",
+                                          "X-FOO-bar",    "Content-Type", "My-Header",
+                                          "X-Amz-Meta-A", "x-amz-target", "Accept"};
   const std::size_t header_count = gen.below(6);
   for (std::size_t i = 0; i < header_count; ++i) {
     c.request.headers.push_back({gen.pick(names), random_header_value(gen)});
@@ -139,10 +150,9 @@ Case random_case(Generator& gen) {
     c.request.headers.push_back({gen.chance(50) ? "Host" : "host", "Example.AmazonAWS.com"});
   }
   if (gen.chance(15)) {
-    c.request.headers.push_back(
-        {gen.pick(std::vector<std::string>{"User-Agent", "Expect", "X-Amzn-Trace-Id",
-                                           "Connection", "Transfer-Encoding", "TE"}),
-         "never signed"});
+    c.request.headers.push_back({gen.pick(std::vector<std::string>{"User-Agent", "Expect", "X-Amzn-Trace-Id",
+                                                                   "Connection", "Transfer-Encoding", "TE"}),
+                                 "never signed"});
   }
   if (gen.chance(10)) {
     c.request.headers.push_back({"X-Amz-Content-SHA256", "UNSIGNED-PAYLOAD"});
@@ -160,8 +170,10 @@ Case random_case(Generator& gen) {
   if (gen.chance(50)) {
     c.credentials.session_token = "tok/+=" + std::to_string(gen.below(1000000));
   }
-  c.params_for_signing.region = gen.pick(std::vector<std::string>{"us-east-1", "eu-west-1", "ap-southeast-2"});
-  c.params_for_signing.service = gen.pick(std::vector<std::string>{"ecs", "elasticloadbalancing", "sts", "service"});
+  c.params_for_signing.region =
+      gen.pick(std::vector<std::string>{"us-east-1", "eu-west-1", "ap-southeast-2"});
+  c.params_for_signing.service =
+      gen.pick(std::vector<std::string>{"ecs", "elasticloadbalancing", "sts", "service"});
   // 2000-01-01 .. ~2033, whole seconds plus a sub-second part that must be dropped.
   c.epoch = 946684800LL + static_cast<long long>(gen.below(1'050'000'000));
   c.params_for_signing.time = std::chrono::system_clock::time_point{
@@ -170,8 +182,7 @@ Case random_case(Generator& gen) {
 }
 
 std::string base64(const std::string& bytes) {
-  static constexpr char k_alphabet[] =
-      "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/";
+  static constexpr char k_alphabet[] = "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/";
   std::string out;
   std::size_t i = 0;
   for (; i + 2 < bytes.size(); i += 3) {
@@ -221,9 +232,7 @@ nlohmann::json to_oracle_input(const Case& c) {
   return input;
 }
 
-bool botocore_available() {
-  return std::system("python3 -c 'import botocore' >/dev/null 2>&1") == 0;
-}
+bool botocore_available() { return std::system("python3 -c 'import botocore' >/dev/null 2>&1") == 0; }
 
 TEST(Sigv4Base64, EncodesWithPadding) {
   EXPECT_EQ(base64(""), "");
@@ -244,16 +253,16 @@ TEST(Sigv4Differential, AgreesWithBotocoreOnRandomRequests) {
     cases.push_back(random_case(gen));
   }
 
-  const auto input_path = std::filesystem::temp_directory_path() /
-                          ("adjust-sigv4-diff-" + std::to_string(::getpid()) + ".jsonl");
+  const auto input_path =
+      std::filesystem::temp_directory_path() / ("adjust-sigv4-diff-" + std::to_string(::getpid()) + ".jsonl");
   {
     std::ofstream input(input_path, std::ios::binary);
     for (const auto& c : cases) {
       input << to_oracle_input(c).dump() << '\n';
     }
   }
-  const std::string command = "python3 '" + std::string(ADJUST_TEST_TOOLS_DIR) +
-                              "/botosign.py' serve < '" + input_path.string() + "'";
+  const std::string command = "python3 '" + std::string(ADJUST_TEST_TOOLS_DIR) + "/botosign.py' serve < '" +
+                              input_path.string() + "'";
   FILE* pipe = ::popen(command.c_str(), "r");
   ASSERT_NE(pipe, nullptr);
   std::string output;
@@ -283,9 +292,10 @@ TEST(Sigv4Differential, AgreesWithBotocoreOnRandomRequests) {
     if (ours.canonical_request != expected_canonical || ours.authorization != expected_authorization) {
       // Show a few in full (test credentials only), count the rest.
       if (++mismatches <= 3) {
-        ADD_FAILURE() << "request " << i << " (" << cases[i].request.method << " "
-                      << cases[i].request.url << ")\nours:\n"
-                      << ours.canonical_request << "\nbotocore:\n" << expected_canonical;
+        ADD_FAILURE() << "request " << i << " (" << cases[i].request.method << " " << cases[i].request.url
+                      << ")\nours:\n"
+                      << ours.canonical_request << "\nbotocore:\n"
+                      << expected_canonical;
       }
     }
   }

@@ -36,8 +36,7 @@ struct CredentialsFixture {
     profiles.config_exists = true;
   }
   void credentials(std::string_view text) {
-    profiles.credentials =
-        *parse_profile_file(text, ProfileFileKind::credentials, profiles.credentials_path);
+    profiles.credentials = *parse_profile_file(text, ProfileFileKind::credentials, profiles.credentials_path);
     profiles.credentials_exists = true;
   }
   void select(std::string name) {

@@ -10,7 +10,8 @@ namespace {
 
 using json = nlohmann::json;
 
-const std::string k_td_prefix = std::string("arn:aws:ecs:") + k_fake_region + ":" + k_fake_account + ":task-definition/";
+const std::string k_td_prefix =
+    std::string("arn:aws:ecs:") + k_fake_region + ":" + k_fake_account + ":task-definition/";
 
 std::string short_revision(const std::string& arn) {
   auto slash = arn.rfind('/');
@@ -35,10 +36,17 @@ std::string xml_escape(const std::string& text) {
   std::string out;
   for (char c : text) {
     switch (c) {
-      case '&': out += "&amp;"; break;
-      case '<': out += "&lt;"; break;
-      case '>': out += "&gt;"; break;
-      default: out += c;
+      case '&':
+        out += "&amp;";
+        break;
+      case '<':
+        out += "&lt;";
+        break;
+      case '>':
+        out += "&gt;";
+        break;
+      default:
+        out += c;
     }
   }
   return out;
@@ -51,26 +59,37 @@ std::string fake_task_definition_arn(const std::string& revision) {
 }
 
 std::string fake_service_arn(const std::string& cluster, const std::string& name) {
-  return std::string("arn:aws:ecs:") + k_fake_region + ":" + k_fake_account + ":service/" + cluster + "/" + name;
+  return std::string("arn:aws:ecs:") + k_fake_region + ":" + k_fake_account + ":service/" + cluster + "/" +
+         name;
 }
 
 std::string fake_target_group_arn(const std::string& name) {
-  return std::string("arn:aws:elasticloadbalancing:") + k_fake_region + ":" + k_fake_account + ":targetgroup/" +
-         name + "-tg/0123456789abcdef";
+  return std::string("arn:aws:elasticloadbalancing:") + k_fake_region + ":" + k_fake_account +
+         ":targetgroup/" + name + "-tg/0123456789abcdef";
 }
 
 const char* to_string(AwsOp op) {
   switch (op) {
-    case AwsOp::describe_services: return "DescribeServices";
-    case AwsOp::describe_task_definition: return "DescribeTaskDefinition";
-    case AwsOp::register_task_definition: return "RegisterTaskDefinition";
-    case AwsOp::deregister_task_definition: return "DeregisterTaskDefinition";
-    case AwsOp::list_task_definitions: return "ListTaskDefinitions";
-    case AwsOp::update_service: return "UpdateService";
-    case AwsOp::list_tasks: return "ListTasks";
-    case AwsOp::describe_tasks: return "DescribeTasks";
-    case AwsOp::describe_target_health: return "DescribeTargetHealth";
-    case AwsOp::describe_target_group_attributes: return "DescribeTargetGroupAttributes";
+    case AwsOp::describe_services:
+      return "DescribeServices";
+    case AwsOp::describe_task_definition:
+      return "DescribeTaskDefinition";
+    case AwsOp::register_task_definition:
+      return "RegisterTaskDefinition";
+    case AwsOp::deregister_task_definition:
+      return "DeregisterTaskDefinition";
+    case AwsOp::list_task_definitions:
+      return "ListTaskDefinitions";
+    case AwsOp::update_service:
+      return "UpdateService";
+    case AwsOp::list_tasks:
+      return "ListTasks";
+    case AwsOp::describe_tasks:
+      return "DescribeTasks";
+    case AwsOp::describe_target_health:
+      return "DescribeTargetHealth";
+    case AwsOp::describe_target_group_attributes:
+      return "DescribeTargetGroupAttributes";
   }
   return "?";
 }
@@ -133,18 +152,25 @@ Error client_error(const std::string& message) {
 }
 
 Error access_denied_error() {
-  return Error{ErrorCode::aws_auth, "User is not authorized to perform: ecs:UpdateService", "AccessDeniedException",
-               "req-denied", 400};
+  return Error{ErrorCode::aws_auth, "User is not authorized to perform: ecs:UpdateService",
+               "AccessDeniedException", "req-denied", 400};
 }
 
 // ---- the world ------------------------------------------------------------------------------
 
 json FakeEcs::fargate_task_definition(const std::string& family) {
-  json container = {{"name", "web"}, {"image", "nginx:1.25"}, {"essential", true},
-                    {"portMappings", {{{"containerPort", 8080}, {"protocol", "tcp"}}}},
-                    {"environment", {{{"name", "MODE"}, {"value", "safe"}}, {{"name", "LOG_LEVEL"}, {"value", "info"}}}}};
-  return {{"family", family}, {"cpu", "256"}, {"memory", "512"}, {"networkMode", "awsvpc"},
-          {"requiresCompatibilities", {"FARGATE"}}, {"containerDefinitions", {container}}};
+  json container = {
+      {"name", "web"},
+      {"image", "nginx:1.25"},
+      {"essential", true},
+      {"portMappings", {{{"containerPort", 8080}, {"protocol", "tcp"}}}},
+      {"environment", {{{"name", "MODE"}, {"value", "safe"}}, {{"name", "LOG_LEVEL"}, {"value", "info"}}}}};
+  return {{"family", family},
+          {"cpu", "256"},
+          {"memory", "512"},
+          {"networkMode", "awsvpc"},
+          {"requiresCompatibilities", {"FARGATE"}},
+          {"containerDefinitions", {container}}};
 }
 
 std::string FakeEcs::add_task_definition(json td, json tags) {
@@ -320,20 +346,23 @@ FakeEcs::Arrival FakeEcs::arrive(AwsOp op, const std::string& detail) {
       break;
     }
   }
-  arrival.garbled = std::find(m_garbled.begin(), m_garbled.end(), std::make_pair(op, arrival.number)) != m_garbled.end();
+  arrival.garbled =
+      std::find(m_garbled.begin(), m_garbled.end(), std::make_pair(op, arrival.number)) != m_garbled.end();
   return arrival;
 }
 
 // ---- EcsApi ---------------------------------------------------------------------------------
 
-Result<EcsServices> FakeEcs::describe_services(const std::string& cluster, const std::vector<std::string>& names) {
+Result<EcsServices> FakeEcs::describe_services(const std::string& cluster,
+                                               const std::vector<std::string>& names) {
   std::string detail;
   for (const auto& name : names) detail += (detail.empty() ? "" : ",") + name;
   Arrival arrival = arrive(AwsOp::describe_services, detail);
   json answer;
   {
     std::lock_guard lock(m_mutex);
-    m_describes.push_back({cluster, names, arrival.seq, m_clock ? m_clock->monotonic() : std::chrono::steady_clock::time_point{}});
+    m_describes.push_back({cluster, names, arrival.seq,
+                           m_clock ? m_clock->monotonic() : std::chrono::steady_clock::time_point{}});
     if (arrival.fault) return fail(arrival.fault->error);
     answer = {{"services", json::array()}, {"failures", json::array()}};
     for (const auto& name : names) {
@@ -371,7 +400,8 @@ Result<EcsTaskDefinition> FakeEcs::describe_task_definition(const std::string& r
     return fail(client_error("ClientException: Unable to describe task definition " + reference + "."));
   }
   if (arrival.garbled) {
-    return fail(ErrorCode::aws_bad_response, "DescribeTaskDefinition response: /taskDefinition is not an object");
+    return fail(ErrorCode::aws_bad_response,
+                "DescribeTaskDefinition response: /taskDefinition is not an object");
   }
   return EcsTaskDefinition{found->second["taskDefinition"], found->second["tags"]};
 }
@@ -387,7 +417,9 @@ Result<EcsTaskDefinition> FakeEcs::register_task_definition(const json& request)
   std::string arn = add_task_definition(request, tags);
   std::lock_guard lock(m_mutex);
   if (arrival.fault) return fail(arrival.fault->error);
-  if (arrival.garbled) return fail(ErrorCode::aws_bad_response, "RegisterTaskDefinition response: /taskDefinition/taskDefinitionArn is not a string");
+  if (arrival.garbled)
+    return fail(ErrorCode::aws_bad_response,
+                "RegisterTaskDefinition response: /taskDefinition/taskDefinitionArn is not a string");
   const json& entry = m_task_definitions.at(arn);
   return EcsTaskDefinition{entry["taskDefinition"], entry["tags"]};
 }
@@ -444,7 +476,7 @@ Result<EcsService> FakeEcs::update_service(const UpdateServiceRequest& request) 
 }
 
 Result<std::vector<std::string>> FakeEcs::list_tasks(const std::string& cluster, const std::string& name,
-                                                      const std::string& desired_status) {
+                                                     const std::string& desired_status) {
   Arrival arrival = arrive(AwsOp::list_tasks, name + " " + desired_status);
   std::lock_guard lock(m_mutex);
   m_list_tasks.push_back({cluster, name, desired_status});
@@ -485,7 +517,8 @@ Result<EcsTasks> FakeEcs::describe_tasks(const std::string& cluster, const std::
     if (!task) return fail(task.error());
     out.tasks.push_back(std::move(*task));
   }
-  for (const auto& failure : failures) out.failures.push_back({failure.value("arn", ""), failure.value("reason", ""), ""});
+  for (const auto& failure : failures)
+    out.failures.push_back({failure.value("arn", ""), failure.value("reason", ""), ""});
   return out;
 }
 
@@ -495,27 +528,33 @@ Result<std::vector<TargetHealth>> FakeEcs::target_health(const std::string& targ
   {
     std::lock_guard lock(m_mutex);
     if (arrival.fault) return fail(arrival.fault->error);
-    xml = "<DescribeTargetHealthResponse xmlns=\"http://elasticloadbalancing.amazonaws.com/doc/2015-12-01/\">"
-          "<DescribeTargetHealthResult><TargetHealthDescriptions>";
+    xml =
+        "<DescribeTargetHealthResponse xmlns=\"http://elasticloadbalancing.amazonaws.com/doc/2015-12-01/\">"
+        "<DescribeTargetHealthResult><TargetHealthDescriptions>";
     for (const auto& [key, service] : m_services) {
       if (service.target_group != target_group_arn) continue;
       for (const auto& task : service.tasks) {
         if (task.target_state.empty()) continue;
-        xml += "<member><Target><Id>" + task.ip + "</Id><Port>8080</Port></Target>"
-               "<HealthCheckPort>8080</HealthCheckPort><TargetHealth><State>" + task.target_state + "</State>";
+        xml += "<member><Target><Id>" + task.ip +
+               "</Id><Port>8080</Port></Target>"
+               "<HealthCheckPort>8080</HealthCheckPort><TargetHealth><State>" +
+               task.target_state + "</State>";
         if (task.target_state == "initial") {
-          xml += "<Reason>Elb.RegistrationInProgress</Reason><Description>Target registration is in progress</Description>";
+          xml +=
+              "<Reason>Elb.RegistrationInProgress</Reason><Description>Target registration is in "
+              "progress</Description>";
         } else if (task.target_state == "unhealthy") {
-          xml += "<Reason>Target.FailedHealthChecks</Reason><Description>" + xml_escape("Health checks failed") +
-                 "</Description>";
+          xml += "<Reason>Target.FailedHealthChecks</Reason><Description>" +
+                 xml_escape("Health checks failed") + "</Description>";
         } else if (task.target_state == "draining") {
           xml += "<Reason>Target.DeregistrationInProgress</Reason>";
         }
         xml += "</TargetHealth></member>";
       }
     }
-    xml += "</TargetHealthDescriptions></DescribeTargetHealthResult>"
-           "<ResponseMetadata><RequestId>fake</RequestId></ResponseMetadata></DescribeTargetHealthResponse>";
+    xml +=
+        "</TargetHealthDescriptions></DescribeTargetHealthResult>"
+        "<ResponseMetadata><RequestId>fake</RequestId></ResponseMetadata></DescribeTargetHealthResponse>";
     if (arrival.garbled) xml = "<DescribeTargetHealthResponse><oops>";
   }
   auto document = parse_xml(xml);
@@ -534,7 +573,8 @@ Result<std::vector<TargetHealth>> FakeElbv2::describe_target_health(const std::s
   return m_ecs.target_health(target_group_arn);
 }
 
-Result<TargetGroupAttributes> FakeElbv2::describe_target_group_attributes(const std::string& target_group_arn) {
+Result<TargetGroupAttributes> FakeElbv2::describe_target_group_attributes(
+    const std::string& target_group_arn) {
   return m_ecs.target_group_attributes(target_group_arn);
 }
 
@@ -605,8 +645,8 @@ FakeEcs::Deployment& FakeEcs::new_primary(Service& service, const std::string& t
 FakeEcs::Task& FakeEcs::new_task(Service& service, const Deployment& deployment) {
   int n = ++m_next_id;
   Task task;
-  task.arn = std::string("arn:aws:ecs:") + k_fake_region + ":" + k_fake_account + ":task/" + service.cluster + "/" +
-             hex_id(n, 32);
+  task.arn = std::string("arn:aws:ecs:") + k_fake_region + ":" + k_fake_account + ":task/" + service.cluster +
+             "/" + hex_id(n, 32);
   task.task_definition = deployment.task_definition;
   task.deployment = deployment.id;
   task.ip = "10.0." + std::to_string((n / 200) % 250) + "." + std::to_string(n % 200 + 10);
@@ -713,7 +753,8 @@ void FakeEcs::round(Service& service) {
   if (primary->rounds >= fate.start_after) {
     int failed = 0;
     for (auto& task : service.tasks) {
-      if (task.deployment != primary->id || task.last_status != "PENDING" || task.desired_status != "RUNNING") continue;
+      if (task.deployment != primary->id || task.last_status != "PENDING" || task.desired_status != "RUNNING")
+        continue;
       if (fate.kind == Fate::Kind::fail_start) {
         stop_task(task, fate.failure);
         ++failed;
@@ -722,7 +763,8 @@ void FakeEcs::round(Service& service) {
       }
     }
     if (failed > 0) {
-      event(service, "(service " + service.name + ") has stopped " + std::to_string(failed) + " running tasks.");
+      event(service,
+            "(service " + service.name + ") has stopped " + std::to_string(failed) + " running tasks.");
       count_failure(service, *primary, failed);
       return;
     }
@@ -754,7 +796,8 @@ void FakeEcs::check_complete(Service& service) {
   }
   if (ready != primary.desired) return;
   for (auto& task : service.tasks) {
-    if (task.deployment != primary.id) drain_task(task, "Scaling activity initiated by (deployment " + primary.id + ")");
+    if (task.deployment != primary.id)
+      drain_task(task, "Scaling activity initiated by (deployment " + primary.id + ")");
   }
   service.deployments.resize(1);
   primary.rollout = "COMPLETED";
@@ -771,11 +814,13 @@ void FakeEcs::apply_update(Service& service, const UpdateServiceRequest& request
     const auto& limits = *request.deployment_limits;
     json configuration = limits.current.is_object() ? limits.current : json::object();
     if (limits.maximum_percent) configuration["maximumPercent"] = *limits.maximum_percent;
-    if (limits.minimum_healthy_percent) configuration["minimumHealthyPercent"] = *limits.minimum_healthy_percent;
+    if (limits.minimum_healthy_percent)
+      configuration["minimumHealthyPercent"] = *limits.minimum_healthy_percent;
     service.deployment_configuration = configuration;
   }
   service.desired = desired;
-  std::string td = request.task_definition ? resolve_task_definition(*request.task_definition) : primary.task_definition;
+  std::string td =
+      request.task_definition ? resolve_task_definition(*request.task_definition) : primary.task_definition;
   if (td != primary.task_definition) {
     new_primary(service, td, desired, fate_for(service, td));
   } else {
@@ -812,8 +857,8 @@ json FakeEcs::render(const Service& service) const {
   }
   json out = {{"serviceArn", service.arn},
               {"serviceName", service.name},
-              {"clusterArn", std::string("arn:aws:ecs:") + k_fake_region + ":" + k_fake_account + ":cluster/" +
-                                 service.cluster},
+              {"clusterArn", std::string("arn:aws:ecs:") + k_fake_region + ":" + k_fake_account +
+                                 ":cluster/" + service.cluster},
               {"status", "ACTIVE"},
               {"desiredCount", service.desired},
               {"runningCount", running},
@@ -829,14 +874,16 @@ json FakeEcs::render(const Service& service) const {
               {"schedulingStrategy", "REPLICA"}};
   json lbs = json::array();
   if (!service.target_group.empty()) {
-    lbs.push_back({{"targetGroupArn", service.target_group}, {"containerName", "web"}, {"containerPort", 8080}});
+    lbs.push_back(
+        {{"targetGroupArn", service.target_group}, {"containerName", "web"}, {"containerPort", 8080}});
   }
   out["loadBalancers"] = lbs;
   return out;
 }
 
 json FakeEcs::render(const Task& task, const Service& service) const {
-  json container = {{"name", task.container}, {"lastStatus", task.last_status},
+  json container = {{"name", task.container},
+                    {"lastStatus", task.last_status},
                     {"networkInterfaces", {{{"privateIpv4Address", task.ip}}}}};
   if (task.exit_code) container["exitCode"] = *task.exit_code;
   if (!task.container_reason.empty()) container["reason"] = task.container_reason;
@@ -848,8 +895,9 @@ json FakeEcs::render(const Task& task, const Service& service) const {
               {"desiredStatus", task.desired_status},
               {"healthStatus", "UNKNOWN"},
               {"launchType", "FARGATE"},
-              {"attachments", {{{"type", "ElasticNetworkInterface"},
-                                {"details", {{{"name", "privateIPv4Address"}, {"value", task.ip}}}}}}},
+              {"attachments",
+               {{{"type", "ElasticNetworkInterface"},
+                 {"details", {{{"name", "privateIPv4Address"}, {"value", task.ip}}}}}}},
               {"containers", {container}}};
   if (!task.stop_code.empty()) out["stopCode"] = task.stop_code;
   if (!task.stopped_reason.empty()) out["stoppedReason"] = task.stopped_reason;

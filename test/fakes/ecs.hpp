@@ -60,9 +60,9 @@ struct TaskFailure {
   std::optional<int> exit_code;
   std::string container_reason;
 };
-TaskFailure oom_failure();          // exit code 137, OutOfMemoryError
-TaskFailure image_pull_failure();   // TaskFailedToStart, CannotPullContainerError
-TaskFailure exit_failure();         // exit code 1
+TaskFailure oom_failure();         // exit code 137, OutOfMemoryError
+TaskFailure image_pull_failure();  // TaskFailedToStart, CannotPullContainerError
+TaskFailure exit_failure();        // exit code 1
 
 // What a new deployment of a revision does, in rounds.
 struct Fate {
@@ -73,8 +73,8 @@ struct Fate {
     unhealthy,   // tasks run, their targets stay unhealthy
   };
   Kind kind = Kind::converge;
-  int start_after = 1;     // tasks start (or fail) in this round of the deployment
-  int healthy_after = 1;   // their targets are judged this many rounds after starting
+  int start_after = 1;       // tasks start (or fail) in this round of the deployment
+  int healthy_after = 1;     // their targets are judged this many rounds after starting
   int unhealthy_rounds = 0;  // converge: the targets are unhealthy this many rounds first
   TaskFailure failure = oom_failure();
   // fail_start: ECS's circuit breaker marks the deployment FAILED once this
@@ -99,16 +99,16 @@ struct ServiceSpec {
 
   std::string name;
   std::string cluster = "demo";
-  std::string revision;          // "web:1"; default NAME:1
+  std::string revision;  // "web:1"; default NAME:1
   int desired = 2;
-  bool load_balancer = true;     // behind target group NAME-tg
-  bool circuit_breaker = true;   // deploymentConfiguration.deploymentCircuitBreaker {enable, rollback}
+  bool load_balancer = true;    // behind target group NAME-tg
+  bool circuit_breaker = true;  // deploymentConfiguration.deploymentCircuitBreaker {enable, rollback}
 };
 
 struct DescribeServicesCall {
   std::string cluster;
   std::vector<std::string> services;
-  int seq = 0;   // position among all calls
+  int seq = 0;                                 // position among all calls
   std::chrono::steady_clock::time_point at{};  // the clock's monotonic time, when a clock was given
 };
 
@@ -121,12 +121,12 @@ struct ListTasksCall {
 struct CallRecord {
   AwsOp op;
   int seq = 0;
-  std::string detail;   // the service, revision or target group the call named
+  std::string detail;  // the service, revision or target group the call named
 };
 
 // A service as it stands, for assertions.
 struct ServiceNow {
-  std::string revision;          // the service's taskDefinition, as "family:N"
+  std::string revision;  // the service's taskDefinition, as "family:N"
   int desired = 0;
   std::string primary_revision;  // the PRIMARY deployment's, as "family:N"
   int primary_running = 0;
@@ -170,7 +170,7 @@ class FakeEcs final : public EcsApi {
   std::vector<UpdateServiceRequest> update_requests() const;
   std::vector<DescribeServicesCall> describe_services_calls() const;
   std::vector<nlohmann::json> register_requests() const;
-  std::vector<std::string> deregistered() const;   // ARNs, in order
+  std::vector<std::string> deregistered() const;  // ARNs, in order
   std::vector<ListTasksCall> list_tasks_calls() const;
   std::vector<CallRecord> calls() const;
   int count(AwsOp op) const;
@@ -211,8 +211,8 @@ class FakeEcs final : public EcsApi {
     std::string container = "web";
     std::optional<int> exit_code;
     std::string container_reason;
-    std::string target_state;   // "" (not registered) | initial | healthy | unhealthy
-    int running_rounds = -1;    // rounds since it started (-1: not started)
+    std::string target_state;  // "" (not registered) | initial | healthy | unhealthy
+    int running_rounds = -1;   // rounds since it started (-1: not started)
   };
   struct Deployment {
     std::string id;
@@ -224,19 +224,19 @@ class FakeEcs final : public EcsApi {
     std::string reason;
     Fate fate;
     int rounds = 0;
-    int rounds_completed = -1;   // rounds since COMPLETED (-1: not completed)
+    int rounds_completed = -1;  // rounds since COMPLETED (-1: not completed)
   };
   struct Service {
     std::string name;
     std::string cluster;
     std::string arn;
     int desired = 0;
-    std::vector<Deployment> deployments;   // PRIMARY first
+    std::vector<Deployment> deployments;  // PRIMARY first
     std::vector<Task> tasks;
-    std::vector<nlohmann::json> events;    // newest first
-    std::string target_group;              // "" = no load balancer
+    std::vector<nlohmann::json> events;  // newest first
+    std::string target_group;            // "" = no load balancer
     nlohmann::json deployment_configuration = nlohmann::json::object();
-    std::set<std::string> proven;          // revisions that completed here
+    std::set<std::string> proven;  // revisions that completed here
   };
   struct Fault {
     AwsOp op;
@@ -282,9 +282,9 @@ class FakeEcs final : public EcsApi {
 
   const Clock* m_clock;
   mutable std::mutex m_mutex;
-  std::map<std::string, Service> m_services;   // by "cluster/name"
-  std::map<std::string, nlohmann::json> m_task_definitions;   // ARN -> {"taskDefinition", "tags"}
-  std::map<std::string, Fate> m_fates;         // by task definition ARN
+  std::map<std::string, Service> m_services;                 // by "cluster/name"
+  std::map<std::string, nlohmann::json> m_task_definitions;  // ARN -> {"taskDefinition", "tags"}
+  std::map<std::string, Fate> m_fates;                       // by task definition ARN
   Fate m_default_fate;
   std::vector<Fault> m_faults;
   std::vector<std::pair<AwsOp, int>> m_garbled;
@@ -305,19 +305,20 @@ class FakeEcs final : public EcsApi {
 class FakeElbv2 final : public Elbv2Api {
  public:
   explicit FakeElbv2(FakeEcs& ecs) : m_ecs(ecs) {}
-  Result<std::vector<TargetHealth>> describe_target_health(const std::string& target_group_arn,
-                                                           const std::vector<TargetRef>& targets = {}) override;
-  Result<TargetGroupAttributes> describe_target_group_attributes(const std::string& target_group_arn) override;
+  Result<std::vector<TargetHealth>> describe_target_health(
+      const std::string& target_group_arn, const std::vector<TargetRef>& targets = {}) override;
+  Result<TargetGroupAttributes> describe_target_group_attributes(
+      const std::string& target_group_arn) override;
 
  private:
   FakeEcs& m_ecs;
 };
 
 // Errors as the real client reports them.
-Error throttled_error();         // ThrottlingException, 400
-Error server_error();            // ServiceUnavailable, 503
-Error network_error();           // connection reset, no answer
+Error throttled_error();                                                      // ThrottlingException, 400
+Error server_error();                                                         // ServiceUnavailable, 503
+Error network_error();                                                        // connection reset, no answer
 Error client_error(const std::string& message = "ClientException: refused");  // 400
-Error access_denied_error();     // AccessDeniedException, 400
+Error access_denied_error();                                                  // AccessDeniedException, 400
 
 }  // namespace adjust::testing

@@ -12,8 +12,7 @@ namespace adjust::testing {
 
 class RecordingSts final : public StsApi {
  public:
-  Result<Credentials> assume_role(const Credentials& source,
-                                  const AssumeRoleRequest& request) override {
+  Result<Credentials> assume_role(const Credentials& source, const AssumeRoleRequest& request) override {
     sources.push_back(source);
     assume_requests.push_back(request);
     return next(request.role_arn);
@@ -26,8 +25,7 @@ class RecordingSts final : public StsApi {
   // Credentials every successful call returns unless a queued result comes first.
   static Credentials for_role(const std::string& role_arn) {
     return Credentials{"ASIA" + role_arn.substr(role_arn.size() > 4 ? role_arn.size() - 4 : 0),
-                       "sts-secret-for-" + role_arn, "sts-token-for-" + role_arn,
-                       std::nullopt, "sts"};
+                       "sts-secret-for-" + role_arn, "sts-token-for-" + role_arn, std::nullopt, "sts"};
   }
 
   std::deque<Result<Credentials>> queued;

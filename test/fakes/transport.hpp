@@ -57,8 +57,9 @@ inline HttpResponse query_error(long status, const std::string& code, const std:
                                 const std::string& request_id = "req-1") {
   return text_reply(status,
                     "<ErrorResponse xmlns=\"http://elasticloadbalancing.amazonaws.com/doc/2015-12-01/\">"
-                    "<Error><Type>Sender</Type><Code>" + code + "</Code><Message>" + message +
-                        "</Message></Error><RequestId>" + request_id + "</RequestId></ErrorResponse>",
+                    "<Error><Type>Sender</Type><Code>" +
+                        code + "</Code><Message>" + message + "</Message></Error><RequestId>" + request_id +
+                        "</RequestId></ErrorResponse>",
                     {{"Content-Type", "text/xml"}});
 }
 

@@ -111,10 +111,9 @@ TEST(ContainerCredentials, FullUriHostRules) {
     f.transport.reply(200, k_container_json);
     EXPECT_TRUE(ContainerCredentials(f.context()).get()) << allowed;
   }
-  for (const char* refused :
-       {"http://example.com/c", "http://10.0.0.1/c", "http://128.0.0.1/c", "http://127.0.0.256/c",
-        "http://169.254.169.254/latest", "http://user@evil.com/c", "http://127.0.0.1.evil.com/c",
-        "http://[::2]/c"}) {
+  for (const char* refused : {"http://example.com/c", "http://10.0.0.1/c", "http://128.0.0.1/c",
+                              "http://127.0.0.256/c", "http://169.254.169.254/latest",
+                              "http://user@evil.com/c", "http://127.0.0.1.evil.com/c", "http://[::2]/c"}) {
     Fixture f;
     f.env.set("AWS_CONTAINER_CREDENTIALS_FULL_URI", refused);
     auto result = ContainerCredentials(f.context()).get();
@@ -140,8 +139,8 @@ TEST(ContainerCredentials, RetriesThreeTimesOneSecondApart) {
   f.transport.reply(200, k_container_json);
   ASSERT_TRUE(ContainerCredentials(f.context()).get());
   EXPECT_EQ(f.transport.requests().size(), 3u);
-  EXPECT_EQ(f.clock.sleeps(), (std::vector<std::chrono::milliseconds>{std::chrono::seconds(1),
-                                                                     std::chrono::seconds(1)}));
+  EXPECT_EQ(f.clock.sleeps(),
+            (std::vector<std::chrono::milliseconds>{std::chrono::seconds(1), std::chrono::seconds(1)}));
 }
 
 TEST(ContainerCredentials, GivesUpAfterThreeAttemptsWithoutQuotingThePath) {
@@ -208,8 +207,7 @@ TEST(ImdsCredentials, V2HappyPathSendsTheExactRequests) {
   EXPECT_EQ(requests[1].url, "http://169.254.169.254/latest/meta-data/iam/security-credentials/");
   EXPECT_EQ(find_header(requests[1].headers, "x-aws-ec2-metadata-token"), "imds-token");
   EXPECT_EQ(requests[2].method, "GET");
-  EXPECT_EQ(requests[2].url,
-            "http://169.254.169.254/latest/meta-data/iam/security-credentials/web-role");
+  EXPECT_EQ(requests[2].url, "http://169.254.169.254/latest/meta-data/iam/security-credentials/web-role");
   EXPECT_EQ(find_header(requests[2].headers, "x-aws-ec2-metadata-token"), "imds-token");
   for (const auto& request : requests) {
     EXPECT_EQ(request.timeout, std::chrono::seconds(1));
@@ -377,7 +375,8 @@ TEST(ImdsCredentials, NoRoleBadCodeAndBadDocumentAreSkipped) {
   Fixture h;
   h.transport.reply(200, "t");
   h.transport.reply(200, "role");
-  h.transport.reply(200, R"({"Code":"Success","AccessKeyId":"AK","SecretAccessKey":"SK","Expiration":"later"})");
+  h.transport.reply(200,
+                    R"({"Code":"Success","AccessKeyId":"AK","SecretAccessKey":"SK","Expiration":"later"})");
   auto bad_time = ImdsCredentials(h.context()).resolve();
   ASSERT_TRUE(bad_time);
   EXPECT_EQ(bad_time->skipped, "IMDS role role: Expiration is not an ISO 8601 time");

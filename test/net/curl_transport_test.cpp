@@ -28,8 +28,13 @@ HttpRequest post_to(const LoopbackHttpServer& server, std::string body = "{}") {
 
 TEST(CurlTransport, SendsHeadersAndBodyAndCollectsStatusHeadersAndBody) {
   LoopbackHttpServer server;
-  server.push({201, "Created", {{"X-Amzn-RequestId", "r-1"}, {"X-Multi", "a"}}, "hello", 0ms,
-               ScriptedReply::Fault::none, true});
+  server.push({201,
+               "Created",
+               {{"X-Amzn-RequestId", "r-1"}, {"X-Multi", "a"}},
+               "hello",
+               0ms,
+               ScriptedReply::Fault::none,
+               true});
   CurlTransport transport;
   // Large enough that curl would add Expect: 100-continue by default.
   std::string big(2 * 1024 * 1024, 'x');
@@ -153,8 +158,13 @@ TEST(CurlTransport, ConnectionRefusedIsANetworkError) {
 
 TEST(CurlTransport, TraceLogRedactsSecretsAndOmitsBodies) {
   LoopbackHttpServer server;
-  server.push({200, "OK", {{"X-Amzn-RequestId", "r-7"}}, "{\"SecretAccessKey\": \"shh\"}", 0ms,
-               ScriptedReply::Fault::none, true});
+  server.push({200,
+               "OK",
+               {{"X-Amzn-RequestId", "r-7"}},
+               "{\"SecretAccessKey\": \"shh\"}",
+               0ms,
+               ScriptedReply::Fault::none,
+               true});
   std::ostringstream out;
   Logger logger(out, LogLevel::trace);
   CurlTransport transport(&logger);
@@ -174,8 +184,13 @@ TEST(CurlTransport, TraceLogRedactsSecretsAndOmitsBodies) {
 
 TEST(CurlTransport, CurlVerboseDumpShowsHeaderLinesWithSecretsRedactedAndNoBodies) {
   LoopbackHttpServer server;
-  server.push({200, "OK", {{"X-Amzn-RequestId", "r-8"}}, "{\"SecretAccessKey\": \"shh\"}", 0ms,
-               ScriptedReply::Fault::none, true});
+  server.push({200,
+               "OK",
+               {{"X-Amzn-RequestId", "r-8"}},
+               "{\"SecretAccessKey\": \"shh\"}",
+               0ms,
+               ScriptedReply::Fault::none,
+               true});
   std::ostringstream out;
   Logger logger(out, LogLevel::trace);
   CurlTransport transport(&logger, /*curl_verbose=*/true);
@@ -193,7 +208,8 @@ TEST(CurlTransport, CurlVerboseDumpShowsHeaderLinesWithSecretsRedactedAndNoBodie
   EXPECT_NE(log.find("curl< HTTP/1.1 200 OK"), std::string::npos) << log;
   EXPECT_NE(log.find("curl< X-Amzn-RequestId: r-8"), std::string::npos) << log;
   EXPECT_NE(log.find("> POST " + server.url() + "/<redacted>"), std::string::npos) << log;
-  for (const char* secret : {"Signature=abcdef", "very-secret-token", "capability-uuid", "shh", "body-not-dumped"}) {
+  for (const char* secret :
+       {"Signature=abcdef", "very-secret-token", "capability-uuid", "shh", "body-not-dumped"}) {
     EXPECT_EQ(log.find(secret), std::string::npos) << secret << " in:\n" << log;
   }
 }

@@ -21,18 +21,25 @@ SimFixture::Options fast_sim(std::optional<std::string> upstream) {
 
 json scenario(const std::string& service, const std::string& kind, json extra) {
   json body = {{"cluster", "demo"}, {"service", service}, {"scenario", kind},
-               {"step", 2}, {"health_delay", 4}, {"drain_delay", 2}};
+               {"step", 2},         {"health_delay", 4},  {"drain_delay", 2}};
   body.update(extra);
   return body;
 }
 
 json task_definition(const std::string& family, json container_extra) {
-  json container = {{"name", "web"}, {"image", "nginx:1.25"}, {"essential", true},
-                    {"portMappings", {{{"containerPort", 8080}, {"protocol", "tcp"}}}},
-                    {"environment", {{{"name", "MODE"}, {"value", "safe"}}, {{"name", "LOG_LEVEL"}, {"value", "info"}}}}};
+  json container = {
+      {"name", "web"},
+      {"image", "nginx:1.25"},
+      {"essential", true},
+      {"portMappings", {{{"containerPort", 8080}, {"protocol", "tcp"}}}},
+      {"environment", {{{"name", "MODE"}, {"value", "safe"}}, {{"name", "LOG_LEVEL"}, {"value", "info"}}}}};
   container.update(container_extra);
-  return {{"family", family}, {"cpu", "256"}, {"memory", "512"}, {"networkMode", "awsvpc"},
-          {"requiresCompatibilities", {"FARGATE"}}, {"containerDefinitions", {container}}};
+  return {{"family", family},
+          {"cpu", "256"},
+          {"memory", "512"},
+          {"networkMode", "awsvpc"},
+          {"requiresCompatibilities", {"FARGATE"}},
+          {"containerDefinitions", {container}}};
 }
 
 std::string target_group(const std::string& name) {
@@ -40,8 +47,11 @@ std::string target_group(const std::string& name) {
 }
 
 json service_spec(const std::string& name) {
-  return {{"serviceName", name}, {"desiredCount", 2}, {"taskDefinition", name + ":1"},
-          {"loadBalancers", {{{"targetGroupArn", target_group(name)}, {"containerName", "web"}, {"containerPort", 8080}}}}};
+  return {{"serviceName", name},
+          {"desiredCount", 2},
+          {"taskDefinition", name + ":1"},
+          {"loadBalancers",
+           {{{"targetGroupArn", target_group(name)}, {"containerName", "web"}, {"containerPort", 8080}}}}};
 }
 
 void seed(SimFixture& sim, const std::vector<std::string>& names) {
@@ -55,10 +65,14 @@ void seed(SimFixture& sim, const std::vector<std::string>& names) {
 }
 
 std::string component_yaml(const std::string& name, const std::string& extra) {
-  return "  " + name + ":\n"
-         "    service_name: " + name + "\n"
+  return "  " + name +
+         ":\n"
+         "    service_name: " +
+         name +
+         "\n"
          "    cluster: demo\n"
-         "    timeout_service_desired_count: 300\n" + extra +
+         "    timeout_service_desired_count: 300\n" +
+         extra +
          "    settings:\n"
          "      cpu: {type: enum, values: ['0.25', '0.5', '1']}\n"
          "      mem: {type: range, min: 0.5, max: 4, step: 0.5}\n"
@@ -84,16 +98,30 @@ json settings_request(const std::map<std::string, json>& by_component) {
 }
 
 EnvVars adjust_env(const Workdir& dir) {
-  return {{"AWS_ACCESS_KEY_ID", "AKIDTEST"}, {"AWS_SECRET_ACCESS_KEY", "secret"},
-          {"AWS_EC2_METADATA_DISABLED", "true"}, {"HOME", dir.path()}, {"ADJUST_LOG_LEVEL", "info"}};
+  return {{"AWS_ACCESS_KEY_ID", "AKIDTEST"},
+          {"AWS_SECRET_ACCESS_KEY", "secret"},
+          {"AWS_EC2_METADATA_DISABLED", "true"},
+          {"HOME", dir.path()},
+          {"ADJUST_LOG_LEVEL", "info"}};
 }
 
-const std::vector<std::string> k_unset = {"AWS_SESSION_TOKEN", "AWS_PROFILE", "AWS_DEFAULT_PROFILE", "AWS_REGION",
-                                          "AWS_DEFAULT_REGION", "AWS_ENDPOINT_URL", "AWS_ENDPOINT_URL_ECS",
-                                          "AWS_ENDPOINT_URL_ELASTIC_LOAD_BALANCING_V2", "AWS_ENDPOINT_URL_STS",
-                                          "AWS_CONFIG_FILE", "AWS_SHARED_CREDENTIALS_FILE", "AWS_WEB_IDENTITY_TOKEN_FILE",
-                                          "AWS_ROLE_ARN", "AWS_CONTAINER_CREDENTIALS_RELATIVE_URI",
-                                          "AWS_CONTAINER_CREDENTIALS_FULL_URI", "OPTUNE_CONFIG", "FARGATE_CLUSTER"};
+const std::vector<std::string> k_unset = {"AWS_SESSION_TOKEN",
+                                          "AWS_PROFILE",
+                                          "AWS_DEFAULT_PROFILE",
+                                          "AWS_REGION",
+                                          "AWS_DEFAULT_REGION",
+                                          "AWS_ENDPOINT_URL",
+                                          "AWS_ENDPOINT_URL_ECS",
+                                          "AWS_ENDPOINT_URL_ELASTIC_LOAD_BALANCING_V2",
+                                          "AWS_ENDPOINT_URL_STS",
+                                          "AWS_CONFIG_FILE",
+                                          "AWS_SHARED_CREDENTIALS_FILE",
+                                          "AWS_WEB_IDENTITY_TOKEN_FILE",
+                                          "AWS_ROLE_ARN",
+                                          "AWS_CONTAINER_CREDENTIALS_RELATIVE_URI",
+                                          "AWS_CONTAINER_CREDENTIALS_FULL_URI",
+                                          "OPTUNE_CONFIG",
+                                          "FARGATE_CLUSTER"};
 
 AdjustRun run_adjust(const std::string& config, const json& request, std::vector<std::string> extra_args,
                      std::chrono::milliseconds timeout) {
@@ -137,8 +165,8 @@ void expect_primary(SimFixture& sim, const std::string& name, const std::string&
 }
 
 int mutating_calls(SimFixture& sim) {
-  return sim.count("RegisterTaskDefinition") + sim.count("UpdateService") + sim.count("DeregisterTaskDefinition") +
-         sim.count("TagResource");
+  return sim.count("RegisterTaskDefinition") + sim.count("UpdateService") +
+         sim.count("DeregisterTaskDefinition") + sim.count("TagResource");
 }
 
 const json k_new_size = {{"cpu", 0.5}, {"mem", 1}, {"replicas", 3}, {"MODE", "fast"}, {"LOG_LEVEL", "debug"}};

@@ -26,7 +26,8 @@ SimFixture::Options fast_sim(std::optional<std::string> upstream = std::nullopt)
 // A scenario with short steps: at 10x, a reconcile round is 0.2 s and health takes 0.4 s.
 nlohmann::json scenario(const std::string& service, const std::string& kind,
                         nlohmann::json extra = nlohmann::json::object());
-nlohmann::json task_definition(const std::string& family, nlohmann::json container_extra = nlohmann::json::object());
+nlohmann::json task_definition(const std::string& family,
+                               nlohmann::json container_extra = nlohmann::json::object());
 std::string target_group(const std::string& name);
 // NAME: desired 2, on NAME:1, behind NAME-tg.
 nlohmann::json service_spec(const std::string& name);
@@ -51,7 +52,8 @@ extern const std::vector<std::string> k_unset;
 // The engine suites' preset of run_adjust(AdjustOptions): a fresh Workdir with
 // `config` written to it, `request` on stdin, adjust_env, k_unset removed,
 // `adjust --config FILE [extra_args] app`. EXPECTs every stdout line to be a JSON object.
-AdjustRun run_adjust(const std::string& config, const nlohmann::json& request, std::vector<std::string> extra_args = {},
+AdjustRun run_adjust(const std::string& config, const nlohmann::json& request,
+                     std::vector<std::string> extra_args = {},
                      std::chrono::milliseconds timeout = std::chrono::seconds(120));
 std::string message_of(const AdjustRun& run);
 

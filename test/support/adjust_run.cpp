@@ -37,7 +37,8 @@ CommandResult run_held(const AdjustOptions& options, const std::vector<std::stri
   process_options.stdout_pipe = true;
   process_options.stdin_path = options.stdin_path;
   for (const auto& name : options.unset_env) {
-    bool set = std::any_of(options.env.begin(), options.env.end(), [&](const auto& kv) { return kv.first == name; });
+    bool set =
+        std::any_of(options.env.begin(), options.env.end(), [&](const auto& kv) { return kv.first == name; });
     if (!set) process_options.env.emplace_back(name, "");  // Process has no unset list: blank them
   }
   auto deadline = Clock::now() + options.timeout;
@@ -48,8 +49,9 @@ CommandResult run_held(const AdjustOptions& options, const std::vector<std::stri
     while (!rule_fired(sim, *options.hold_rule)) {
       if (Clock::now() > deadline || !adjust.running()) {
         throw std::runtime_error("the binary never reached the held request (rule " +
-                                 std::to_string(*options.hold_rule) + "); rules: " +
-                                 sim.control("rules", json::object(), "GET").dump() + "\nlog tail:\n" + adjust.log_tail());
+                                 std::to_string(*options.hold_rule) +
+                                 "); rules: " + sim.control("rules", json::object(), "GET").dump() +
+                                 "\nlog tail:\n" + adjust.log_tail());
       }
       std::this_thread::sleep_for(std::chrono::milliseconds(20));
     }

@@ -65,10 +65,10 @@ struct AdjustOptions : CommandOptions {
 };
 
 struct AdjustRun {
-  CommandResult result;               // exit code (128 + signal), stdout, stderr, timed_out, peak RSS
-  std::vector<nlohmann::json> lines;  // stdout lines that are JSON objects
-  std::vector<std::string> bad_lines; // stdout lines that are not
-  nlohmann::json final;               // the last JSON line (null when there was none)
+  CommandResult result;                // exit code (128 + signal), stdout, stderr, timed_out, peak RSS
+  std::vector<nlohmann::json> lines;   // stdout lines that are JSON objects
+  std::vector<std::string> bad_lines;  // stdout lines that are not
+  nlohmann::json final;                // the last JSON line (null when there was none)
   std::chrono::duration<double> elapsed{};
 
   // stdout and the tail of stderr, for a failure message.

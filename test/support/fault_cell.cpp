@@ -51,11 +51,12 @@ ServiceAt service_at(SimFixture& sim, const std::string& name) {
 }
 
 json ecs_call(SimFixture& sim, const std::string& operation, const json& body) {
-  auto r = http_request("POST", sim.endpoint() + "/",
-                        {"X-Amz-Target: AmazonEC2ContainerServiceV20141113." + operation,
-                         "Content-Type: application/x-amz-json-1.1", std::string("X-Amz-Date: ") + k_fake_amz_date,
-                         "Authorization: " + fake_sigv4_authorization("ecs")},
-                        body.dump());
+  auto r =
+      http_request("POST", sim.endpoint() + "/",
+                   {"X-Amz-Target: AmazonEC2ContainerServiceV20141113." + operation,
+                    "Content-Type: application/x-amz-json-1.1", std::string("X-Amz-Date: ") + k_fake_amz_date,
+                    "Authorization: " + fake_sigv4_authorization("ecs")},
+                   body.dump());
   if (r.status != 200) throw std::runtime_error(operation + " -> " + std::to_string(r.status) + " " + r.body);
   return json::parse(r.body);
 }

@@ -24,7 +24,7 @@ struct CellRun {
   nlohmann::json final;                // the last line (null when there was none)
   std::optional<int> exit_code;        // nullopt: still running at the deadline (killed)
   std::chrono::duration<double> elapsed{};
-  std::string log_tail;                // stderr
+  std::string log_tail;  // stderr
 };
 
 struct CellOptions {

@@ -25,8 +25,7 @@ bool send_all(int fd, std::string_view data) {
 }
 
 // Read one request (head + Content-Length body); false when the peer closed.
-bool read_request(int fd, std::string& buffer, ReceivedRequest& request,
-                  const std::atomic<bool>& stop) {
+bool read_request(int fd, std::string& buffer, ReceivedRequest& request, const std::atomic<bool>& stop) {
   auto read_more = [&]() {
     while (!stop.load()) {
       pollfd pfd{fd, POLLIN, 0};

@@ -36,8 +36,10 @@ void warm_up(const std::string& endpoint) {
     headers.push_back(std::string("X-Amz-Date: ") + k_fake_amz_date);
     http_request("POST", endpoint + "/", headers, body, std::chrono::seconds(30));
   };
-  post("ecs", {"X-Amz-Target: AmazonEC2ContainerServiceV20141113.ListClusters",
-               "Content-Type: application/x-amz-json-1.1"}, "{}");
+  post("ecs",
+       {"X-Amz-Target: AmazonEC2ContainerServiceV20141113.ListClusters",
+        "Content-Type: application/x-amz-json-1.1"},
+       "{}");
   post("elasticloadbalancing", {"Content-Type: application/x-www-form-urlencoded; charset=utf-8"},
        "Action=DescribeLoadBalancers&Version=2015-12-01");
   post("sts", {"Content-Type: application/x-www-form-urlencoded; charset=utf-8"},
@@ -84,9 +86,7 @@ MotoFixture* MotoFixture::instance() {
   return fixture.get();
 }
 
-const std::string& MotoFixture::skip_reason() {
-  return g_skip_reason;
-}
+const std::string& MotoFixture::skip_reason() { return g_skip_reason; }
 
 void MotoFixture::reset(int seed) {
   if (m_auth_on) disable_auth();
@@ -110,8 +110,9 @@ void MotoFixture::disable_auth() {
 }
 
 nlohmann::json seed_moto(const std::string& endpoint, const SeedOptions& options) {
-  std::vector<std::string> argv = {"python3", std::string(ADJUST_TEST_TOOLS_DIR) + "/seed_moto.py",
-                                   "--endpoint", endpoint, "--region", options.region};
+  std::vector<std::string> argv = {"python3",    std::string(ADJUST_TEST_TOOLS_DIR) + "/seed_moto.py",
+                                   "--endpoint", endpoint,
+                                   "--region",   options.region};
   if (options.second_service) argv.emplace_back("--second-service");
   if (options.spot_service) argv.emplace_back("--spot-service");
   if (options.ec2_service) argv.emplace_back("--ec2-service");
@@ -119,8 +120,9 @@ nlohmann::json seed_moto(const std::string& endpoint, const SeedOptions& options
   if (!options.iam) argv.emplace_back("--no-iam");
   CommandOptions run;
   run.env = {{"AWS_EC2_METADATA_DISABLED", "true"}};
-  run.unset_env = {"AWS_PROFILE", "AWS_ACCESS_KEY_ID", "AWS_SECRET_ACCESS_KEY", "AWS_SESSION_TOKEN",
-                   "AWS_ENDPOINT_URL", "HTTP_PROXY", "HTTPS_PROXY", "http_proxy", "https_proxy"};
+  run.unset_env = {"AWS_PROFILE",       "AWS_ACCESS_KEY_ID", "AWS_SECRET_ACCESS_KEY",
+                   "AWS_SESSION_TOKEN", "AWS_ENDPOINT_URL",  "HTTP_PROXY",
+                   "HTTPS_PROXY",       "http_proxy",        "https_proxy"};
   run.timeout = std::chrono::seconds(90);
   auto result = run_command(argv, run);
   if (result.exit_code != 0) {

@@ -63,6 +63,6 @@ inline constexpr const char* k_fake_amz_date = "20250101T000000Z";
 }  // namespace adjust::testing
 
 // Skips the current test (loudly) when moto is not available.
-#define ADJUST_REQUIRE_MOTO(var)                                                   \
+#define ADJUST_REQUIRE_MOTO(var)                                                    \
   ::adjust::testing::MotoFixture* var = ::adjust::testing::MotoFixture::instance(); \
   if ((var) == nullptr) GTEST_SKIP() << ::adjust::testing::MotoFixture::skip_reason()

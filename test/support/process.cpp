@@ -16,9 +16,9 @@
 #include <algorithm>
 #include <atomic>
 #include <cerrno>
+#include <cstdio>
 #include <cstdlib>
 #include <cstring>
-#include <cstdio>
 #include <mutex>
 #include <sstream>
 #include <stdexcept>
@@ -84,8 +84,8 @@ struct SpawnFds {
 
 // fork + exec with only async-signal-safe calls in the child. The child leads
 // its own process group and gets SIGTERM when the spawning thread dies.
-pid_t spawn(const std::vector<std::string>& argv, const EnvVars& env,
-            const std::vector<std::string>& unset, const SpawnFds& fds, const std::string& cwd = {}) {
+pid_t spawn(const std::vector<std::string>& argv, const EnvVars& env, const std::vector<std::string>& unset,
+            const SpawnFds& fds, const std::string& cwd = {}) {
   if (argv.empty()) throw std::invalid_argument("spawn: empty argv");
   std::vector<std::string> args = argv;
   args[0] = resolve_program(argv[0]);
@@ -219,7 +219,8 @@ CommandResult run_command(const std::vector<std::string>& argv, const CommandOpt
     for (const auto& p : fds) {
       if (p.revents == 0) continue;
       if (p.fd == stdin_fd) {
-        ssize_t n = ::write(stdin_fd, options.stdin_text.data() + written, options.stdin_text.size() - written);
+        ssize_t n =
+            ::write(stdin_fd, options.stdin_text.data() + written, options.stdin_text.size() - written);
         if (n > 0) written += static_cast<std::size_t>(n);
         if (n < 0 && errno != EAGAIN) written = options.stdin_text.size();
         if (written >= options.stdin_text.size() && options.close_stdin) {
@@ -286,9 +287,7 @@ Process::Process(const std::vector<std::string>& argv, Options options)
   }
 }
 
-Process::~Process() {
-  stop();
-}
+Process::~Process() { stop(); }
 
 bool Process::running() {
   if (m_pid <= 0 || m_exit_status) return false;
@@ -394,9 +393,9 @@ std::string Process::log_tail(std::size_t max_bytes) const {
 
 std::optional<std::string> HttpResult::header(const std::string& name) const {
   for (const auto& [key, value] : headers) {
-    if (key.size() == name.size() &&
-        std::equal(key.begin(), key.end(), name.begin(),
-                   [](char a, char b) { return std::tolower(a) == std::tolower(b); })) {
+    if (key.size() == name.size() && std::equal(key.begin(), key.end(), name.begin(), [](char a, char b) {
+          return std::tolower(a) == std::tolower(b);
+        })) {
       return value;
     }
   }

@@ -22,20 +22,20 @@ int free_loopback_port();
 bool on_path(const std::string& name);
 
 struct CommandResult {
-  int exit_code = -1;       // exit status, or 128 + signal when killed by a signal
-  std::string out;          // everything the child wrote to stdout
-  std::string err;          // everything the child wrote to stderr
-  bool timed_out = false;   // the deadline passed; the process group was killed
-  long max_rss_kib = 0;     // the child's peak resident set size (wait4's ru_maxrss)
+  int exit_code = -1;      // exit status, or 128 + signal when killed by a signal
+  std::string out;         // everything the child wrote to stdout
+  std::string err;         // everything the child wrote to stderr
+  bool timed_out = false;  // the deadline passed; the process group was killed
+  long max_rss_kib = 0;    // the child's peak resident set size (wait4's ru_maxrss)
 };
 
 struct CommandOptions {
   std::string stdin_text;
-  bool close_stdin = true;  // false: keep stdin open (never EOF) until the child exits
-  EnvVars env;              // added to (or replacing in) the parent's environment
+  bool close_stdin = true;             // false: keep stdin open (never EOF) until the child exits
+  EnvVars env;                         // added to (or replacing in) the parent's environment
   std::vector<std::string> unset_env;  // removed from the inherited environment
   std::chrono::milliseconds timeout{30000};
-  std::string cwd;          // the child's working directory; empty: the parent's
+  std::string cwd;  // the child's working directory; empty: the parent's
 };
 
 // Runs argv[0] (PATH lookup) with piped stdio, polls all pipes (no deadlock on
@@ -94,10 +94,10 @@ class Process {
 };
 
 struct HttpResult {
-  long status = 0;           // 0 when no response arrived
+  long status = 0;  // 0 when no response arrived
   std::string body;
   std::vector<std::pair<std::string, std::string>> headers;
-  std::string error;         // libcurl's message when status == 0
+  std::string error;  // libcurl's message when status == 0
 
   std::optional<std::string> header(const std::string& name) const;
 };

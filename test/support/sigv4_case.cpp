@@ -31,13 +31,11 @@ Result<HttpRequest> parse_raw_request(const std::string& text, const std::string
   const std::string_view request_line = head.substr(0, line_end);
   const auto method_end = request_line.find(' ');
   const auto version = request_line.rfind(" HTTP/");
-  if (method_end == std::string_view::npos || version == std::string_view::npos ||
-      version <= method_end) {
+  if (method_end == std::string_view::npos || version == std::string_view::npos || version <= method_end) {
     return fail(ErrorCode::invalid_input, "bad request line");
   }
   request.method = std::string(request_line.substr(0, method_end));
-  request.url =
-      url_prefix + std::string(request_line.substr(method_end + 1, version - method_end - 1));
+  request.url = url_prefix + std::string(request_line.substr(method_end + 1, version - method_end - 1));
   head = line_end == std::string_view::npos ? std::string_view{} : head.substr(line_end + 1);
   while (!head.empty()) {
     const auto end = head.find('\n');
@@ -55,8 +53,7 @@ Result<HttpRequest> parse_raw_request(const std::string& text, const std::string
     if (colon == std::string_view::npos) {
       return fail(ErrorCode::invalid_input, "header line without ':'");
     }
-    request.headers.push_back(
-        {std::string(line.substr(0, colon)), std::string(line.substr(colon + 1))});
+    request.headers.push_back({std::string(line.substr(0, colon)), std::string(line.substr(colon + 1))});
   }
   return request;
 }
@@ -71,13 +68,13 @@ Result<std::chrono::system_clock::time_point> parse_timestamp(const std::string&
   int hour = 0;
   int minute = 0;
   int second = 0;
-  if (std::sscanf(text.c_str(), "%4d-%2u-%2uT%2d:%2d:%2dZ", &year, &month, &day, &hour, &minute,
-                  &second) != 6) {
+  if (std::sscanf(text.c_str(), "%4d-%2u-%2uT%2d:%2d:%2dZ", &year, &month, &day, &hour, &minute, &second) !=
+      6) {
     return fail(ErrorCode::invalid_input, "bad timestamp " + text);
   }
   using namespace std::chrono;
-  return sys_days{std::chrono::year{year} / std::chrono::month{month} / std::chrono::day{day}} +
-         hours{hour} + minutes{minute} + seconds{second};
+  return sys_days{std::chrono::year{year} / std::chrono::month{month} / std::chrono::day{day}} + hours{hour} +
+         minutes{minute} + seconds{second};
 }
 
 }  // namespace
@@ -86,8 +83,7 @@ Result<Sigv4Case> load_sigv4_case(const std::filesystem::path& directory) {
   const auto context_text = read_text_file(directory / "context.json");
   const auto request_text = read_text_file(directory / "request.txt");
   if (!context_text || !request_text) {
-    return fail(ErrorCode::invalid_input,
-                "missing context.json or request.txt in " + directory.string());
+    return fail(ErrorCode::invalid_input, "missing context.json or request.txt in " + directory.string());
   }
   Sigv4Case out;
   out.name = directory.filename().string();
@@ -106,12 +102,10 @@ Result<Sigv4Case> load_sigv4_case(const std::filesystem::path& directory) {
     out.params.double_encode_path = true;
     out.params.sign_body_hash_header = context.value("sign_body", false);
     out.params.omit_session_token = context.value("omit_session_token", false);
-    const std::string prefix =
-        context.value("url_prefix", std::string{"https://example.amazonaws.com"});
+    const std::string prefix = context.value("url_prefix", std::string{"https://example.amazonaws.com"});
     out.request = ADJUST_TRY(parse_raw_request(*request_text, prefix));
   } catch (const nlohmann::json::exception& error) {
-    return fail(ErrorCode::invalid_input,
-                directory.string() + "/context.json: " + error.what());
+    return fail(ErrorCode::invalid_input, directory.string() + "/context.json: " + error.what());
   }
   return out;
 }

@@ -9,8 +9,8 @@
 
 #include "adjust/aws/credentials/provider.hpp"
 #include "adjust/aws/http.hpp"
-#include "adjust/base/result.hpp"
 #include "adjust/aws/sigv4.hpp"
+#include "adjust/base/result.hpp"
 
 namespace adjust::testing {
 

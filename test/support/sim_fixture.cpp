@@ -5,9 +5,10 @@
 namespace adjust::testing {
 
 SimFixture::SimFixture(Options options) {
-  std::vector<std::string> argv = {"python3", std::string(ADJUST_TEST_TOOLS_DIR) + "/awssim", "--port", "0",
-                                   "--time-factor", std::to_string(options.time_factor), "--lifetime",
-                                   std::to_string(options.lifetime_seconds)};
+  std::vector<std::string> argv = {"python3",       std::string(ADJUST_TEST_TOOLS_DIR) + "/awssim",
+                                   "--port",        "0",
+                                   "--time-factor", std::to_string(options.time_factor),
+                                   "--lifetime",    std::to_string(options.lifetime_seconds)};
   if (options.upstream) {
     argv.insert(argv.end(), {"--upstream", *options.upstream});
   }
@@ -23,12 +24,13 @@ SimFixture::SimFixture(Options options) {
   }
 }
 
-nlohmann::json SimFixture::control(const std::string& path, const nlohmann::json& body, const std::string& method) {
+nlohmann::json SimFixture::control(const std::string& path, const nlohmann::json& body,
+                                   const std::string& method) {
   auto r = http_request(method, m_endpoint + "/_sim/" + path, {"Content-Type: application/json"},
                         method == "GET" ? std::string() : body.dump());
   if (r.status != 200) {
-    throw std::runtime_error("awssim control " + method + " " + path + " -> " + std::to_string(r.status) + " " +
-                             r.body + r.error);
+    throw std::runtime_error("awssim control " + method + " " + path + " -> " + std::to_string(r.status) +
+                             " " + r.body + r.error);
   }
   return nlohmann::json::parse(r.body);
 }

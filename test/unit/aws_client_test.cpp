@@ -36,10 +36,10 @@ std::string signed_headers_of(const HttpRequest& request) {
 struct ClientFixture {
   explicit ClientFixture(AwsService service = AwsService::ecs, double random = 0.5) {
     AwsClientOptions options;
-    options.endpoint = ServiceEndpoint{service == AwsService::ecs
-                                           ? "https://ecs.us-east-1.amazonaws.com"
-                                           : "https://elasticloadbalancing.us-east-1.amazonaws.com",
-                                       std::string(signing_name(service)), "us-east-1"};
+    options.endpoint =
+        ServiceEndpoint{service == AwsService::ecs ? "https://ecs.us-east-1.amazonaws.com"
+                                                   : "https://elasticloadbalancing.us-east-1.amazonaws.com",
+                        std::string(signing_name(service)), "us-east-1"};
     client = std::make_unique<AwsClient>(transport, credentials, clock, logger, options,
                                          [random] { return random; });
   }
@@ -54,8 +54,8 @@ struct ClientFixture {
 TEST(AwsClientJson, SendsAwsJson11RequestWithOnlyProtocolHeadersSigned) {
   ClientFixture f;
   f.transport.push(json_reply(200, {{"services", nlohmann::json::array()}}));
-  auto result = f.client->call_json(k_ecs_prefix, "DescribeServices",
-                                    {{"cluster", "prod"}, {"services", {"web"}}});
+  auto result =
+      f.client->call_json(k_ecs_prefix, "DescribeServices", {{"cluster", "prod"}, {"services", {"web"}}});
   ASSERT_TRUE(result) << result.error().message;
   EXPECT_TRUE(result->contains("services"));
   auto request = f.transport.last_request();
@@ -67,11 +67,9 @@ TEST(AwsClientJson, SendsAwsJson11RequestWithOnlyProtocolHeadersSigned) {
   EXPECT_EQ(find_header(request.headers, "X-Amz-Date"), "20150830T123600Z");
   EXPECT_EQ(find_header(request.headers, "X-Amz-Security-Token"), "token-1");
   EXPECT_EQ(find_header(request.headers, "User-Agent"), "adjust/" ADJUST_VERSION);
-  EXPECT_EQ(signed_headers_of(request),
-            "content-type;host;x-amz-date;x-amz-security-token;x-amz-target");
+  EXPECT_EQ(signed_headers_of(request), "content-type;host;x-amz-date;x-amz-security-token;x-amz-target");
   auto authorization = find_header(request.headers, "Authorization").value_or("");
-  EXPECT_NE(authorization.find("Credential=AKID1/20150830/us-east-1/ecs/aws4_request"),
-            std::string::npos);
+  EXPECT_NE(authorization.find("Credential=AKID1/20150830/us-east-1/ecs/aws4_request"), std::string::npos);
   EXPECT_EQ(nlohmann::json::parse(request.body),
             (nlohmann::json{{"cluster", "prod"}, {"services", {"web"}}}));
 }
@@ -90,22 +88,24 @@ TEST(AwsClientJson, EmptySuccessBodyIsEmptyObjectAndGarbageIsBadResponse) {
 
 TEST(AwsClientQuery, SendsFormEncodedBodyAndParsesXml) {
   ClientFixture f(AwsService::elbv2);
-  f.transport.push(text_reply(200,
-                              "<DescribeTargetHealthResponse xmlns=\"http://elasticloadbalancing.amazonaws.com/doc/2015-12-01/\">"
-                              "<DescribeTargetHealthResult><TargetHealthDescriptions/></DescribeTargetHealthResult>"
-                              "</DescribeTargetHealthResponse>"));
+  f.transport.push(text_reply(
+      200,
+      "<DescribeTargetHealthResponse xmlns=\"http://elasticloadbalancing.amazonaws.com/doc/2015-12-01/\">"
+      "<DescribeTargetHealthResult><TargetHealthDescriptions/></DescribeTargetHealthResult>"
+      "</DescribeTargetHealthResponse>"));
   auto result = f.client->call_query(
       "DescribeTargetHealth", "2015-12-01",
-      {{"TargetGroupArn", "arn:aws:elasticloadbalancing:us-east-1:123456789012:targetgroup/web/0123456789abcdef"},
+      {{"TargetGroupArn",
+        "arn:aws:elasticloadbalancing:us-east-1:123456789012:targetgroup/web/0123456789abcdef"},
        {"Targets.member.1.Id", "10.0.1.23 x"}});
   ASSERT_TRUE(result) << result.error().message;
   EXPECT_EQ(result->root.name, "DescribeTargetHealthResponse");
   auto request = f.transport.last_request();
-  EXPECT_EQ(find_header(request.headers, "Content-Type"),
-            "application/x-www-form-urlencoded; charset=utf-8");
+  EXPECT_EQ(find_header(request.headers, "Content-Type"), "application/x-www-form-urlencoded; charset=utf-8");
   EXPECT_FALSE(find_header(request.headers, "X-Amz-Target"));
   EXPECT_EQ(request.body,
-            "Action=DescribeTargetHealth&Version=2015-12-01&TargetGroupArn=arn%3Aaws%3Aelasticloadbalancing%3Aus-east-1%3A123456789012%3Atargetgroup%2Fweb%2F0123456789abcdef"
+            "Action=DescribeTargetHealth&Version=2015-12-01&TargetGroupArn=arn%3Aaws%3Aelasticloadbalancing%"
+            "3Aus-east-1%3A123456789012%3Atargetgroup%2Fweb%2F0123456789abcdef"
             "&Targets.member.1.Id=10.0.1.23%20x");
   EXPECT_EQ(signed_headers_of(request), "content-type;host;x-amz-date;x-amz-security-token");
 }
@@ -147,11 +147,15 @@ TEST(AwsErrors, JsonErrorNamesOperationCodeMessageAndRequestId) {
 }
 
 TEST(AwsErrors, HeaderWinsAndNamespaceAndUriFormsAreStripped) {
-  HttpResponse with_header{400,
-                           {{"X-Amzn-ErrorType", "FooError:http://internal.amazon.com/coral/com.amazon.coral.validate/"}},
-                           R"({"__type": "aws.protocoltests.json#BarError", "message": "m"})"};
+  HttpResponse with_header{
+      400,
+      {{"X-Amzn-ErrorType", "FooError:http://internal.amazon.com/coral/com.amazon.coral.validate/"}},
+      R"({"__type": "aws.protocoltests.json#BarError", "message": "m"})"};
   EXPECT_EQ(parse_aws_error(AwsProtocol::json, with_header).code, "FooError");
-  HttpResponse dunder{400, {}, R"({"__type": "aws.protocoltests.json#FooError:http://internal.amazon.com/", "Message": "Hi"})"};
+  HttpResponse dunder{
+      400,
+      {},
+      R"({"__type": "aws.protocoltests.json#FooError:http://internal.amazon.com/", "Message": "Hi"})"};
   auto details = parse_aws_error(AwsProtocol::json, dunder);
   EXPECT_EQ(details.code, "FooError");
   EXPECT_EQ(details.message, "Hi");
@@ -164,10 +168,12 @@ TEST(AwsErrors, QueryXmlBothShapes) {
       "DescribeTargetHealth", AwsProtocol::query,
       query_error(400, "TargetGroupNotFound", "One or more target groups not found", "abc"), false);
   EXPECT_EQ(error_response.code, ErrorCode::not_found);
-  EXPECT_EQ(error_response.message,
-            "DescribeTargetHealth: TargetGroupNotFound: One or more target groups not found (request id abc)");
+  EXPECT_EQ(
+      error_response.message,
+      "DescribeTargetHealth: TargetGroupNotFound: One or more target groups not found (request id abc)");
   HttpResponse response_shape{
-      403, {},
+      403,
+      {},
       "<Response><Errors><Error><Code>AccessDenied</Code><Message>no</Message></Error></Errors>"
       "<RequestID>r-9</RequestID></Response>"};
   auto denied = make_aws_error("AssumeRole", AwsProtocol::query, response_shape, false);
@@ -177,7 +183,8 @@ TEST(AwsErrors, QueryXmlBothShapes) {
 }
 
 TEST(AwsErrors, HtmlFromAProxyMapsByStatus) {
-  HttpResponse html{502, {{"Content-Type", "text/html"}}, "<html><body><h1>502 Bad Gateway</h1>\n</body></html>"};
+  HttpResponse html{
+      502, {{"Content-Type", "text/html"}}, "<html><body><h1>502 Bad Gateway</h1>\n</body></html>"};
   auto error = make_aws_error("DescribeServices", AwsProtocol::json, html, false);
   EXPECT_EQ(error.code, ErrorCode::aws_transient);
   EXPECT_EQ(error.aws_code, "");
@@ -192,9 +199,11 @@ TEST(AwsErrors, HtmlFromAProxyMapsByStatus) {
 }
 
 TEST(AwsErrors, MotoStyleXmlOnEcsIsUnderstood) {
-  HttpResponse moto{403, {{"Content-Type", "text/html"}},
+  HttpResponse moto{403,
+                    {{"Content-Type", "text/html"}},
                     "<?xml version=\"1.0\" encoding=\"UTF-8\"?><ErrorResponse><Errors><Error>"
-                    "<Code>SignatureDoesNotMatch</Code><Message>The request signature we calculated does not match</Message>"
+                    "<Code>SignatureDoesNotMatch</Code><Message>The request signature we calculated does not "
+                    "match</Message>"
                     "<Type>Sender</Type></Error></Errors></ErrorResponse>"};
   auto error = make_aws_error("ListClusters", AwsProtocol::json, moto, false);
   EXPECT_EQ(error.code, ErrorCode::aws_auth);
@@ -360,7 +369,9 @@ TEST(AwsRetry, ClockSkewIsCorrectedAndRetriedWithoutSleep) {
   // Our clock is 2015-08-30T12:36:00Z; the server says 13:36:00Z.
   f.transport.push(json_reply(400,
                               {{"__type", "InvalidSignatureException"},
-                               {"message", "Signature expired: 20150830T123600Z is now earlier than 20150830T133100Z (20150830T133600Z - 5 min.)"}},
+                               {"message",
+                                "Signature expired: 20150830T123600Z is now earlier than 20150830T133100Z "
+                                "(20150830T133600Z - 5 min.)"}},
                               {{"Date", "Sun, 30 Aug 2015 13:36:00 GMT"}}));
   f.transport.push(json_reply(200, nlohmann::json::object()));
   f.transport.push(json_reply(200, nlohmann::json::object()));
@@ -389,7 +400,8 @@ TEST(AwsRetry, SignatureErrorWithoutRealSkewIsAuthAndNotRetried) {
 
 TEST(AwsRetry, ExpiredTokenInvalidatesAndRetriesOnceWithFreshCredentials) {
   ClientFixture f;
-  f.transport.push(json_error(400, "ExpiredTokenException", "The security token included in the request is expired"));
+  f.transport.push(
+      json_error(400, "ExpiredTokenException", "The security token included in the request is expired"));
   f.transport.push(json_reply(200, nlohmann::json::object()));
   ASSERT_TRUE(f.client->call_json(k_ecs_prefix, "DescribeServices", nlohmann::json::object()));
   EXPECT_EQ(f.credentials.invalidations, 1);
@@ -430,15 +442,17 @@ TEST(AwsErrors, AnErrorQuotingTheSignedRequestShowsNoSecret) {
   auto result = f.client->call_json(k_ecs_prefix, "DescribeServices", nlohmann::json::object());
   ASSERT_FALSE(result);
   const std::string& message = result.error().message;
-  EXPECT_EQ(message, "DescribeServices: InvalidSignatureException: canonical request: "
-                     "x-amz-security-token:<redacted>\nechoed: <redacted> (request id req-1)");
+  EXPECT_EQ(message,
+            "DescribeServices: InvalidSignatureException: canonical request: "
+            "x-amz-security-token:<redacted>\nechoed: <redacted> (request id req-1)");
   std::string authorization = find_header(f.transport.last_request().headers, "Authorization").value_or("");
   ASSERT_FALSE(authorization.empty());
   f.transport.push(text_reply(400, "<html>You sent Authorization: " + authorization + "</html>"));
   auto echoed = f.client->call_json(k_ecs_prefix, "DescribeServices", nlohmann::json::object());
   ASSERT_FALSE(echoed);
   EXPECT_EQ(echoed.error().message.find("Signature="), std::string::npos) << echoed.error().message;
-  EXPECT_NE(echoed.error().message.find("Authorization: <redacted>"), std::string::npos) << echoed.error().message;
+  EXPECT_NE(echoed.error().message.find("Authorization: <redacted>"), std::string::npos)
+      << echoed.error().message;
   EXPECT_EQ(f.log.str().find("token-1"), std::string::npos);
   EXPECT_EQ(f.log.str().find("Signature="), std::string::npos);
 }
@@ -449,7 +463,8 @@ TEST(AwsErrors, AWebIdentityTokenQuotedInAnErrorIsRedacted) {
   auto result = f.client->call_query("AssumeRoleWithWebIdentity", "2011-06-15",
                                      {{"WebIdentityToken", "eyJ.a+b/c="}}, false);
   ASSERT_FALSE(result);
-  EXPECT_NE(result.error().message.find("token <redacted> is not valid"), std::string::npos) << result.error().message;
+  EXPECT_NE(result.error().message.find("token <redacted> is not valid"), std::string::npos)
+      << result.error().message;
   EXPECT_EQ(f.log.str().find("eyJ.a+b/c="), std::string::npos);
 }
 

@@ -38,8 +38,8 @@ TEST(AwsProfileParse, ConfigSectionsDefaultAndProfilePrefix) {
 }
 
 TEST(AwsProfileParse, CredentialsSectionsAreProfileNamesAsWritten) {
-  auto profiles = parse_ok("[dev]\naws_access_key_id = AKIDEV\n[profile x]\nk = v\n",
-                           ProfileFileKind::credentials);
+  auto profiles =
+      parse_ok("[dev]\naws_access_key_id = AKIDEV\n[profile x]\nk = v\n", ProfileFileKind::credentials);
   EXPECT_EQ(profiles["dev"]["aws_access_key_id"], "AKIDEV");
   EXPECT_EQ(profiles["profile x"]["k"], "v");
 }
@@ -81,8 +81,8 @@ TEST(AwsProfileParse, SubPropertiesAreToleratedAndDoNotLeak) {
 }
 
 TEST(AwsProfileParse, DuplicateSectionsMergeAndLastKeyWins) {
-  auto profiles = parse_ok(
-      "[default]\nregion = a\nk1 = x\n[profile dev]\nregion = d\n[default]\nregion = b\n");
+  auto profiles =
+      parse_ok("[default]\nregion = a\nk1 = x\n[profile dev]\nregion = d\n[default]\nregion = b\n");
   EXPECT_EQ(profiles["default"]["region"], "b");
   EXPECT_EQ(profiles["default"]["k1"], "x");
 }
@@ -125,15 +125,13 @@ TEST(AwsProfileParse, ErrorsNeverQuoteTheLine) {
 TEST(AwsProfileSelection, ProfileFromEnvironment) {
   EXPECT_EQ(selected_profile_name(MapEnvironment{}), "default");
   EXPECT_EQ(selected_profile_name(MapEnvironment{{{"AWS_DEFAULT_PROFILE", "b"}}}), "b");
-  EXPECT_EQ(selected_profile_name(MapEnvironment{{{"AWS_PROFILE", "a"}, {"AWS_DEFAULT_PROFILE", "b"}}}),
-            "a");
+  EXPECT_EQ(selected_profile_name(MapEnvironment{{{"AWS_PROFILE", "a"}, {"AWS_DEFAULT_PROFILE", "b"}}}), "a");
   EXPECT_EQ(selected_profile_name(MapEnvironment{{{"AWS_PROFILE", ""}}}), "default");
 }
 
 TEST(AwsProfileLoad, DefaultPathsUnderHomeAndMergedView) {
   MapFileSource files;
-  files.files["/home/u/.aws/config"] =
-      "[profile dev]\nregion = eu-west-1\naws_access_key_id = FROMCONFIG\n";
+  files.files["/home/u/.aws/config"] = "[profile dev]\nregion = eu-west-1\naws_access_key_id = FROMCONFIG\n";
   files.files["/home/u/.aws/credentials"] =
       "[dev]\naws_access_key_id = FROMCREDS\naws_secret_access_key = s\n";
   MapEnvironment env{{{"HOME", "/home/u"}, {"AWS_PROFILE", "dev"}}};

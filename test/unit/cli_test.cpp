@@ -4,8 +4,8 @@
 #include <nlohmann/json.hpp>
 #include <sstream>
 
-#include "adjust/cli/cli.hpp"
 #include "adjust/base/version.hpp"
+#include "adjust/cli/cli.hpp"
 #include "fakes/transport.hpp"
 #include "support/adjust_run.hpp"
 
@@ -54,9 +54,9 @@ TEST(Cli, InfoPrintsMetadataWithOrWithoutApp) {
 }
 
 TEST(Cli, UsageErrorsExitTwoWithNothingOnStdout) {
-  for (auto args : {std::vector<std::string>{"--bogus"}, std::vector<std::string>{"--query"},
-                    std::vector<std::string>{}, std::vector<std::string>{"--info", "--query", "x"},
-                    std::vector<std::string>{"a", "b"}}) {
+  for (auto args :
+       {std::vector<std::string>{"--bogus"}, std::vector<std::string>{"--query"}, std::vector<std::string>{},
+        std::vector<std::string>{"--info", "--query", "x"}, std::vector<std::string>{"a", "b"}}) {
     auto result = run_cli(args);
     EXPECT_EQ(result.exit_code, 2);
     EXPECT_EQ(result.out, "");

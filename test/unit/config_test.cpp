@@ -20,9 +20,7 @@ MapEnvironment env_with(const std::string& name, const std::string& value) {
   return env;
 }
 
-std::string fixture(const std::string& name) {
-  return std::string(ADJUST_TEST_DATA_DIR) + "/config/" + name;
-}
+std::string fixture(const std::string& name) { return std::string(ADJUST_TEST_DATA_DIR) + "/config/" + name; }
 
 Config must_parse(std::string_view yaml, const Environment& env = MapEnvironment{}) {
   auto config = parse_config(yaml, "config.yaml", env);
@@ -115,8 +113,7 @@ TEST(ConfigTest, NullBodiesEnableDefaults) {
   EXPECT_EQ(web.cluster, "from-env");
   ASSERT_TRUE(web.cpu);
   EXPECT_FALSE(web.cpu->is_range);
-  EXPECT_THAT(strings_of(web.cpu->values),
-              ElementsAre("\"0.25\"", "\"0.5\"", "\"1\"", "\"2\"", "\"4\""));
+  EXPECT_THAT(strings_of(web.cpu->values), ElementsAre("\"0.25\"", "\"0.5\"", "\"1\"", "\"2\"", "\"4\""));
   ASSERT_TRUE(web.memory);
   ASSERT_EQ(web.memory->values.size(), 31u);
   EXPECT_EQ(web.memory->values.front().value, "0.5");
@@ -150,7 +147,7 @@ TEST(ConfigTest, RangeModeFromExplicitType) {
   EXPECT_TRUE(c.memory->is_range);
   EXPECT_EQ(c.memory->range.min, 0.5);
   EXPECT_EQ(c.memory->range.max, 8);
-  EXPECT_EQ(c.memory->range.step, 0.5);   // the original's default step
+  EXPECT_EQ(c.memory->range.step, 0.5);  // the original's default step
 }
 
 TEST(ConfigTest, UseRangesEnvironmentVariable) {
@@ -167,9 +164,10 @@ TEST(ConfigTest, UseRangesEnvironmentVariable) {
                                             {"no", false},
                                             {"", false}}) {
     MapEnvironment env = env_with("OPTUNE_ECS_USE_RANGES", test.value);
-    auto config = must_parse("fargate:\n  web:\n    service_name: web\n    settings:\n"
-                             "      cpu:\n      mem:\n        type: enum\n",
-                             env);
+    auto config = must_parse(
+        "fargate:\n  web:\n    service_name: web\n    settings:\n"
+        "      cpu:\n      mem:\n        type: enum\n",
+        env);
     ASSERT_EQ(config.components.size(), 1u);
     const auto& c = config.components[0];
     EXPECT_EQ(c.cpu->is_range, test.range) << "OPTUNE_ECS_USE_RANGES=" << test.value;
@@ -298,7 +296,9 @@ TEST(ConfigTest, LenientWhereTheOriginalWasWarnsInstead) {
 TEST(ConfigTest, TextThatIsNotUtf8IsAProblemAtItsPosition) {
   const std::string yaml = "fargate:\n  web:\n    service_name: \xD6x\n";
   EXPECT_EQ(parse_error(yaml), "config.yaml: 1 problem\nconfig.yaml:3:19: not valid UTF-8 text");
-  EXPECT_THAT(parse_error("fargate:\n  end max:max: \xD6" "1\n"), HasSubstr("config.yaml:2:16: not valid"));
+  EXPECT_THAT(parse_error("fargate:\n  end max:max: \xD6"
+                          "1\n"),
+              HasSubstr("config.yaml:2:16: not valid"));
   must_parse("fargate:\n  web:\n    service_name: caf\xC3\xA9\n");
 }
 
@@ -326,7 +326,7 @@ TEST(ConfigTest, MissingFile) {
 
 struct FixtureCase {
   const char* file;
-  const char* expected;   // after "<path>:"
+  const char* expected;  // after "<path>:"
 };
 
 class ConfigFixtureErrorTest : public ::testing::TestWithParam<FixtureCase> {};
@@ -343,19 +343,18 @@ TEST_P(ConfigFixtureErrorTest, NamesFileLineColumnAndKey) {
 
 INSTANTIATE_TEST_SUITE_P(
     Fixtures, ConfigFixtureErrorTest,
-    ::testing::Values(
-        FixtureCase{"syntax_error.yaml", "4:12: invalid YAML: end of sequence flow not found"},
-        FixtureCase{"missing_service_name.yaml", "2:3: fargate.web.service_name: is required"},
-        FixtureCase{"min_greater_than_max.yaml",
-                    "8:14: fargate.web.settings.cpu.max: max 1 is less than min 2"},
-        FixtureCase{"unknown_setting_type.yaml",
-                    "6:15: fargate.web.settings.cpu.type: unknown setting type \"ranged\" "
-                    "(expected range or enum)"},
-        FixtureCase{"non_numeric_bound.yaml",
-                    "7:14: fargate.web.environment.GOGC.min: must be a number, got \"fifty\""},
-        FixtureCase{"unknown_env_key.yaml",
-                    "10:9: fargate.web.environment.GOGC.stepsize: unknown key (allowed here: "
-                    "type, min, max, step, unit, default, container, pinned)"}));
+    ::testing::Values(FixtureCase{"syntax_error.yaml", "4:12: invalid YAML: end of sequence flow not found"},
+                      FixtureCase{"missing_service_name.yaml", "2:3: fargate.web.service_name: is required"},
+                      FixtureCase{"min_greater_than_max.yaml",
+                                  "8:14: fargate.web.settings.cpu.max: max 1 is less than min 2"},
+                      FixtureCase{"unknown_setting_type.yaml",
+                                  "6:15: fargate.web.settings.cpu.type: unknown setting type \"ranged\" "
+                                  "(expected range or enum)"},
+                      FixtureCase{"non_numeric_bound.yaml",
+                                  "7:14: fargate.web.environment.GOGC.min: must be a number, got \"fifty\""},
+                      FixtureCase{"unknown_env_key.yaml",
+                                  "10:9: fargate.web.environment.GOGC.stepsize: unknown key (allowed here: "
+                                  "type, min, max, step, unit, default, container, pinned)"}));
 
 TEST(ConfigTest, CollectsEveryProblem) {
   std::string path = fixture("many_problems.yaml");
@@ -482,8 +481,9 @@ INSTANTIATE_TEST_SUITE_P(
         InlineCase{"unknown deployment key",
                    "fargate:\n  web:\n    service_name: w\n    deployment: {max: 1}\n",
                    "fargate.web.deployment.max: unknown key"},
-        InlineCase{"healthy percent", "fargate:\n  web:\n    service_name: w\n"
-                                      "    deployment: {minimum_healthy_percent: 150}\n",
+        InlineCase{"healthy percent",
+                   "fargate:\n  web:\n    service_name: w\n"
+                   "    deployment: {minimum_healthy_percent: 150}\n",
                    "fargate.web.deployment.minimum_healthy_percent: must be between 0 and 100"},
         InlineCase{"negative keep_revisions",
                    "fargate:\n  web:\n    service_name: w\n    keep_revisions: -1\n",

@@ -190,8 +190,8 @@ TEST(CachedCredentials, InvalidateForcesARefresh) {
 TEST(CachedCredentials, CredentialsWithoutExpirationAreKept) {
   FakeClock clock{k_new_year_2024};
   auto cache = CachedCredentials(
-      std::make_unique<StaticCredentialsProvider>(Credentials{"AK", "S", "", std::nullopt, "static"}),
-      clock, null_logger());
+      std::make_unique<StaticCredentialsProvider>(Credentials{"AK", "S", "", std::nullopt, "static"}), clock,
+      null_logger());
   ASSERT_TRUE(cache.get());
   clock.advance(std::chrono::hours(24 * 365));
   EXPECT_EQ(cache.get()->access_key_id, "AK");
@@ -199,10 +199,9 @@ TEST(CachedCredentials, CredentialsWithoutExpirationAreKept) {
 
 TEST(CachedCredentials, AlreadyExpiredCredentialsAreRefused) {
   FakeClock clock{k_new_year_2024};
-  auto cache = CachedCredentials(
-      std::make_unique<StaticCredentialsProvider>(
-          Credentials{"AK", "S", "T", clock.now() - 1min, "IMDS (role r)"}),
-      clock, null_logger());
+  auto cache = CachedCredentials(std::make_unique<StaticCredentialsProvider>(
+                                     Credentials{"AK", "S", "T", clock.now() - 1min, "IMDS (role r)"}),
+                                 clock, null_logger());
   auto result = cache.get();
   ASSERT_FALSE(result);
   EXPECT_EQ(result.error().message, "credentials from IMDS (role r) are already expired");
@@ -226,8 +225,8 @@ TEST(CachedCredentials, ConcurrentCallersShareOneFetch) {
 
 // --- canary: secrets never leak -------------------------------------------------
 
-constexpr const char* k_secrets[] = {"CANARY-SECRET-KEY", "CANARY-SESSION-TOKEN",
-                                     "CANARY-WEB-TOKEN", "CANARY-CONTAINER-AUTH"};
+constexpr const char* k_secrets[] = {"CANARY-SECRET-KEY", "CANARY-SESSION-TOKEN", "CANARY-WEB-TOKEN",
+                                     "CANARY-CONTAINER-AUTH"};
 
 void expect_no_secret(const std::string& text, const std::string& where) {
   for (const char* secret : k_secrets) {
@@ -259,7 +258,8 @@ TEST(CredentialsCanary, SecretsNeverAppearInErrorsOrTraceLogs) {
   }
   {  // profile with a partial key, and an assume-role denied
     Fixture f;
-    f.credentials("[default]\naws_secret_access_key = CANARY-SECRET-KEY\naws_session_token = CANARY-SESSION-TOKEN\n");
+    f.credentials(
+        "[default]\naws_secret_access_key = CANARY-SECRET-KEY\naws_session_token = CANARY-SESSION-TOKEN\n");
     run(f);
     Fixture g;
     g.config(
@@ -293,10 +293,11 @@ TEST(CredentialsCanary, SecretsNeverAppearInErrorsOrTraceLogs) {
   }
   {  // IMDS: bad code, bad document, expired credentials, advisory refresh failure
     Fixture f;
-    for (const char* body :
-         {R"({"Code":"Failed","AccessKeyId":"AK","SecretAccessKey":"CANARY-SECRET-KEY"})",
-          R"({"Code":"Success","Token":"CANARY-SESSION-TOKEN","SecretAccessKey":"CANARY-SECRET-KEY"})",
-          R"({"Code":"Success","AccessKeyId":"AK","SecretAccessKey":"CANARY-SECRET-KEY","Token":"CANARY-SESSION-TOKEN","Expiration":"2023-01-01T00:00:00Z"})"}) {
+    for (
+        const char* body :
+        {R"({"Code":"Failed","AccessKeyId":"AK","SecretAccessKey":"CANARY-SECRET-KEY"})",
+         R"({"Code":"Success","Token":"CANARY-SESSION-TOKEN","SecretAccessKey":"CANARY-SECRET-KEY"})",
+         R"({"Code":"Success","AccessKeyId":"AK","SecretAccessKey":"CANARY-SECRET-KEY","Token":"CANARY-SESSION-TOKEN","Expiration":"2023-01-01T00:00:00Z"})"}) {
       f.transport.reply(200, "CANARY-SESSION-TOKEN");  // the IMDS token is secret too
       f.transport.reply(200, "role");
       f.transport.reply(200, body);

@@ -10,9 +10,8 @@ using Fixture = testing::CredentialsFixture;
 using testing::RecordingSts;
 
 TEST(EnvironmentCredentials, KeySecretAndToken) {
-  MapEnvironment env{{{"AWS_ACCESS_KEY_ID", "AKID"},
-                      {"AWS_SECRET_ACCESS_KEY", "SECRET"},
-                      {"AWS_SESSION_TOKEN", "TOKEN"}}};
+  MapEnvironment env{
+      {{"AWS_ACCESS_KEY_ID", "AKID"}, {"AWS_SECRET_ACCESS_KEY", "SECRET"}, {"AWS_SESSION_TOKEN", "TOKEN"}}};
   auto credentials = EnvironmentCredentials(env).get();
   ASSERT_TRUE(credentials) << credentials.error().message;
   EXPECT_EQ(credentials->access_key_id, "AKID");
@@ -52,8 +51,7 @@ TEST(EnvironmentCredentials, AbsentIsSkippedPartialIsAnError) {
   EXPECT_EQ(key_only.error().message,
             "AWS_ACCESS_KEY_ID is set but AWS_SECRET_ACCESS_KEY is not; set both or neither");
 
-  auto secret_only =
-      EnvironmentCredentials(MapEnvironment{{{"AWS_SECRET_ACCESS_KEY", "SECRET"}}}).resolve();
+  auto secret_only = EnvironmentCredentials(MapEnvironment{{{"AWS_SECRET_ACCESS_KEY", "SECRET"}}}).resolve();
   ASSERT_FALSE(secret_only);
   EXPECT_EQ(secret_only.error().message,
             "AWS_SECRET_ACCESS_KEY is set but AWS_ACCESS_KEY_ID is not; set both or neither");
@@ -100,8 +98,7 @@ TEST(WebIdentityCredentials, FailureModes) {
   f.env.set("AWS_WEB_IDENTITY_TOKEN_FILE", "/t");
   auto no_role = WebIdentityCredentials(f.context()).get();
   ASSERT_FALSE(no_role);
-  EXPECT_EQ(no_role.error().message,
-            "AWS_WEB_IDENTITY_TOKEN_FILE is set but AWS_ROLE_ARN is not; set both");
+  EXPECT_EQ(no_role.error().message, "AWS_WEB_IDENTITY_TOKEN_FILE is set but AWS_ROLE_ARN is not; set both");
 
   f.env.set("AWS_ROLE_ARN", "arn:aws:iam::1:role/web");
   auto missing_file = WebIdentityCredentials(f.context()).get();
@@ -114,8 +111,8 @@ TEST(WebIdentityCredentials, FailureModes) {
   EXPECT_EQ(empty.error().message, "web identity: web identity token file /t is empty");
 
   f.files.files["/t"] = "jwt";
-  f.sts.queued.push_back(fail(
-      Error{ErrorCode::aws_auth, "AccessDenied: Not authorized", "AccessDenied", "req-1", 403}));
+  f.sts.queued.push_back(
+      fail(Error{ErrorCode::aws_auth, "AccessDenied: Not authorized", "AccessDenied", "req-1", 403}));
   auto denied = WebIdentityCredentials(f.context()).get();
   ASSERT_FALSE(denied);
   EXPECT_EQ(denied.error().code, ErrorCode::aws_auth);
@@ -134,8 +131,7 @@ TEST(WebIdentityCredentials, FromTheSelectedProfile) {
   f.files.files["/tok"] = "jwt";
   auto credentials = WebIdentityCredentials(f.context()).get();
   ASSERT_TRUE(credentials) << credentials.error().message;
-  EXPECT_EQ(credentials->source,
-            "profile \"eks\" (assumed role arn:aws:iam::1:role/eks with web identity)");
+  EXPECT_EQ(credentials->source, "profile \"eks\" (assumed role arn:aws:iam::1:role/eks with web identity)");
   ASSERT_EQ(f.sts.web_requests.size(), 1u);
   EXPECT_EQ(f.sts.web_requests[0].role_session_name, "s");
   EXPECT_EQ(f.sts.web_requests[0].duration_seconds, 900);
@@ -277,8 +273,7 @@ TEST(ProfileCredentials, ChainedRolesUseEachResultAsTheNextSource) {
   EXPECT_EQ(f.sts.assume_requests[0].role_arn, "arn:aws:iam::1:role/b");
   EXPECT_EQ(f.sts.sources[0].access_key_id, "AKC");
   EXPECT_EQ(f.sts.assume_requests[1].role_arn, "arn:aws:iam::1:role/a");
-  EXPECT_EQ(f.sts.sources[1].access_key_id,
-            RecordingSts::for_role("arn:aws:iam::1:role/b").access_key_id);
+  EXPECT_EQ(f.sts.sources[1].access_key_id, RecordingSts::for_role("arn:aws:iam::1:role/b").access_key_id);
 }
 
 TEST(ProfileCredentials, SourceProfileCyclesAreDetected) {
@@ -307,8 +302,7 @@ TEST(ProfileCredentials, SelfSourceNeedsStaticKeys) {
   g.config("[default]\nrole_arn = arn:r\nsource_profile = default\n");
   auto result = ProfileCredentials(g.context()).get();
   ASSERT_FALSE(result);
-  EXPECT_EQ(result.error().message,
-            "profile \"default\" is its own source_profile but has no static keys");
+  EXPECT_EQ(result.error().message, "profile \"default\" is its own source_profile but has no static keys");
 }
 
 TEST(ProfileCredentials, SourceProfileMissingOrWithoutCredentials) {
@@ -324,8 +318,7 @@ TEST(ProfileCredentials, SourceProfileMissingOrWithoutCredentials) {
   g.config("[default]\nrole_arn = arn:r\nsource_profile = empty\n[profile empty]\nregion = x\n");
   auto empty = ProfileCredentials(g.context()).get();
   ASSERT_FALSE(empty);
-  EXPECT_EQ(empty.error().message,
-            "source_profile \"empty\" of profile \"default\" has no credentials");
+  EXPECT_EQ(empty.error().message, "source_profile \"empty\" of profile \"default\" has no credentials");
 }
 
 TEST(ProfileCredentials, AssumeRoleDeniedStopsWithContext) {
@@ -333,8 +326,8 @@ TEST(ProfileCredentials, AssumeRoleDeniedStopsWithContext) {
   f.config(
       "[default]\nrole_arn = arn:aws:iam::1:role/r\nsource_profile = base\n"
       "[profile base]\naws_access_key_id = AK\naws_secret_access_key = S\n");
-  f.sts.queued.push_back(fail(
-      Error{ErrorCode::aws_auth, "AccessDenied: not allowed", "AccessDenied", "rid", 403}));
+  f.sts.queued.push_back(
+      fail(Error{ErrorCode::aws_auth, "AccessDenied: not allowed", "AccessDenied", "rid", 403}));
   auto result = ProfileCredentials(f.context()).get();
   ASSERT_FALSE(result);
   EXPECT_EQ(result.error().code, ErrorCode::aws_auth);

@@ -30,9 +30,9 @@ TEST(Sigv4Crypto, HmacWithEmptyKeyAndMessage) {
 TEST(Sigv4Crypto, HmacWithKeyLongerThanBlock) {
   // RFC 4231 test case 6: a 131-byte key is hashed first.
   const std::string key(131, '\xaa');
-  EXPECT_EQ(to_hex(hmac_sha256(std::string_view(key),
-                               "Test Using Larger Than Block-Size Key - Hash Key First")),
-            "60e431591ee0b67f0d8a26aacbf5b77f8e0bc6213728c5140546040f0ee37f54");
+  EXPECT_EQ(
+      to_hex(hmac_sha256(std::string_view(key), "Test Using Larger Than Block-Size Key - Hash Key First")),
+      "60e431591ee0b67f0d8a26aacbf5b77f8e0bc6213728c5140546040f0ee37f54");
 }
 
 TEST(Sigv4Crypto, ToHexIsLowercase) {

@@ -47,7 +47,7 @@ TEST(DescriptorsTest, OriginalExampleMatchesGolden) {
 }
 
 TEST(DescriptorsTest, RangeModeMatchesGolden) {
-  CurrentValues current{512, 1536, 3, {}};   // 1.5 GiB is shown as 1.5, not truncated
+  CurrentValues current{512, 1536, 3, {}};  // 1.5 GiB is shown as 1.5, not truncated
   auto description = describe_component(component_from_file("range_mode.yaml"), current);
   ASSERT_TRUE(description) << description.error().message;
   EXPECT_EQ(description->component, golden("range_mode.json"));
@@ -76,7 +76,7 @@ TEST(DescriptorsTest, NumericEnumValuesGiveNumericValue) {
   EXPECT_EQ(settings["cpu"]["values"], json({0.5, 1, 2}));
   EXPECT_TRUE(settings["cpu"]["value"].is_number_integer());
   EXPECT_EQ(settings["cpu"]["value"], json(1));
-  EXPECT_EQ(settings["mem"]["value"], json(2));   // the config's own element
+  EXPECT_EQ(settings["mem"]["value"], json(2));  // the config's own element
   EXPECT_EQ(settings["mem"]["values"], json({"1", 2, 4}));
 }
 

@@ -89,8 +89,9 @@ TEST(EcsDecode, ServiceFromTheSpecExample) {
   EXPECT_EQ(primary.rollout_state, RolloutState::in_progress);
   EXPECT_EQ(primary.running_count, 1);
   ASSERT_TRUE(primary.created_at);
-  EXPECT_EQ(std::chrono::duration_cast<std::chrono::milliseconds>(primary.created_at->time_since_epoch()).count(),
-            1795290768579);
+  EXPECT_EQ(
+      std::chrono::duration_cast<std::chrono::milliseconds>(primary.created_at->time_since_epoch()).count(),
+      1795290768579);
   EXPECT_EQ(service->deployments[1].launch_type, "");
   EXPECT_EQ(service->deployments[1].status, DeploymentStatus::active);
   EXPECT_EQ(service->deployments[1].rollout_state, RolloutState::completed);
@@ -112,8 +113,9 @@ TEST(EcsDecode, MissingFieldsDefaultAndWrongTypesNameThePath) {
   auto decoded = decode_ecs_service(bad, "DescribeServices response", "/services/0");
   ASSERT_FALSE(decoded);
   EXPECT_EQ(decoded.error().code, ErrorCode::aws_bad_response);
-  EXPECT_EQ(decoded.error().message,
-            "DescribeServices response: /services/0/deployments/1/runningCount: expected an integer, got string");
+  EXPECT_EQ(
+      decoded.error().message,
+      "DescribeServices response: /services/0/deployments/1/runningCount: expected an integer, got string");
 
   auto not_a_list = k_service_json;
   not_a_list["loadBalancers"] = "nope";
@@ -163,7 +165,8 @@ TEST(EcsClient, DescribeServicesBatchesByTenAndMergesResults) {
     nlohmann::json failures = nlohmann::json::array();
     for (const auto& name : body.at("services")) {
       if (name == "svc-13") {
-        failures.push_back({{"arn", "arn:aws:ecs:us-east-1:123456789012:service/svc-13"}, {"reason", "MISSING"}});
+        failures.push_back(
+            {{"arn", "arn:aws:ecs:us-east-1:123456789012:service/svc-13"}, {"reason", "MISSING"}});
       } else {
         services.push_back({{"serviceName", name}, {"status", "ACTIVE"}});
       }
@@ -191,10 +194,10 @@ TEST(EcsClient, DescribeServicesBatchesByTenAndMergesResults) {
 
 TEST(EcsClient, DescribeTaskDefinitionAsksForTagsAndKeepsTheWholeObject) {
   EcsFixture f;
-  f.transport.push(json_reply(200, {{"taskDefinition", {{"taskDefinitionArn", "arn:td/web:8"},
-                                                        {"family", "web"},
-                                                        {"someNewMember", {1, 2, 3}}}},
-                                    {"tags", {{{"key", "team"}, {"value", "platform"}}}}}));
+  f.transport.push(json_reply(
+      200, {{"taskDefinition",
+             {{"taskDefinitionArn", "arn:td/web:8"}, {"family", "web"}, {"someNewMember", {1, 2, 3}}}},
+            {"tags", {{{"key", "team"}, {"value", "platform"}}}}}));
   auto result = f.ecs->describe_task_definition("web:8");
   ASSERT_TRUE(result) << result.error().message;
   EXPECT_EQ(result->arn(), "arn:td/web:8");
@@ -208,7 +211,8 @@ TEST(EcsClient, DescribeTaskDefinitionAsksForTagsAndKeepsTheWholeObject) {
 
 TEST(EcsClient, RegisterUpdateAndDeregisterPassRequestsThrough) {
   EcsFixture f;
-  nlohmann::json registration{{"family", "web"}, {"cpu", "512"}, {"containerDefinitions", nlohmann::json::array()}};
+  nlohmann::json registration{
+      {"family", "web"}, {"cpu", "512"}, {"containerDefinitions", nlohmann::json::array()}};
   f.transport.push(json_reply(200, {{"taskDefinition", {{"taskDefinitionArn", "arn:td/web:9"}}}}));
   auto registered = f.ecs->register_task_definition(registration);
   ASSERT_TRUE(registered);
@@ -223,7 +227,8 @@ TEST(EcsClient, RegisterUpdateAndDeregisterPassRequestsThrough) {
   EXPECT_EQ(nlohmann::json::parse(f.transport.last_request().body),
             (nlohmann::json{{"cluster", "prod"}, {"service", "web"}, {"taskDefinition", "arn:td/web:9"}}));
 
-  f.transport.push(json_reply(200, {{"taskDefinition", {{"taskDefinitionArn", "arn:td/web:8"}, {"status", "INACTIVE"}}}}));
+  f.transport.push(
+      json_reply(200, {{"taskDefinition", {{"taskDefinitionArn", "arn:td/web:8"}, {"status", "INACTIVE"}}}}));
   auto deregistered = f.ecs->deregister_task_definition("arn:td/web:8");
   ASSERT_TRUE(deregistered);
   EXPECT_EQ(deregistered->task_definition.at("status"), "INACTIVE");
@@ -239,8 +244,10 @@ TEST(EcsClient, ListTasksFollowsNextToken) {
   EXPECT_EQ(*arns, (std::vector<std::string>{"t1", "t2", "t3", "t4"}));
   auto bodies = f.transport.json_bodies("ListTasks");
   ASSERT_EQ(bodies.size(), 3u);
-  EXPECT_EQ(bodies[0], (nlohmann::json{{"cluster", "prod"}, {"serviceName", "web"},
-                                       {"desiredStatus", "RUNNING"}, {"maxResults", 100}}));
+  EXPECT_EQ(
+      bodies[0],
+      (nlohmann::json{
+          {"cluster", "prod"}, {"serviceName", "web"}, {"desiredStatus", "RUNNING"}, {"maxResults", 100}}));
   EXPECT_EQ(bodies[1].at("nextToken"), "page2");
   EXPECT_EQ(bodies[2].at("nextToken"), "page3");
 }
@@ -286,7 +293,8 @@ TEST(EcsClient, ErrorsCarryTheOperation) {
 }  // namespace
 TEST(EcsClient, UpdateServiceSendsOnlyWhatChangesAndKeepsTheRestOfTheDeploymentConfiguration) {
   UpdateServiceRequest count_only{"prod", "web", {}, 4, {}};
-  EXPECT_EQ(to_json(count_only), (nlohmann::json{{"cluster", "prod"}, {"service", "web"}, {"desiredCount", 4}}));
+  EXPECT_EQ(to_json(count_only),
+            (nlohmann::json{{"cluster", "prod"}, {"service", "web"}, {"desiredCount", 4}}));
 
   UpdateServiceRequest limits{"prod", "web", "arn:td/web:9", {}, UpdateServiceRequest::DeploymentLimits{}};
   limits.deployment_limits->current = {{"maximumPercent", 200},

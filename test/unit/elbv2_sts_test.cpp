@@ -71,9 +71,16 @@ TEST(Elbv2Client, DescribeTargetHealthEncodesTargetsAndDecodesMembers) {
 TEST(Elbv2Client, EmptyListBadPortAndWrongDocument) {
   QueryFixture f(AwsService::elbv2);
   Elbv2Client elb(*f.aws);
-  f.transport.push(text_reply(200, "<DescribeTargetHealthResponse><DescribeTargetHealthResult><TargetHealthDescriptions/></DescribeTargetHealthResult></DescribeTargetHealthResponse>"));
+  f.transport.push(
+      text_reply(200,
+                 "<DescribeTargetHealthResponse><DescribeTargetHealthResult><TargetHealthDescriptions/></"
+                 "DescribeTargetHealthResult></DescribeTargetHealthResponse>"));
   EXPECT_TRUE(elb.describe_target_health("arn:tg/web")->empty());
-  f.transport.push(text_reply(200, "<DescribeTargetHealthResponse><DescribeTargetHealthResult><TargetHealthDescriptions><member><Target><Id>x</Id><Port>http</Port></Target></member></TargetHealthDescriptions></DescribeTargetHealthResult></DescribeTargetHealthResponse>"));
+  f.transport.push(
+      text_reply(200,
+                 "<DescribeTargetHealthResponse><DescribeTargetHealthResult><TargetHealthDescriptions><"
+                 "member><Target><Id>x</Id><Port>http</Port></Target></member></TargetHealthDescriptions></"
+                 "DescribeTargetHealthResult></DescribeTargetHealthResponse>"));
   auto bad_port = elb.describe_target_health("arn:tg/web");
   ASSERT_FALSE(bad_port);
   EXPECT_EQ(bad_port.error().code, ErrorCode::aws_bad_response);
@@ -91,14 +98,17 @@ TEST(Elbv2Client, TargetGroupNotFound) {
   auto result = elb.describe_target_health("arn:tg/nope");
   ASSERT_FALSE(result);
   EXPECT_EQ(result.error().code, ErrorCode::not_found);
-  EXPECT_EQ(result.error().message,
-            "DescribeTargetHealth: TargetGroupNotFound: One or more target groups not found (request id r-2)");
+  EXPECT_EQ(
+      result.error().message,
+      "DescribeTargetHealth: TargetGroupNotFound: One or more target groups not found (request id r-2)");
 }
 
 TEST(Elbv2Client, DeregistrationDelayFromAttributes) {
   QueryFixture f(AwsService::elbv2);
   Elbv2Client elb(*f.aws);
-  f.transport.push(text_reply(200, R"(<DescribeTargetGroupAttributesResponse xmlns="http://elasticloadbalancing.amazonaws.com/doc/2015-12-01/">
+  f.transport.push(text_reply(
+      200,
+      R"(<DescribeTargetGroupAttributesResponse xmlns="http://elasticloadbalancing.amazonaws.com/doc/2015-12-01/">
     <DescribeTargetGroupAttributesResult><Attributes>
       <member><Key>stickiness.enabled</Key><Value>false</Value></member>
       <member><Key>deregistration_delay.timeout_seconds</Key><Value>30</Value></member>
@@ -110,7 +120,8 @@ TEST(Elbv2Client, DeregistrationDelayFromAttributes) {
   EXPECT_FALSE(deregistration_delay_seconds({}));
 }
 
-constexpr const char* k_assume_role = R"(<AssumeRoleResponse xmlns="https://sts.amazonaws.com/doc/2011-06-15/">
+constexpr const char* k_assume_role =
+    R"(<AssumeRoleResponse xmlns="https://sts.amazonaws.com/doc/2011-06-15/">
   <AssumeRoleResult>
     <Credentials>
       <AccessKeyId>ASIAEXAMPLE</AccessKeyId>
@@ -128,7 +139,8 @@ TEST(StsClient, AssumeRoleSignsWithSourceCredentialsAndParsesCredentials) {
   StsClient sts(*f.aws);
   f.transport.push(text_reply(200, k_assume_role));
   Credentials source{"SOURCEKEY", "source-secret", "source-token", std::nullopt, "profile base"};
-  auto credentials = sts.assume_role(source, {"arn:aws:iam::123456789012:role/deployer", "cpp-test", "ext-1", 900});
+  auto credentials =
+      sts.assume_role(source, {"arn:aws:iam::123456789012:role/deployer", "cpp-test", "ext-1", 900});
   ASSERT_TRUE(credentials) << credentials.error().message;
   EXPECT_EQ(credentials->access_key_id, "ASIAEXAMPLE");
   EXPECT_EQ(credentials->secret_access_key, "wJalrXUtnFEMI/K7MDENG/bPxRfiCYEXAMPLEKEY");
@@ -141,7 +153,8 @@ TEST(StsClient, AssumeRoleSignsWithSourceCredentialsAndParsesCredentials) {
             "Action=AssumeRole&Version=2011-06-15&RoleArn=arn%3Aaws%3Aiam%3A%3A123456789012%3Arole%2Fdeployer"
             "&RoleSessionName=cpp-test&ExternalId=ext-1&DurationSeconds=900");
   auto authorization = find_header(request.headers, "Authorization").value_or("");
-  EXPECT_NE(authorization.find("Credential=SOURCEKEY/20150830/us-east-1/sts/aws4_request"), std::string::npos);
+  EXPECT_NE(authorization.find("Credential=SOURCEKEY/20150830/us-east-1/sts/aws4_request"),
+            std::string::npos);
   EXPECT_EQ(find_header(request.headers, "X-Amz-Security-Token"), "source-token");
 }
 
@@ -149,14 +162,16 @@ TEST(StsClient, WebIdentityIsUnsigned) {
   QueryFixture f(AwsService::sts);
   StsClient sts(*f.aws);
   std::string reply = k_assume_role;
-  for (auto [from, to] : {std::pair<std::string, std::string>{"AssumeRoleResponse", "AssumeRoleWithWebIdentityResponse"},
-                          {"AssumeRoleResult", "AssumeRoleWithWebIdentityResult"}}) {
+  for (auto [from, to] :
+       {std::pair<std::string, std::string>{"AssumeRoleResponse", "AssumeRoleWithWebIdentityResponse"},
+        {"AssumeRoleResult", "AssumeRoleWithWebIdentityResult"}}) {
     for (auto pos = reply.find(from); pos != std::string::npos; pos = reply.find(from, pos + to.size())) {
       reply.replace(pos, from.size(), to);
     }
   }
   f.transport.push(text_reply(200, reply));
-  auto credentials = sts.assume_role_with_web_identity({"arn:role/web", "session", "eyJ.token", std::nullopt});
+  auto credentials =
+      sts.assume_role_with_web_identity({"arn:role/web", "session", "eyJ.token", std::nullopt});
   ASSERT_TRUE(credentials) << credentials.error().message;
   EXPECT_EQ(credentials->access_key_id, "ASIAEXAMPLE");
   auto request = f.transport.last_request();
@@ -169,13 +184,17 @@ TEST(StsClient, WebIdentityIsUnsigned) {
 TEST(StsClient, ErrorsAndCallerIdentity) {
   QueryFixture f(AwsService::sts);
   StsClient sts(*f.aws);
-  f.transport.push(text_reply(403, R"(<ErrorResponse xmlns="https://sts.amazonaws.com/doc/2011-06-15/"><Error><Type>Sender</Type><Code>AccessDenied</Code><Message>not authorized</Message></Error><RequestId>r-5</RequestId></ErrorResponse>)"));
+  f.transport.push(text_reply(
+      403,
+      R"(<ErrorResponse xmlns="https://sts.amazonaws.com/doc/2011-06-15/"><Error><Type>Sender</Type><Code>AccessDenied</Code><Message>not authorized</Message></Error><RequestId>r-5</RequestId></ErrorResponse>)"));
   auto denied = sts.assume_role({"K", "S", "", std::nullopt, "x"}, {"arn:role/x", "s", "", std::nullopt});
   ASSERT_FALSE(denied);
   EXPECT_EQ(denied.error().code, ErrorCode::aws_auth);
   EXPECT_EQ(denied.error().message, "AssumeRole: AccessDenied: not authorized (request id r-5)");
 
-  f.transport.push(text_reply(200, R"(<GetCallerIdentityResponse xmlns="https://sts.amazonaws.com/doc/2011-06-15/"><GetCallerIdentityResult>
+  f.transport.push(text_reply(
+      200,
+      R"(<GetCallerIdentityResponse xmlns="https://sts.amazonaws.com/doc/2011-06-15/"><GetCallerIdentityResult>
     <Arn>arn:aws:sts::123456789012:user/moto</Arn><UserId>AKIAIOSFODNN7EXAMPLE</UserId><Account>123456789012</Account>
     </GetCallerIdentityResult></GetCallerIdentityResponse>)"));
   auto identity = sts.get_caller_identity();
@@ -190,7 +209,8 @@ TEST(StsClient, ErrorsAndCallerIdentity) {
 }
 
 TEST(Xml, NamespacesAndPrefixesDoNotMatter) {
-  auto document = parse_xml(R"(<a:Root xmlns:a="urn:x"><a:Child>one</a:Child><Child>two</Child><![CDATA[ignored]]></a:Root>)");
+  auto document = parse_xml(
+      R"(<a:Root xmlns:a="urn:x"><a:Child>one</a:Child><Child>two</Child><![CDATA[ignored]]></a:Root>)");
   ASSERT_TRUE(document);
   EXPECT_EQ(document->root.name, "Root");
   EXPECT_EQ(document->root.children_named("Child").size(), 2u);

@@ -14,8 +14,7 @@ TEST(Endpoints, RegionalDefaultsAndChinaSuffix) {
   EXPECT_EQ(ecs->region, "eu-west-1");
   EXPECT_EQ(resolve_endpoint(AwsService::elbv2, "us-east-1", "", env)->url,
             "https://elasticloadbalancing.us-east-1.amazonaws.com");
-  EXPECT_EQ(resolve_endpoint(AwsService::elbv2, "us-east-1", "", env)->signing_name,
-            "elasticloadbalancing");
+  EXPECT_EQ(resolve_endpoint(AwsService::elbv2, "us-east-1", "", env)->signing_name, "elasticloadbalancing");
   EXPECT_EQ(resolve_endpoint(AwsService::sts, "cn-north-1", "", env)->url,
             "https://sts.cn-north-1.amazonaws.com.cn");
 }
@@ -45,8 +44,7 @@ TEST(Endpoints, IgnoreConfiguredEndpointUrls) {
 TEST(Endpoints, Errors) {
   MapEnvironment env;
   EXPECT_EQ(resolve_endpoint(AwsService::ecs, "", "", env).error().code, ErrorCode::config);
-  EXPECT_EQ(resolve_endpoint(AwsService::ecs, "us-east-1", "ftp://x", env).error().code,
-            ErrorCode::config);
+  EXPECT_EQ(resolve_endpoint(AwsService::ecs, "us-east-1", "ftp://x", env).error().code, ErrorCode::config);
   env.set("AWS_ENDPOINT_URL", "");  // empty is unset
   EXPECT_EQ(resolve_endpoint(AwsService::ecs, "us-east-1", "", env)->url,
             "https://ecs.us-east-1.amazonaws.com");

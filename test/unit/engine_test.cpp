@@ -26,8 +26,8 @@
 #include "adjust/logic/desired.hpp"
 #include "adjust/logic/task_definition.hpp"
 #include "adjust/protocol/output.hpp"
-#include "adjust/protocol/status.hpp"
 #include "adjust/protocol/request.hpp"
+#include "adjust/protocol/status.hpp"
 #include "fakes/clock.hpp"
 #include "fakes/ecs.hpp"
 
@@ -41,15 +41,21 @@ using namespace std::chrono_literals;
 std::string status_of(const FinalStatus& status) { return protocol::to_string(status.status); }
 std::string reason_of(const FinalStatus& status) { return protocol::to_string(status.reason); }
 
-bool contains(const std::string& text, const std::string& needle) { return text.find(needle) != std::string::npos; }
+bool contains(const std::string& text, const std::string& needle) {
+  return text.find(needle) != std::string::npos;
+}
 
 // As the e2e tests configure a component.
 std::string component_yaml(const std::string& name, const std::string& extra = {},
                            const std::string& service_name = {}) {
-  return "  " + name + ":\n"
-         "    service_name: " + (service_name.empty() ? name : service_name) + "\n"
+  return "  " + name +
+         ":\n"
+         "    service_name: " +
+         (service_name.empty() ? name : service_name) +
+         "\n"
          "    cluster: demo\n"
-         "    timeout_service_desired_count: 300\n" + extra +
+         "    timeout_service_desired_count: 300\n" +
+         extra +
          "    settings:\n"
          "      cpu: {type: enum, values: ['0.25', '0.5', '1']}\n"
          "      mem: {type: range, min: 0.5, max: 4, step: 0.5}\n"
@@ -81,7 +87,8 @@ class EngineTest : public ::testing::Test {
   void TearDown() override {
     if (HasFailure()) {
       std::cerr << "---- stdout ----\n" << m_out.str() << "---- log ----\n" << m_log.str();
-      for (const auto& call : ecs.calls()) std::cerr << call.seq << " " << to_string(call.op) << " " << call.detail << "\n";
+      for (const auto& call : ecs.calls())
+        std::cerr << call.seq << " " << to_string(call.op) << " " << call.detail << "\n";
     }
   }
 
@@ -116,7 +123,8 @@ class EngineTest : public ::testing::Test {
     for (const auto& entry : outcomes) {
       if (entry.component == component) return entry.status;
     }
-    return {protocol::Status::failed, protocol::Reason::internal_error, "test: no outcome for component " + component};
+    return {protocol::Status::failed, protocol::Reason::internal_error,
+            "test: no outcome for component " + component};
   }
 
   // Every stdout line, parsed.
@@ -173,7 +181,8 @@ TEST_F(EngineTest, ConvergeRegistersOneRevisionAndUpdatesTheService) {
   EXPECT_EQ(registered[0].value("cpu", ""), "512");
   EXPECT_EQ(registered[0].value("memory", ""), "1024");
   auto env = registered[0]["containerDefinitions"][0]["environment"];
-  EXPECT_TRUE(std::find(env.begin(), env.end(), json{{"name", "MODE"}, {"value", "fast"}}) != env.end()) << env;
+  EXPECT_TRUE(std::find(env.begin(), env.end(), json{{"name", "MODE"}, {"value", "fast"}}) != env.end())
+      << env;
   auto updates = ecs.update_requests();
   ASSERT_EQ(updates.size(), 1u);
   EXPECT_EQ(updates[0].cluster, "demo");
@@ -232,8 +241,13 @@ TEST_F(EngineTest, ReplicasOnlyIsOneUpdateServiceWithDesiredCountOnly) {
 TEST_F(EngineTest, CurrentValuesMakeNoMutatingCall) {
   seed();
   configure(component_yaml("web"));
-  FinalStatus status = run({{"web", {{"cpu", 0.25}, {"mem", 0.5}, {"replicas", 2}, {"MODE", "safe"},
-                                      {"LOG_LEVEL", "info"}, {"GOGC", 100}}}});
+  FinalStatus status = run({{"web",
+                             {{"cpu", 0.25},
+                              {"mem", 0.5},
+                              {"replicas", 2},
+                              {"MODE", "safe"},
+                              {"LOG_LEVEL", "info"},
+                              {"GOGC", 100}}}});
   EXPECT_EQ(status_of(status), "ok") << status.message;
   EXPECT_EQ(ecs.mutating_calls(), 0);
   EXPECT_EQ(outcome("web").message, "web: unchanged and healthy");
@@ -359,7 +373,8 @@ TEST_F(EngineTest, TwelveServicesInOneClusterArePolledWithOneCallPerPoll) {
     EXPECT_EQ(call.cluster, "demo");
     auto& [calls, named] = polls[call.at];
     ++calls;
-    for (const auto& name : call.services) EXPECT_TRUE(named.insert(name).second) << name << " named twice in one poll";
+    for (const auto& name : call.services)
+      EXPECT_TRUE(named.insert(name).second) << name << " named twice in one poll";
   }
   ASSERT_GE(polls.size(), 3u);
   for (const auto& [at, poll] : polls) {
@@ -409,7 +424,8 @@ TEST_F(EngineTest, OneOfTwoComponentsFailingRollsBackBoth) {
   EXPECT_EQ(status_of(web), "failed");
   EXPECT_EQ(reason_of(web), "adjust-failed");
   EXPECT_TRUE(contains(web.message, "rolled back because another component failed")) << web.message;
-  EXPECT_TRUE(contains(web.message, "Rolled back to web:1 with 2 task(s), healthy; deregistered web:2")) << web.message;
+  EXPECT_TRUE(contains(web.message, "Rolled back to web:1 with 2 task(s), healthy; deregistered web:2"))
+      << web.message;
   const FinalStatus& api = outcome("api");
   EXPECT_EQ(status_of(api), "rejected");
   EXPECT_EQ(reason_of(api), "start-failed");
@@ -429,20 +445,22 @@ TEST_F(EngineTest, OneOfTwoComponentsFailingRollsBackBoth) {
   EXPECT_EQ(deregistered, (std::vector<std::string>{arn("api:2"), arn("web:2")}));
 }
 
-
 // ---- deployments that fail -----------------------------------------------------------------------
 
 TEST_F(EngineTest, StalledDeploymentTimesOutAndRollsBackWithTheTimeoutReason) {
   seed();
   std::string component = component_yaml("web");
-  component.replace(component.find("timeout_service_desired_count: 300"), 34, "timeout_service_desired_count: 30");
+  component.replace(component.find("timeout_service_desired_count: 300"), 34,
+                    "timeout_service_desired_count: 30");
   configure(component);
   ecs.set_fate("web:2", Fate::stall());
   FinalStatus status = run({{"web", k_new_size}});
   EXPECT_EQ(status_of(status), "failed") << status.message;
   EXPECT_EQ(reason_of(status), "timeout");
-  EXPECT_TRUE(contains(status.message, "web: deployment did not finish within 30 s (last seen: ")) << status.message;
-  EXPECT_TRUE(contains(status.message, "Rolled back to web:1 with 2 task(s), healthy; deregistered web:2")) << status.message;
+  EXPECT_TRUE(contains(status.message, "web: deployment did not finish within 30 s (last seen: "))
+      << status.message;
+  EXPECT_TRUE(contains(status.message, "Rolled back to web:1 with 2 task(s), healthy; deregistered web:2"))
+      << status.message;
   EXPECT_GE(clock.total_slept(), 30s);
   EXPECT_LT(clock.total_slept(), 60s) << "the deadline, not the rollback budget, ended the wait";
   auto updates = ecs.update_requests();
@@ -474,10 +492,12 @@ TEST_F(EngineTest, CircuitBreakerFailedRolloutIsRejectedRolledBackAndOurRevision
   FinalStatus status = run({{"web", k_new_size}});
   EXPECT_EQ(status_of(status), "rejected") << status.message;
   EXPECT_EQ(reason_of(status), "start-failed");
-  EXPECT_TRUE(contains(status.message, "the deployment failed (ECS deployment circuit breaker: tasks failed to start.)"))
+  EXPECT_TRUE(contains(status.message,
+                       "the deployment failed (ECS deployment circuit breaker: tasks failed to start.)"))
       << status.message;
   EXPECT_TRUE(contains(status.message, "exit code 1")) << status.message;
-  EXPECT_TRUE(contains(status.message, "Rolled back to web:1 with 2 task(s), healthy; deregistered web:2")) << status.message;
+  EXPECT_TRUE(contains(status.message, "Rolled back to web:1 with 2 task(s), healthy; deregistered web:2"))
+      << status.message;
   auto updates = ecs.update_requests();
   ASSERT_EQ(updates.size(), 2u);
   expect_restore_request(updates[1], "web:1", 2);
@@ -509,13 +529,17 @@ TEST_F(EngineTest, OomKilledTasksAreRejectedWithExitCodeEvidenceQuickly) {
   FinalStatus status = run({{"web", k_new_size}});
   EXPECT_EQ(status_of(status), "rejected") << status.message;
   EXPECT_EQ(reason_of(status), "start-failed");
-  EXPECT_TRUE(contains(status.message, "stopped (EssentialContainerExited): Essential container in task exited; "
-                                       "container web exit code 137: OutOfMemoryError")) << status.message;
-  EXPECT_TRUE(contains(status.message, "Rolled back to web:1 with 2 task(s), healthy; deregistered web:2")) << status.message;
+  EXPECT_TRUE(contains(status.message,
+                       "stopped (EssentialContainerExited): Essential container in task exited; "
+                       "container web exit code 137: OutOfMemoryError"))
+      << status.message;
+  EXPECT_TRUE(contains(status.message, "Rolled back to web:1 with 2 task(s), healthy; deregistered web:2"))
+      << status.message;
   EXPECT_LT(clock.total_slept(), 30s) << "the verdict comes from evidence, not from the 300 s deadline";
   // Evidence is the service's STOPPED tasks.
   auto listed = ecs.list_tasks_calls();
-  EXPECT_TRUE(std::any_of(listed.begin(), listed.end(), [](const ListTasksCall& c) { return c.desired_status == "STOPPED"; }));
+  EXPECT_TRUE(std::any_of(listed.begin(), listed.end(),
+                          [](const ListTasksCall& c) { return c.desired_status == "STOPPED"; }));
   expect_service("web", "web:1", 2);
 }
 
@@ -527,7 +551,8 @@ TEST_F(EngineTest, TargetsUnhealthyPastTheGraceAreRejectedAndRolledBack) {
   FinalStatus status = run({{"web", k_new_size}});
   EXPECT_EQ(status_of(status), "rejected") << status.message;
   EXPECT_EQ(reason_of(status), "health-check-failed");
-  EXPECT_TRUE(contains(status.message, "is unhealthy: Target.FailedHealthChecks (Health checks failed)")) << status.message;
+  EXPECT_TRUE(contains(status.message, "is unhealthy: Target.FailedHealthChecks (Health checks failed)"))
+      << status.message;
   EXPECT_TRUE(contains(status.message, "Rolled back to web:1")) << status.message;
   EXPECT_GE(clock.total_slept(), 30s) << "judged before the grace ran out";
   EXPECT_LT(clock.total_slept(), 120s);
@@ -585,7 +610,8 @@ TEST_F(EngineTest, TaskFailingDuringControlSettlementIsUnstableAndRolledBack) {
   FinalStatus status = run({{"web", k_new_size}}, options);
   EXPECT_EQ(status_of(status), "rejected") << status.message;
   EXPECT_EQ(reason_of(status), "unstable");
-  EXPECT_TRUE(contains(status.message, "Rolled back to web:1 with 2 task(s), healthy; deregistered web:2")) << status.message;
+  EXPECT_TRUE(contains(status.message, "Rolled back to web:1 with 2 task(s), healthy; deregistered web:2"))
+      << status.message;
   EXPECT_LT(clock.total_slept(), 60s) << "instability ends the window early";
   auto updates = ecs.update_requests();
   ASSERT_EQ(updates.size(), 2u);
@@ -603,7 +629,8 @@ TEST_F(EngineTest, CancelMidWaitEndsCancelledAndRestoresTheService) {
   FinalStatus status = run({{"web", k_new_size}});
   EXPECT_EQ(status_of(status), "cancelled") << status.message;
   EXPECT_EQ(reason_of(status), "cancelled");
-  EXPECT_TRUE(contains(status.message, "Rolled back to web:1 with 2 task(s), healthy; deregistered web:2")) << status.message;
+  EXPECT_TRUE(contains(status.message, "Rolled back to web:1 with 2 task(s), healthy; deregistered web:2"))
+      << status.message;
   auto updates = ecs.update_requests();
   ASSERT_EQ(updates.size(), 2u);
   expect_restore_request(updates[1], "web:1", 2);
@@ -756,7 +783,8 @@ TEST_F(EngineTest, UpdateServiceAnswerLostIsRestoredToBeSure) {
   EXPECT_EQ(status_of(status), "failed") << status.message;
   EXPECT_EQ(reason_of(status), "aws-unreachable");
   EXPECT_TRUE(contains(status.message, "update service")) << status.message;
-  EXPECT_TRUE(contains(status.message, "Rolled back to web:1 with 2 task(s), healthy; deregistered web:2")) << status.message;
+  EXPECT_TRUE(contains(status.message, "Rolled back to web:1 with 2 task(s), healthy; deregistered web:2"))
+      << status.message;
   auto updates = ecs.update_requests();
   ASSERT_EQ(updates.size(), 2u);
   expect_restore_request(updates[1], "web:1", 2);
@@ -843,7 +871,8 @@ TEST_F(EngineTest, KeepRevisionsPrunesOnlyTaggedOldRevisionsNeverOneInUse) {
   auto deregistered = ecs.deregistered();
   std::sort(deregistered.begin(), deregistered.end());
   EXPECT_EQ(deregistered, (std::vector<std::string>{arn("web:2"), arn("web:5")}));
-  for (const char* kept : {"web:1", "web:3", "web:4", "web:6"}) EXPECT_EQ(ecs.task_definition_status(kept), "ACTIVE") << kept;
+  for (const char* kept : {"web:1", "web:3", "web:4", "web:6"})
+    EXPECT_EQ(ecs.task_definition_status(kept), "ACTIVE") << kept;
 }
 
 TEST_F(EngineTest, DeploymentPercentagesAreSentOverTheServicesOwnCircuitBreaker) {
@@ -861,7 +890,6 @@ TEST_F(EngineTest, DeploymentPercentagesAreSentOverTheServicesOwnCircuitBreaker)
   EXPECT_EQ(configuration["deploymentCircuitBreaker"], json({{"enable", true}, {"rollback", true}}))
       << "the service's breaker settings must be sent back unchanged";
 }
-
 
 // ---- more of the fault matrix's decisions --------------------------------------------------------
 
@@ -884,7 +912,8 @@ TEST_F(EngineTest, GarbledUpdateServiceAnswerMayHaveAppliedSoItIsRestored) {
   EXPECT_EQ(status_of(status), "failed") << status.message;
   EXPECT_EQ(reason_of(status), "aws-error");
   EXPECT_TRUE(contains(status.message, "desiredCount")) << status.message;
-  EXPECT_TRUE(contains(status.message, "Rolled back to web:1 with 2 task(s), healthy; deregistered web:2")) << status.message;
+  EXPECT_TRUE(contains(status.message, "Rolled back to web:1 with 2 task(s), healthy; deregistered web:2"))
+      << status.message;
   auto updates = ecs.update_requests();
   ASSERT_EQ(updates.size(), 2u);
   expect_restore_request(updates[1], "web:1", 2);
@@ -910,12 +939,13 @@ TEST_F(EngineTest, ServerErrorsOnTheRestoreAreSentTwiceThenReportedAsMaybeLeft) 
   FinalStatus status = run({{"web", k_new_size}});
   EXPECT_EQ(status_of(status), "failed") << status.message;
   EXPECT_EQ(reason_of(status), "aws-error");
-  EXPECT_TRUE(contains(status.message, "Rollback to web:1 failed: Service Unavailable; the service may still be on "
-                                       "web:2 with 3 task(s)")) << status.message;
+  EXPECT_TRUE(contains(status.message,
+                       "Rollback to web:1 failed: Service Unavailable; the service may still be on "
+                       "web:2 with 3 task(s)"))
+      << status.message;
   EXPECT_EQ(ecs.count(AwsOp::update_service), 3);
   EXPECT_TRUE(ecs.deregistered().empty());
 }
-
 
 TEST_F(EngineTest, RefusedUpdateOfOneComponentRestoresTheOtherAlreadyUpdated) {
   seed({"web", "api"});
@@ -926,9 +956,11 @@ TEST_F(EngineTest, RefusedUpdateOfOneComponentRestoresTheOtherAlreadyUpdated) {
   EXPECT_EQ(status_of(status), "failed") << status.message;
   EXPECT_EQ(status_of(outcome("web")), "failed");
   EXPECT_EQ(reason_of(outcome("web")), "aws-error");
-  EXPECT_TRUE(contains(outcome("web").message, "Deregistered web:2, which the service never used")) << outcome("web").message;
+  EXPECT_TRUE(contains(outcome("web").message, "Deregistered web:2, which the service never used"))
+      << outcome("web").message;
   EXPECT_EQ(reason_of(outcome("api")), "adjust-failed");
-  EXPECT_TRUE(contains(outcome("api").message, "Rolled back to api:1 with 2 task(s), healthy; deregistered api:2"))
+  EXPECT_TRUE(
+      contains(outcome("api").message, "Rolled back to api:1 with 2 task(s), healthy; deregistered api:2"))
       << outcome("api").message;
   auto updates = ecs.update_requests();
   ASSERT_EQ(updates.size(), 3u);

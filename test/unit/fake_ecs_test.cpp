@@ -26,7 +26,8 @@ TEST_F(FakeEcsTest, RegisterMakesTheNextRevisionAndDeregisterMarksItInactive) {
   EXPECT_EQ(registered->arn(), fake_task_definition_arn("web:2"));
   auto listed = ecs.list_task_definitions("web");
   ASSERT_TRUE(listed);
-  EXPECT_EQ(*listed, (std::vector<std::string>{fake_task_definition_arn("web:2"), fake_task_definition_arn("web:1")}));
+  EXPECT_EQ(*listed,
+            (std::vector<std::string>{fake_task_definition_arn("web:2"), fake_task_definition_arn("web:1")}));
   ASSERT_TRUE(ecs.deregister_task_definition(fake_task_definition_arn("web:2")));
   EXPECT_EQ(ecs.task_definition_status("web:2"), "INACTIVE");
   EXPECT_EQ(*ecs.list_task_definitions("web"), std::vector<std::string>{fake_task_definition_arn("web:1")});

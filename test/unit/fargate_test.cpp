@@ -67,7 +67,7 @@ TEST(FargateTest, SomeInvalidPairs) {
   EXPECT_FALSE(is_valid_fargate_cpu(768));
   EXPECT_FALSE(is_valid_fargate_memory(1536));
   EXPECT_FALSE(is_valid_fargate_memory(31 * 1024));
-  EXPECT_TRUE(is_valid_fargate_memory(36 * 1024));    // with 8 vCPU
+  EXPECT_TRUE(is_valid_fargate_memory(36 * 1024));  // with 8 vCPU
 }
 
 TEST(FargateTest, AllowedMemory) {
@@ -105,7 +105,7 @@ TEST(FargateTest, Conversions) {
                                             {0.3, std::nullopt},
                                             {0, std::nullopt},
                                             {-1, std::nullopt},
-                                            {0.1 + 0.15, 256}}) {   // float noise still rounds
+                                            {0.1 + 0.15, 256}}) {  // float noise still rounds
     EXPECT_EQ(vcpu_to_units(test.value), test.scaled) << test.value;
     EXPECT_EQ(gib_to_mib(test.value), test.scaled) << test.value;
   }

@@ -19,7 +19,9 @@ TEST(Notify, PostsASlackCompatibleTextMessage) {
   transport.push(text_reply(200, "ok"));
   std::ostringstream log;
   Logger logger(log, LogLevel::trace);
-  notify_outcome(transport, k_hook, {protocol::Status::rejected, protocol::Reason::start_failed, "web: 2 tasks stopped"}, logger);
+  notify_outcome(transport, k_hook,
+                 {protocol::Status::rejected, protocol::Reason::start_failed, "web: 2 tasks stopped"},
+                 logger);
   ASSERT_EQ(transport.request_count(), 1U);
   const HttpRequest request = transport.last_request();
   EXPECT_EQ(request.method, "POST");

@@ -22,11 +22,13 @@ TEST(Output, ProgressLinesAreCompactJsonWithClampedPercent) {
 TEST(Output, OnlyTheFirstFinalLineIsWrittenAndNothingAfterIt) {
   std::ostringstream out;
   OutputWriter writer(out);
-  writer.final_status({protocol::Status::rejected, protocol::Reason::infeasible, "0.25 vCPU allows 0.5, 1, 2 GiB"});
+  writer.final_status(
+      {protocol::Status::rejected, protocol::Reason::infeasible, "0.25 vCPU allows 0.5, 1, 2 GiB"});
   writer.final_status(FinalStatus::ok());
   writer.progress(100, "late");
-  EXPECT_EQ(out.str(),
-            "{\"status\":\"rejected\",\"reason\":\"infeasible\",\"message\":\"0.25 vCPU allows 0.5, 1, 2 GiB\"}\n");
+  EXPECT_EQ(
+      out.str(),
+      "{\"status\":\"rejected\",\"reason\":\"infeasible\",\"message\":\"0.25 vCPU allows 0.5, 1, 2 GiB\"}\n");
   EXPECT_TRUE(writer.finished());
 }
 
@@ -40,7 +42,8 @@ TEST(Output, OkLineHasNoMessage) {
 TEST(Output, InvalidUtf8AndNewlinesNeverBreakTheLine) {
   std::ostringstream out;
   OutputWriter writer(out);
-  writer.final_status({protocol::Status::failed, protocol::Reason::aws_error, std::string("bad \xff byte\nsecond line")});
+  writer.final_status(
+      {protocol::Status::failed, protocol::Reason::aws_error, std::string("bad \xff byte\nsecond line")});
   std::string text = out.str();
   EXPECT_EQ(std::count(text.begin(), text.end(), '\n'), 1);
   auto parsed = nlohmann::json::parse(text);

@@ -61,7 +61,8 @@ TEST_F(Plan, CurrentValuesChangeNothing) {
 }
 
 TEST_F(Plan, ReplicasOnlyNeedsNoNewRevision) {
-  auto plan = plan_for(R"({"application": {"components": {"web": {"settings": {"replicas": {"value": 4}}}}}})");
+  auto plan =
+      plan_for(R"({"application": {"components": {"web": {"settings": {"replicas": {"value": 4}}}}}})");
   ASSERT_TRUE(plan) << plan.error().message;
   EXPECT_FALSE(plan->new_revision);
   EXPECT_EQ(plan->desired_count, 4);
@@ -88,22 +89,26 @@ TEST_F(Plan, AskingForTheDefaultOfAnUnsetVariableChangesNothing) {
 
 TEST_F(Plan, HalfRequestedSizeIsCheckedAgainstTheCurrentOtherHalf) {
   // 0.25 vCPU pairs only with 0.5-2 GiB; the task has 1 GiB: fine. 4 vCPU needs 8+ GiB: infeasible.
-  ASSERT_TRUE(plan_for(R"({"application": {"components": {"web": {"settings": {"cpu": {"value": 0.25}}}}}})"));
+  ASSERT_TRUE(
+      plan_for(R"({"application": {"components": {"web": {"settings": {"cpu": {"value": 0.25}}}}}})"));
   auto plan = plan_for(R"({"application": {"components": {"web": {"settings": {"cpu": {"value": 4}}}}}})");
   ASSERT_FALSE(plan);
   EXPECT_EQ(plan.error().code, ErrorCode::infeasible);
 }
 
 TEST_F(Plan, PinnedSettingsMayOnlyKeepTheirValue) {
-  ASSERT_TRUE(plan_for(R"({"application": {"components": {"web": {"settings": {"MODE": {"value": "prod"}}}}}})"));
-  auto plan = plan_for(R"({"application": {"components": {"web": {"settings": {"MODE": {"value": "dev"}}}}}})");
+  ASSERT_TRUE(
+      plan_for(R"({"application": {"components": {"web": {"settings": {"MODE": {"value": "prod"}}}}}})"));
+  auto plan =
+      plan_for(R"({"application": {"components": {"web": {"settings": {"MODE": {"value": "dev"}}}}}})");
   ASSERT_FALSE(plan);
   EXPECT_EQ(plan.error().code, ErrorCode::rejected_value);
   EXPECT_NE(plan.error().message.find("MODE is pinned at prod"), std::string::npos) << plan.error().message;
 }
 
 TEST_F(Plan, ContainerHardLimitAboveTheNewTaskMemoryIsInfeasible) {
-  auto plan = plan_for(R"({"application": {"components": {"web": {"settings": {"cpu": {"value": 0.25}, "mem": {"value": 0.5}}}}}})");
+  auto plan = plan_for(
+      R"({"application": {"components": {"web": {"settings": {"cpu": {"value": 0.25}, "mem": {"value": 0.5}}}}}})");
   ASSERT_FALSE(plan);
   EXPECT_EQ(plan.error().code, ErrorCode::infeasible);
   EXPECT_NE(plan.error().message.find("component web"), std::string::npos) << plan.error().message;

@@ -81,8 +81,7 @@ TEST_P(ProtocolRequestRejects, WithAMessageSayingWhere) {
 INSTANTIATE_TEST_SUITE_P(
     Cases, ProtocolRequestRejects,
     ::testing::Values(
-        BadInput{"", "received no settings"},
-        BadInput{"not json", "not valid JSON (at byte"},
+        BadInput{"", "received no settings"}, BadInput{"not json", "not valid JSON (at byte"},
         BadInput{"[1,2]", "expected a JSON object, got array"},
         BadInput{R"({"control": {}})", "missing \"application\""},
         BadInput{R"({"application": {}})", "/application: missing \"components\""},

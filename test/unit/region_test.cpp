@@ -17,8 +17,7 @@ TEST(Region, ConfigBeatsEnvironmentBeatsProfile) {
   auto profiles = profiles_with_region("ap-south-1");
   EXPECT_EQ(*resolve_region("us-west-2", env, profiles), "us-west-2");
   EXPECT_EQ(*resolve_region(std::nullopt, env, profiles), "eu-west-1");
-  EXPECT_EQ(*resolve_region(std::nullopt, MapEnvironment{{{"AWS_DEFAULT_REGION", "eu-west-2"}}},
-                            profiles),
+  EXPECT_EQ(*resolve_region(std::nullopt, MapEnvironment{{{"AWS_DEFAULT_REGION", "eu-west-2"}}}, profiles),
             "eu-west-2");
   EXPECT_EQ(*resolve_region(std::nullopt, MapEnvironment{}, profiles), "ap-south-1");
 }
@@ -61,8 +60,8 @@ TEST(Region, RejectsValuesThatAreNotRegionNames) {
 
 TEST(Region, ProfileClientSettings) {
   ProfileFiles profiles;
-  profiles.config["dev"] = {{"max_attempts", "5"}, {"retry_mode", "adaptive"},
-                            {"endpoint_url", "http://127.0.0.1:5000"}};
+  profiles.config["dev"] = {
+      {"max_attempts", "5"}, {"retry_mode", "adaptive"}, {"endpoint_url", "http://127.0.0.1:5000"}};
   profiles.selected = "dev";
   auto settings = profile_client_settings(profiles);
   EXPECT_EQ(settings.max_attempts, "5");

@@ -31,8 +31,8 @@ TEST(Result, RetryableCodesAreTheTransientOnes) {
 }
 
 TEST(Result, WithContextPrefixesTheMessage) {
-  Error error = with_context(Error{ErrorCode::not_found, "no such service", "", "", 0},
-                             "describe service web");
+  Error error =
+      with_context(Error{ErrorCode::not_found, "no such service", "", "", 0}, "describe service web");
   EXPECT_EQ(error.message, "describe service web: no such service");
 }
 

@@ -75,7 +75,8 @@ Observation observe(EcsService service, std::chrono::steady_clock::time_point no
 TEST(Rollout, InProgressReportsNewTasksAndOldOnesStillServing) {
   RolloutTracker tracker("web", target());
   auto status = tracker.step(observe(service_with(
-      {deployment("ecs-svc/new", DeploymentStatus::primary, k_new, 2, 1), deployment("ecs-svc/old", DeploymentStatus::active, k_old, 0, 2, RolloutState::completed)})));
+      {deployment("ecs-svc/new", DeploymentStatus::primary, k_new, 2, 1),
+       deployment("ecs-svc/old", DeploymentStatus::active, k_old, 0, 2, RolloutState::completed)})));
   EXPECT_EQ(status.verdict, RolloutVerdict::in_progress);
   EXPECT_FALSE(status.wants_tasks) << "counts say it is not done: no task look-ups";
   EXPECT_EQ(status.message, "web: 1/2 new tasks running, 2 old tasks still serving");
@@ -84,12 +85,13 @@ TEST(Rollout, InProgressReportsNewTasksAndOldOnesStillServing) {
 
 TEST(Rollout, AsksForTasksOnlyWhenCountsSayItMayBeDoneThenNeedsEveryNewTargetHealthy) {
   RolloutTracker tracker("web", target());
-  EcsService service = service_with({deployment("ecs-svc/new", DeploymentStatus::primary, k_new, 2, 2, RolloutState::completed)});
+  EcsService service = service_with(
+      {deployment("ecs-svc/new", DeploymentStatus::primary, k_new, 2, 2, RolloutState::completed)});
   auto first = tracker.step(observe(service));
   EXPECT_TRUE(first.wants_tasks);
   Observation with_tasks = observe(service);
-  with_tasks.running_tasks = std::vector<EcsTask>{task("a", k_new, "RUNNING", "10.0.0.1"),
-                                                  task("b", k_new, "RUNNING", "10.0.0.2")};
+  with_tasks.running_tasks =
+      std::vector<EcsTask>{task("a", k_new, "RUNNING", "10.0.0.1"), task("b", k_new, "RUNNING", "10.0.0.2")};
   with_tasks.target_health[k_tg] = {health("10.0.0.1", "healthy"), health("10.0.0.2", "initial")};
   auto half = tracker.step(with_tasks);
   EXPECT_EQ(half.verdict, RolloutVerdict::in_progress);
@@ -103,17 +105,21 @@ TEST(Rollout, AsksForTasksOnlyWhenCountsSayItMayBeDoneThenNeedsEveryNewTargetHea
 
 TEST(Rollout, OldTasksHealthyDoNotCountForTheNewDeployment) {
   RolloutTracker tracker("web", target());
-  EcsService service = service_with({deployment("ecs-svc/new", DeploymentStatus::primary, k_new, 2, 2, RolloutState::completed)});
+  EcsService service = service_with(
+      {deployment("ecs-svc/new", DeploymentStatus::primary, k_new, 2, 2, RolloutState::completed)});
   Observation o = observe(service);
-  o.running_tasks = std::vector<EcsTask>{task("a", k_new, "RUNNING", "10.0.0.1"), task("b", k_new, "RUNNING", "10.0.0.2"),
-                                         task("c", k_old, "RUNNING", "10.0.0.3")};
-  o.target_health[k_tg] = {health("10.0.0.1", "healthy"), health("10.0.0.2", "initial"), health("10.0.0.3", "healthy")};
+  o.running_tasks =
+      std::vector<EcsTask>{task("a", k_new, "RUNNING", "10.0.0.1"), task("b", k_new, "RUNNING", "10.0.0.2"),
+                           task("c", k_old, "RUNNING", "10.0.0.3")};
+  o.target_health[k_tg] = {health("10.0.0.1", "healthy"), health("10.0.0.2", "initial"),
+                           health("10.0.0.3", "healthy")};
   EXPECT_EQ(tracker.step(o).verdict, RolloutVerdict::in_progress);
 }
 
 TEST(Rollout, RunningWithoutCompletedRolloutIsNotSuccess) {
   RolloutTracker tracker("web", target(1));
-  EcsService service = service_with({deployment("ecs-svc/new", DeploymentStatus::primary, k_new, 1, 1, RolloutState::in_progress)}, 1);
+  EcsService service = service_with(
+      {deployment("ecs-svc/new", DeploymentStatus::primary, k_new, 1, 1, RolloutState::in_progress)}, 1);
   Observation o = observe(service);
   o.running_tasks = std::vector<EcsTask>{task("a", k_new, "RUNNING", "10.0.0.1")};
   o.target_health[k_tg] = {health("10.0.0.1", "healthy")};
@@ -122,7 +128,8 @@ TEST(Rollout, RunningWithoutCompletedRolloutIsNotSuccess) {
 
 TEST(Rollout, WithoutRolloutStateRunningEqualsDesiredIsEnough) {
   RolloutTracker tracker("web", target(1));
-  EcsService service = service_with({deployment("ecs-svc/new", DeploymentStatus::primary, k_new, 1, 1, RolloutState::none)}, 1);
+  EcsService service = service_with(
+      {deployment("ecs-svc/new", DeploymentStatus::primary, k_new, 1, 1, RolloutState::none)}, 1);
   service.load_balancers.clear();
   Observation o = observe(service);
   o.running_tasks = std::vector<EcsTask>{task("a", k_new, "RUNNING", "10.0.0.1")};
@@ -131,10 +138,14 @@ TEST(Rollout, WithoutRolloutStateRunningEqualsDesiredIsEnough) {
 
 TEST(Rollout, BreakerRollbackIsRejectedNeverOk) {
   RolloutTracker tracker("web", target());
-  EcsDeployment failed = deployment("ecs-svc/new", DeploymentStatus::active, k_new, 0, 0, RolloutState::failed);
+  EcsDeployment failed =
+      deployment("ecs-svc/new", DeploymentStatus::active, k_new, 0, 0, RolloutState::failed);
   failed.rollout_state_reason = "ECS deployment circuit breaker: tasks failed to start.";
   failed.failed_tasks = 3;
-  EcsService service = service_with({deployment("ecs-svc/rollback", DeploymentStatus::primary, k_old, 2, 2, RolloutState::completed), failed}, 2, k_old);
+  EcsService service = service_with(
+      {deployment("ecs-svc/rollback", DeploymentStatus::primary, k_old, 2, 2, RolloutState::completed),
+       failed},
+      2, k_old);
   auto first = tracker.step(observe(service));
   ASSERT_TRUE(first.wants_evidence) << "a rollback is explained with the stopped tasks first";
   Observation o = observe(service);
@@ -142,7 +153,8 @@ TEST(Rollout, BreakerRollbackIsRejectedNeverOk) {
   EcsTask stopped = task("dead", k_new, "STOPPED", "");
   stopped.stop_code = "EssentialContainerExited";
   stopped.stopped_reason = "Essential container in task exited";
-  stopped.containers = {EcsContainerState{"web", "STOPPED", 137, "OutOfMemoryError: Container killed due to memory usage"}};
+  stopped.containers = {
+      EcsContainerState{"web", "STOPPED", 137, "OutOfMemoryError: Container killed due to memory usage"}};
   o.stopped_tasks = {stopped};
   auto status = tracker.step(o);
   EXPECT_EQ(status.verdict, RolloutVerdict::rejected);
@@ -161,7 +173,8 @@ TEST(Rollout, ImagePullFailureIsDecisiveAtOnce) {
   o.evidence_fetched = true;
   EcsTask stopped = task("x", k_new, "STOPPED", "");
   stopped.stop_code = "TaskFailedToStart";
-  stopped.containers = {EcsContainerState{"web", "STOPPED", std::nullopt, "CannotPullContainerError: pull image manifest: not found"}};
+  stopped.containers = {EcsContainerState{"web", "STOPPED", std::nullopt,
+                                          "CannotPullContainerError: pull image manifest: not found"}};
   o.stopped_tasks = {stopped};
   auto status = tracker.step(o);
   EXPECT_EQ(status.verdict, RolloutVerdict::rejected);
@@ -184,7 +197,8 @@ TEST(Rollout, TwoFailedTasksWithEvidenceRejectBeforeTheBreaker) {
   }
   auto status = tracker.step(o);
   EXPECT_EQ(status.verdict, RolloutVerdict::rejected);
-  EXPECT_NE(status.message.find("2 tasks stopped (EssentialContainerExited); container web exit code 1"), std::string::npos)
+  EXPECT_NE(status.message.find("2 tasks stopped (EssentialContainerExited); container web exit code 1"),
+            std::string::npos)
       << status.message;
 }
 
@@ -206,7 +220,8 @@ TEST(Rollout, SchedulerInitiatedStopsAreNotEvidence) {
 
 TEST(Rollout, TargetsUnhealthyPastTheGraceAreRejected) {
   RolloutTracker tracker("web", target(1));
-  EcsService service = service_with({deployment("ecs-svc/new", DeploymentStatus::primary, k_new, 1, 1, RolloutState::in_progress)}, 1);
+  EcsService service = service_with(
+      {deployment("ecs-svc/new", DeploymentStatus::primary, k_new, 1, 1, RolloutState::in_progress)}, 1);
   auto start = std::chrono::steady_clock::time_point{} + 1000s;
   for (auto at : {start, start + 30s}) {
     Observation o = observe(service, at);
@@ -226,9 +241,10 @@ TEST(Rollout, TargetsUnhealthyPastTheGraceAreRejected) {
 TEST(Rollout, AnotherPrimaryIsOverwrittenNotSuccess) {
   RolloutTracker tracker("web", target());
   const std::string foreign = "arn:aws:ecs:us-east-1:1:task-definition/web:99";
-  EcsService service = service_with({deployment("ecs-svc/other", DeploymentStatus::primary, foreign, 2, 2, RolloutState::completed),
-                                     deployment("ecs-svc/new", DeploymentStatus::active, k_new, 2, 2)},
-                                    2, foreign);
+  EcsService service = service_with(
+      {deployment("ecs-svc/other", DeploymentStatus::primary, foreign, 2, 2, RolloutState::completed),
+       deployment("ecs-svc/new", DeploymentStatus::active, k_new, 2, 2)},
+      2, foreign);
   auto status = tracker.step(observe(service));
   EXPECT_EQ(status.verdict, RolloutVerdict::failed);
   EXPECT_EQ(status.reason, Reason::overwritten);
@@ -237,7 +253,8 @@ TEST(Rollout, AnotherPrimaryIsOverwrittenNotSuccess) {
 
 TEST(Rollout, DesiredCountChangedBySomeoneElseIsOverwritten) {
   RolloutTracker tracker("web", target(2));
-  auto status = tracker.step(observe(service_with({deployment("ecs-svc/new", DeploymentStatus::primary, k_new, 5, 2)}, 5)));
+  auto status = tracker.step(
+      observe(service_with({deployment("ecs-svc/new", DeploymentStatus::primary, k_new, 5, 2)}, 5)));
   EXPECT_EQ(status.verdict, RolloutVerdict::failed);
   EXPECT_EQ(status.reason, Reason::overwritten);
 }
@@ -245,11 +262,15 @@ TEST(Rollout, DesiredCountChangedBySomeoneElseIsOverwritten) {
 TEST(Rollout, PlacementFailuresAfterTheStartAreUnschedulable) {
   RolloutTracker tracker("web", target());
   EcsService service = service_with({deployment("ecs-svc/new", DeploymentStatus::primary, k_new, 2, 0)});
-  service.events = {EcsServiceEvent{"old", std::nullopt, "(service web) was unable to place a task (yesterday)"}};
-  EXPECT_EQ(tracker.step(observe(service)).verdict, RolloutVerdict::in_progress) << "events already there are not ours";
-  service.events.insert(service.events.begin(), EcsServiceEvent{"e1", std::nullopt, "(service web) was unable to place a task"});
+  service.events = {
+      EcsServiceEvent{"old", std::nullopt, "(service web) was unable to place a task (yesterday)"}};
+  EXPECT_EQ(tracker.step(observe(service)).verdict, RolloutVerdict::in_progress)
+      << "events already there are not ours";
+  service.events.insert(service.events.begin(),
+                        EcsServiceEvent{"e1", std::nullopt, "(service web) was unable to place a task"});
   EXPECT_EQ(tracker.step(observe(service)).verdict, RolloutVerdict::in_progress) << "one event can be a blip";
-  service.events.insert(service.events.begin(), EcsServiceEvent{"e2", std::nullopt, "(service web) was unable to place a task"});
+  service.events.insert(service.events.begin(),
+                        EcsServiceEvent{"e2", std::nullopt, "(service web) was unable to place a task"});
   auto status = tracker.step(observe(service));
   EXPECT_EQ(status.verdict, RolloutVerdict::rejected);
   EXPECT_EQ(status.reason, Reason::unschedulable);
@@ -262,20 +283,23 @@ TEST(Rollout, UnschedulableQuotesTheNewestPlacementFailureWhereverItIsListed) {
   service.events = {EcsServiceEvent{"old", at(0), "(service web) has reached a steady state."}};
   tracker.step(observe(service));
   // Neither the first nor the last entry is the newest placement failure.
-  service.events.push_back(EcsServiceEvent{"p2", at(20), "(service web) was unable to place a task (newest)"});
+  service.events.push_back(
+      EcsServiceEvent{"p2", at(20), "(service web) was unable to place a task (newest)"});
   service.events.push_back(EcsServiceEvent{"p1", at(10), "(service web) was unable to place a task (older)"});
   service.events.push_back(EcsServiceEvent{"s", at(30), "(service web) has started 2 tasks"});
   auto status = tracker.step(observe(service));
   EXPECT_EQ(status.verdict, RolloutVerdict::rejected);
   EXPECT_EQ(status.reason, Reason::unschedulable);
-  EXPECT_EQ(status.message, "web: ECS cannot place the new tasks: (service web) was unable to place a task (newest)");
+  EXPECT_EQ(status.message,
+            "web: ECS cannot place the new tasks: (service web) was unable to place a task (newest)");
 }
 
 TEST(Rollout, WithoutADeploymentIdItAdoptsThePrimaryOnOurRevision) {
   RolloutTarget t = target();
   t.deployment_id.clear();
   RolloutTracker tracker("web", t);
-  auto waiting = tracker.step(observe(service_with({deployment("ecs-svc/old", DeploymentStatus::primary, k_old, 2, 2, RolloutState::completed)})));
+  auto waiting = tracker.step(observe(service_with(
+      {deployment("ecs-svc/old", DeploymentStatus::primary, k_old, 2, 2, RolloutState::completed)})));
   EXPECT_EQ(waiting.verdict, RolloutVerdict::in_progress);
   tracker.step(observe(service_with({deployment("ecs-svc/new", DeploymentStatus::primary, k_new, 2, 0)})));
   EXPECT_EQ(tracker.target().deployment_id, "ecs-svc/new");
@@ -285,7 +309,8 @@ TEST(Rollout, SettlementTurnsALostTaskIntoUnstable) {
   RolloutTarget t = target();
   t.settling = true;
   RolloutTracker tracker("web", t);
-  auto status = tracker.step(observe(service_with({deployment("ecs-svc/new", DeploymentStatus::primary, k_new, 2, 1, RolloutState::completed)})));
+  auto status = tracker.step(observe(service_with(
+      {deployment("ecs-svc/new", DeploymentStatus::primary, k_new, 2, 1, RolloutState::completed)})));
   EXPECT_EQ(status.verdict, RolloutVerdict::rejected);
   EXPECT_EQ(status.reason, Reason::unstable);
 }
@@ -294,9 +319,10 @@ TEST(Rollout, WaitForDrainHoldsSuccessUntilOldTasksStop) {
   RolloutTarget t = target(1);
   t.wait_for_drain = true;
   RolloutTracker tracker("web", t);
-  EcsService service = service_with({deployment("ecs-svc/new", DeploymentStatus::primary, k_new, 1, 1, RolloutState::completed),
-                                     deployment("ecs-svc/old", DeploymentStatus::active, k_old, 0, 1, RolloutState::completed)},
-                                    1);
+  EcsService service = service_with(
+      {deployment("ecs-svc/new", DeploymentStatus::primary, k_new, 1, 1, RolloutState::completed),
+       deployment("ecs-svc/old", DeploymentStatus::active, k_old, 0, 1, RolloutState::completed)},
+      1);
   Observation o = observe(service);
   o.running_tasks = std::vector<EcsTask>{task("a", k_new, "RUNNING", "10.0.0.1")};
   o.target_health[k_tg] = {health("10.0.0.1", "healthy")};

@@ -19,8 +19,8 @@ using namespace std::chrono_literals;
 // Answers DescribeServices with one service per name; everything else is unused here.
 class DescribingEcs final : public EcsApi {
  public:
-  std::string failing_name;               // a batch naming it fails
-  std::size_t wait_for_in_flight = 0;     // each call waits (bounded) until this many run at once
+  std::string failing_name;            // a batch naming it fails
+  std::size_t wait_for_in_flight = 0;  // each call waits (bounded) until this many run at once
 
   Result<EcsServices> describe_services(const std::string& cluster,
                                         const std::vector<std::string>& services) override {
@@ -51,10 +51,13 @@ class DescribingEcs final : public EcsApi {
   Result<EcsTaskDefinition> deregister_task_definition(const std::string&) override { return unused(); }
   Result<std::vector<std::string>> list_task_definitions(const std::string&) override { return unused(); }
   Result<EcsService> update_service(const UpdateServiceRequest&) override { return unused(); }
-  Result<std::vector<std::string>> list_tasks(const std::string&, const std::string&, const std::string&) override {
+  Result<std::vector<std::string>> list_tasks(const std::string&, const std::string&,
+                                              const std::string&) override {
     return unused();
   }
-  Result<EcsTasks> describe_tasks(const std::string&, const std::vector<std::string>&) override { return unused(); }
+  Result<EcsTasks> describe_tasks(const std::string&, const std::vector<std::string>&) override {
+    return unused();
+  }
 
   std::vector<std::pair<std::string, std::vector<std::string>>> calls;
   std::atomic<std::size_t> most_in_flight{0};
@@ -81,7 +84,8 @@ TEST(DescribeServicesByCluster, SendsOneCallPerClusterAllAtOnce) {
   // Batching by 10 is EcsClient's (ecs_client_test); here every name goes in one call.
   DescribingEcs ecs;
   ecs.wait_for_in_flight = 3;  // only reached if the three calls really overlap
-  auto answer = describe_services_by_cluster(ecs, {{"a", names("a", 23)}, {"b", names("b", 3)}, {"c", names("c", 1)}}, 8);
+  auto answer = describe_services_by_cluster(
+      ecs, {{"a", names("a", 23)}, {"b", names("b", 3)}, {"c", names("c", 1)}}, 8);
   ASSERT_EQ(ecs.calls.size(), 3u);
   std::map<std::string, std::vector<std::size_t>> sizes;
   for (const auto& [cluster, listed] : ecs.calls) sizes[cluster].push_back(listed.size());

@@ -158,14 +158,22 @@ TEST(Sigv4Headers, ValueTrimmedCollapsedAndUnfolded) {
 }
 
 TEST(Sigv4Headers, SortedByNameJoinedInArrivalOrderWithUnsignedOnesLeftOut) {
-  const HttpHeaders headers = {{"X-Foo-Bar", "1"},        {"x-foo", "b"},
-                               {"Host", "h.example"},     {"X-FOO", " a "},
-                               {"User-Agent", "ua"},      {"Expect", "100-continue"},
-                               {"Connection", "close"},   {"Transfer-Encoding", "chunked"},
-                               {"X-Amzn-Trace-Id", "x"},  {"Authorization", "old"},
-                               {"TE", "trailers"},        {"Keep-Alive", "5"},
-                               {"Proxy-Authorization", "p"}, {"Proxy-Authenticate", "p"},
-                               {"Trailer", "t"},          {"Upgrade", "h2c"}};
+  const HttpHeaders headers = {{"X-Foo-Bar", "1"},
+                               {"x-foo", "b"},
+                               {"Host", "h.example"},
+                               {"X-FOO", " a "},
+                               {"User-Agent", "ua"},
+                               {"Expect", "100-continue"},
+                               {"Connection", "close"},
+                               {"Transfer-Encoding", "chunked"},
+                               {"X-Amzn-Trace-Id", "x"},
+                               {"Authorization", "old"},
+                               {"TE", "trailers"},
+                               {"Keep-Alive", "5"},
+                               {"Proxy-Authorization", "p"},
+                               {"Proxy-Authenticate", "p"},
+                               {"Trailer", "t"},
+                               {"Upgrade", "h2c"}};
   const CanonicalHeaders canonical = canonical_headers(headers, {{"X-Amz-Date", "D"}}, "");
   EXPECT_EQ(canonical.lines, "host:h.example\nx-amz-date:D\nx-foo:b,a\nx-foo-bar:1\n");
   EXPECT_EQ(canonical.signed_headers, "host;x-amz-date;x-foo;x-foo-bar");
@@ -191,16 +199,15 @@ TEST(Sigv4Headers, HostDerivedFromUrlIsCanonicalisedLikeAnyValue) {
 
 TEST(Sigv4Date, FormatsUtcAndTruncatesSubseconds) {
   EXPECT_EQ(amz_date(k_example_time), "20150830T123600Z");
-  EXPECT_EQ(amz_date(sys_days{2024y / February / 29} + 23h + 59min + 59s + 999ms),
-            "20240229T235959Z");
+  EXPECT_EQ(amz_date(sys_days{2024y / February / 29} + 23h + 59min + 59s + 999ms), "20240229T235959Z");
   EXPECT_EQ(amz_date(sys_days{1999y / January / 1}), "19990101T000000Z");
 }
 
 TEST(Sigv4Key, MatchesTheAwsDocumentationExample) {
   // docs.aws.amazon.com "Examples of how to derive a signing key" (IAM, 20120215).
-  EXPECT_EQ(crypto::to_hex(signing_key("wJalrXUtnFEMI/K7MDENG+bPxRfiCYEXAMPLEKEY", "20120215",
-                                       "us-east-1", "iam")),
-            "f4780e2d9f65fa895f9c67b32ce1baf0b0d8a43505a000a1a9e090d414db404d");
+  EXPECT_EQ(
+      crypto::to_hex(signing_key("wJalrXUtnFEMI/K7MDENG+bPxRfiCYEXAMPLEKEY", "20120215", "us-east-1", "iam")),
+      "f4780e2d9f65fa895f9c67b32ce1baf0b0d8a43505a000a1a9e090d414db404d");
 }
 
 TEST(Sigv4KeyCache, DerivesOncePerSecretDayRegionService) {
@@ -232,8 +239,8 @@ TEST(Sigv4KeyCache, EvictsTheOldestBeyondCapacity) {
 
 TEST(Sigv4KeyCache, ConcurrentUseGivesTheRightKeys) {
   SigningKeyCache cache(4);
-  const std::vector<std::string> regions = {"us-east-1", "eu-west-1", "ap-south-1", "sa-east-1",
-                                            "us-west-2", "eu-central-1"};
+  const std::vector<std::string> regions = {"us-east-1", "eu-west-1", "ap-south-1",
+                                            "sa-east-1", "us-west-2", "eu-central-1"};
   std::vector<crypto::Digest> expected;
   for (const auto& region : regions) {
     expected.push_back(signing_key("secret", "20150830", region, "ecs"));
@@ -261,8 +268,7 @@ TEST(Sigv4KeyCache, ConcurrentUseGivesTheRightKeys) {
 TEST(Sigv4Sign, EcsDescribeServicesMatchesTheGoldenAuthorization) {
   const Signature signature = sign(ecs_describe_services(), example_credentials(), params_for("ecs"));
   EXPECT_EQ(signature.signature, "a3df351b3f921b3bd97ff975c8b2ad3ff6ec84b33adcecb0d3b74867b5e83357");
-  EXPECT_EQ(names_of(signature.headers_to_add),
-            (std::vector<std::string>{"X-Amz-Date", "Authorization"}));
+  EXPECT_EQ(names_of(signature.headers_to_add), (std::vector<std::string>{"X-Amz-Date", "Authorization"}));
   EXPECT_EQ(signature.headers_to_add[0].value, "20150830T123600Z");
   EXPECT_EQ(signature.headers_to_add[1].value, signature.authorization);
 }
@@ -275,8 +281,7 @@ TEST(Sigv4Sign, SessionTokenIsAddedAndSignedByDefault) {
   EXPECT_NE(signature.authorization.find("SignedHeaders=content-type;host;x-amz-date;"
                                          "x-amz-security-token;x-amz-target,"),
             std::string::npos);
-  EXPECT_NE(signature.canonical_request.find("\nx-amz-security-token:token-value\n"),
-            std::string::npos);
+  EXPECT_NE(signature.canonical_request.find("\nx-amz-security-token:token-value\n"), std::string::npos);
 }
 
 TEST(Sigv4Sign, OmittedSessionTokenIsSentButNotSigned) {
@@ -300,10 +305,10 @@ TEST(Sigv4Sign, SignBodyAddsTheContentHashHeaderOnce) {
   HttpRequest request = ecs_describe_services();
   request.headers.push_back({"X-Amz-Content-SHA256", "UNSIGNED-PAYLOAD"});
   const Signature given = sign(request, example_credentials(), params);
-  EXPECT_EQ(names_of(given.headers_to_add),
-            (std::vector<std::string>{"X-Amz-Date", "Authorization"}));
-  EXPECT_TRUE(given.canonical_request.ends_with("\ncontent-type;host;x-amz-content-sha256;x-amz-date;x-amz-target\n"
-                                                "UNSIGNED-PAYLOAD"));
+  EXPECT_EQ(names_of(given.headers_to_add), (std::vector<std::string>{"X-Amz-Date", "Authorization"}));
+  EXPECT_TRUE(
+      given.canonical_request.ends_with("\ncontent-type;host;x-amz-content-sha256;x-amz-date;x-amz-target\n"
+                                        "UNSIGNED-PAYLOAD"));
 }
 
 TEST(Sigv4Sign, UsesTheDayOfTheTimestampAcrossMidnight) {
@@ -316,10 +321,9 @@ TEST(Sigv4Sign, UsesTheDayOfTheTimestampAcrossMidnight) {
   EXPECT_NE(late.authorization.find("/20150830/us-east-1/ecs/"), std::string::npos);
   EXPECT_NE(early.authorization.find("/20150831/us-east-1/ecs/"), std::string::npos);
   // The signature must come from the new day's key, not a cached old one.
-  EXPECT_EQ(early.signature,
-            signature_hex(signing_key("wJalrXUtnFEMI/K7MDENG+bPxRfiCYEXAMPLEKEY", "20150831",
-                                      "us-east-1", "ecs"),
-                          early.string_to_sign));
+  EXPECT_EQ(early.signature, signature_hex(signing_key("wJalrXUtnFEMI/K7MDENG+bPxRfiCYEXAMPLEKEY", "20150831",
+                                                       "us-east-1", "ecs"),
+                                           early.string_to_sign));
 }
 
 TEST(Sigv4Sign, InPlaceAppendsExactlyTheHeadersToAdd) {
@@ -354,9 +358,7 @@ void expect_stages(const std::filesystem::path& directory, const std::string& pr
   const auto loaded = load_sigv4_case(directory);
   ASSERT_TRUE(loaded.has_value()) << loaded.error().message;
   const Signature signature = sign(loaded->request, loaded->credentials, loaded->params);
-  const auto expected = [&](const std::string& name) {
-    return read_text_file(directory / (prefix + name));
-  };
+  const auto expected = [&](const std::string& name) { return read_text_file(directory / (prefix + name)); };
   const auto canonical = expected("canonical-request.txt");
   const auto to_sign = expected("string-to-sign.txt");
   const auto hex = expected("signature.txt");
@@ -379,17 +381,16 @@ std::string case_test_name(const ::testing::TestParamInfo<std::string>& param_in
   return name;
 }
 
-INSTANTIATE_TEST_SUITE_P(Sigv4Owned, Sigv4Golden, ::testing::ValuesIn(golden_case_names()),
-                         case_test_name);
+INSTANTIATE_TEST_SUITE_P(Sigv4Owned, Sigv4Golden, ::testing::ValuesIn(golden_case_names()), case_test_name);
 
 TEST(Sigv4GoldenSet, CoversTheCasesTheSpecAsksFor) {
   const auto names = golden_case_names();
   for (const char* required :
        {"ecs-describe-services", "elbv2-describe-target-health", "get-vanilla-own",
         "ecs-describe-services-session-token", "query-prefix-sharing-keys", "query-repeated-keys",
-        "query-empty-value", "query-valueless-key", "query-unicode-and-reserved",
-        "path-double-encoded", "path-dot-segments", "host-non-default-port",
-        "headers-trim-collapse-duplicate-multiline", "unsigned-payload"}) {
+        "query-empty-value", "query-valueless-key", "query-unicode-and-reserved", "path-double-encoded",
+        "path-dot-segments", "host-non-default-port", "headers-trim-collapse-duplicate-multiline",
+        "unsigned-payload"}) {
     EXPECT_NE(std::find(names.begin(), names.end(), required), names.end()) << required;
   }
 }

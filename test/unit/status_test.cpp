@@ -92,8 +92,9 @@ ComponentOutcome outcome(std::string component, Status status, Reason reason, st
 }
 
 TEST(AggregateOutcomes, AllOkIsPlainOk) {
-  FinalStatus status = aggregate_outcomes({outcome("web", Status::ok, Reason::success, ""),
-                                           outcome("api", Status::ok, Reason::success, "api: unchanged and healthy")});
+  FinalStatus status =
+      aggregate_outcomes({outcome("web", Status::ok, Reason::success, ""),
+                          outcome("api", Status::ok, Reason::success, "api: unchanged and healthy")});
   EXPECT_EQ(status.status, Status::ok);
   EXPECT_EQ(status.reason, Reason::success);
   EXPECT_EQ(status.message, "");
@@ -121,19 +122,22 @@ TEST(AggregateOutcomes, TheFirstOfEquallyBadOutcomesGivesTheReason) {
 }
 
 TEST(AggregateOutcomes, ACauseBeatsACollateralRollbackOfTheSameStatus) {
-  FinalStatus status = aggregate_outcomes(
-      {outcome("a", Status::failed, Reason::adjust_failed, "a: adjusted, but rolled back because another component failed"),
-       outcome("b", Status::failed, Reason::timeout, "b: too slow")});
+  FinalStatus status =
+      aggregate_outcomes({outcome("a", Status::failed, Reason::adjust_failed,
+                                  "a: adjusted, but rolled back because another component failed"),
+                          outcome("b", Status::failed, Reason::timeout, "b: too slow")});
   EXPECT_EQ(status.status, Status::failed);
   EXPECT_EQ(status.reason, Reason::timeout);
 }
 
 TEST(AggregateOutcomes, MessageNamesEveryComponentInOrder) {
-  FinalStatus status = aggregate_outcomes({outcome("web", Status::ok, Reason::success, ""),
-                                           outcome("api", Status::rejected, Reason::start_failed, "api: 2 tasks stopped"),
-                                           outcome("db", Status::failed, Reason::adjust_failed, "rolled back")});
-  EXPECT_EQ(status.message,
-            "web: ok | api: 2 tasks stopped [rejected, start-failed] | db: rolled back [failed, adjust-failed]");
+  FinalStatus status =
+      aggregate_outcomes({outcome("web", Status::ok, Reason::success, ""),
+                          outcome("api", Status::rejected, Reason::start_failed, "api: 2 tasks stopped"),
+                          outcome("db", Status::failed, Reason::adjust_failed, "rolled back")});
+  EXPECT_EQ(
+      status.message,
+      "web: ok | api: 2 tasks stopped [rejected, start-failed] | db: rolled back [failed, adjust-failed]");
 }
 
 }  // namespace

@@ -51,8 +51,7 @@ TEST_F(TaskDefinitionClone, KeepsTagsButNotAwsReservedOnes) {
   auto cloned = clone_task_definition(td, tags, {});
   ASSERT_TRUE(cloned);
   EXPECT_EQ(cloned->register_request["tags"], json::parse(R"([{"key": "team", "value": "platform"}])"));
-  auto only_aws = clone_task_definition(
-      td, json::parse(R"([{"key": "aws:x", "value": "y"}])"), {});
+  auto only_aws = clone_task_definition(td, json::parse(R"([{"key": "aws:x", "value": "y"}])"), {});
   ASSERT_TRUE(only_aws);
   EXPECT_FALSE(only_aws->register_request.contains("tags"));
 }
@@ -118,8 +117,7 @@ TEST_F(TaskDefinitionClone, RejectsContainerCpuAboveNewTaskCpu) {
   auto cloned = clone_task_definition(big, tags, change);
   ASSERT_FALSE(cloned);
   EXPECT_EQ(cloned.error().code, ErrorCode::infeasible);
-  EXPECT_NE(cloned.error().message.find("576 cpu units in total, above the task's 512"),
-            std::string::npos)
+  EXPECT_NE(cloned.error().message.find("576 cpu units in total, above the task's 512"), std::string::npos)
       << cloned.error().message;
 }
 

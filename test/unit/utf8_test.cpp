@@ -14,12 +14,12 @@ TEST(Utf8, AcceptsAsciiAndEveryEncodingLength) {
 
 TEST(Utf8, NamesTheFirstBadByte) {
   EXPECT_EQ(first_invalid_utf8("ab\x80"), 2u);            // stray continuation byte
-  EXPECT_EQ(first_invalid_utf8("a\xC0\x80"), 1u);          // overlong NUL
-  EXPECT_EQ(first_invalid_utf8("\xE0\x80\xAF"), 0u);       // overlong '/'
-  EXPECT_EQ(first_invalid_utf8("x\xED\xA0\x80"), 1u);      // UTF-16 surrogate
-  EXPECT_EQ(first_invalid_utf8("\xF4\x90\x80\x80"), 0u);   // above U+10FFFF
-  EXPECT_EQ(first_invalid_utf8("ok\xE2\x82"), 2u);         // truncated at the end
-  EXPECT_EQ(first_invalid_utf8("\xC3\xA9\xFF"), 2u);       // never valid
+  EXPECT_EQ(first_invalid_utf8("a\xC0\x80"), 1u);         // overlong NUL
+  EXPECT_EQ(first_invalid_utf8("\xE0\x80\xAF"), 0u);      // overlong '/'
+  EXPECT_EQ(first_invalid_utf8("x\xED\xA0\x80"), 1u);     // UTF-16 surrogate
+  EXPECT_EQ(first_invalid_utf8("\xF4\x90\x80\x80"), 0u);  // above U+10FFFF
+  EXPECT_EQ(first_invalid_utf8("ok\xE2\x82"), 2u);        // truncated at the end
+  EXPECT_EQ(first_invalid_utf8("\xC3\xA9\xFF"), 2u);      // never valid
 }
 
 }  // namespace

@@ -53,8 +53,7 @@ const Config& config() {
   return parsed;
 }
 
-AdjustRequest request(const std::string& component,
-                      std::vector<std::pair<std::string, json>> settings) {
+AdjustRequest request(const std::string& component, std::vector<std::pair<std::string, json>> settings) {
   AdjustRequest out;
   RequestedComponent requested{component, {}};
   for (auto& [name, value] : settings) {
@@ -65,9 +64,12 @@ AdjustRequest request(const std::string& component,
 }
 
 TEST(ValidateTest, AcceptsAndConverts) {
-  auto state = validate_request(
-      config(), request("web", {{"cpu", "0.5"}, {"mem", 1}, {"replicas", 2.0}, {"GOGC", 150.0},
-                                {"RATIO", "0.35"}, {"MODE", "safe"}}));
+  auto state = validate_request(config(), request("web", {{"cpu", "0.5"},
+                                                          {"mem", 1},
+                                                          {"replicas", 2.0},
+                                                          {"GOGC", 150.0},
+                                                          {"RATIO", "0.35"},
+                                                          {"MODE", "safe"}}));
   ASSERT_TRUE(state) << state.error().message;
   ASSERT_EQ(state->components.size(), 1u);
   const auto& web = state->components[0];
@@ -83,16 +85,15 @@ TEST(ValidateTest, AcceptsAndConverts) {
   EXPECT_EQ(web.env[1].value, "0.35");
   EXPECT_FALSE(web.env[1].container);
   EXPECT_EQ(web.env[2].value, "safe");
-  ASSERT_EQ(web.pinned.size(), 1u);   // mem is pinned in the config
+  ASSERT_EQ(web.pinned.size(), 1u);  // mem is pinned in the config
   EXPECT_EQ(web.pinned[0].setting, "mem");
   EXPECT_EQ(web.pinned[0].value, json(1024));
   EXPECT_EQ(state->find("web"), &state->components[0]);
-  EXPECT_EQ(state->find("api"), nullptr);   // not requested
+  EXPECT_EQ(state->find("api"), nullptr);  // not requested
 }
 
 TEST(ValidateTest, EnumsCompareNumericallyAndAsText) {
-  auto state = validate_request(
-      config(), request("web", {{"cpu", 2}, {"memory", "4.0"}, {"MODE", 1}}));
+  auto state = validate_request(config(), request("web", {{"cpu", 2}, {"memory", "4.0"}, {"MODE", 1}}));
   ASSERT_TRUE(state) << state.error().message;
   EXPECT_EQ(state->components[0].cpu_units, 2048);
   EXPECT_EQ(state->components[0].memory_mib, 4096);
@@ -131,47 +132,104 @@ TEST_P(ValidateRejectTest, Rejects) {
 INSTANTIATE_TEST_SUITE_P(
     Cases, ValidateRejectTest,
     ::testing::Values(
-        RejectCase{"unknown_component", "db", {{"cpu", 1}}, ErrorCode::rejected_value,
+        RejectCase{"unknown_component",
+                   "db",
+                   {{"cpu", 1}},
+                   ErrorCode::rejected_value,
                    "unknown component \"db\" (known: web, api)"},
-        RejectCase{"unknown_setting", "web", {{"disk", 1}}, ErrorCode::rejected_value,
+        RejectCase{"unknown_setting",
+                   "web",
+                   {{"disk", 1}},
+                   ErrorCode::rejected_value,
                    "component web: unknown setting \"disk\" (known: cpu, mem, replicas, GOGC, "
                    "RATIO, MODE)"},
-        RejectCase{"unconfigured_replicas", "api", {{"replicas", 1}}, ErrorCode::rejected_value,
+        RejectCase{"unconfigured_replicas",
+                   "api",
+                   {{"replicas", 1}},
+                   ErrorCode::rejected_value,
                    "component api: unknown setting \"replicas\" (known: cpu, memory)"},
-        RejectCase{"cpu_not_in_enum", "web", {{"cpu", 4}}, ErrorCode::rejected_value,
+        RejectCase{"cpu_not_in_enum",
+                   "web",
+                   {{"cpu", 4}},
+                   ErrorCode::rejected_value,
                    "component web: cpu value 4 vCPU is not one of the allowed values 0.25, 0.5, 1, "
                    "2 vCPU"},
-        RejectCase{"cpu_not_a_number", "web", {{"cpu", "big"}}, ErrorCode::rejected_value,
+        RejectCase{"cpu_not_a_number",
+                   "web",
+                   {{"cpu", "big"}},
+                   ErrorCode::rejected_value,
                    "component web: cpu value \"big\" is not a number of vCPU"},
-        RejectCase{"cpu_bool", "web", {{"cpu", true}}, ErrorCode::rejected_value,
+        RejectCase{"cpu_bool",
+                   "web",
+                   {{"cpu", true}},
+                   ErrorCode::rejected_value,
                    "cpu value true is not a number of vCPU"},
-        RejectCase{"cpu_out_of_range", "api", {{"cpu", 8}}, ErrorCode::rejected_value,
+        RejectCase{"cpu_out_of_range",
+                   "api",
+                   {{"cpu", 8}},
+                   ErrorCode::rejected_value,
                    "component api: cpu value 8 vCPU is above the maximum 4 vCPU (allowed "
                    "0.25-4 vCPU in steps of 0.25)"},
-        RejectCase{"cpu_misaligned", "api", {{"cpu", 0.3}}, ErrorCode::rejected_value,
+        RejectCase{"cpu_misaligned",
+                   "api",
+                   {{"cpu", 0.3}},
+                   ErrorCode::rejected_value,
                    "component api: cpu value 0.3 vCPU is not on a step"},
-        RejectCase{"cpu_not_fargate", "api", {{"cpu", 0.75}}, ErrorCode::infeasible,
+        RejectCase{"cpu_not_fargate",
+                   "api",
+                   {{"cpu", 0.75}},
+                   ErrorCode::infeasible,
                    "component api: cpu 0.75 vCPU is not a Fargate task size"},
-        RejectCase{"memory_not_fargate", "api", {{"memory", 1.5}}, ErrorCode::infeasible,
+        RejectCase{"memory_not_fargate",
+                   "api",
+                   {{"memory", 1.5}},
+                   ErrorCode::infeasible,
                    "component api: memory 1.5 GiB is not a Fargate task size"},
-        RejectCase{"invalid_pair", "api", {{"cpu", 0.25}, {"memory", 4}}, ErrorCode::infeasible,
+        RejectCase{"invalid_pair",
+                   "api",
+                   {{"cpu", 0.25}, {"memory", 4}},
+                   ErrorCode::infeasible,
                    "component api: 0.25 vCPU with 4 GiB memory is not a valid Fargate size: 0.25 "
                    "vCPU allows 0.5, 1, 2 GiB"},
-        RejectCase{"mem_and_memory", "web", {{"mem", 1}, {"memory", 1}}, ErrorCode::rejected_value,
+        RejectCase{"mem_and_memory",
+                   "web",
+                   {{"mem", 1}, {"memory", 1}},
+                   ErrorCode::rejected_value,
                    "memory is requested twice"},
-        RejectCase{"replicas_fraction", "web", {{"replicas", 2.5}}, ErrorCode::rejected_value,
+        RejectCase{"replicas_fraction",
+                   "web",
+                   {{"replicas", 2.5}},
+                   ErrorCode::rejected_value,
                    "component web: replicas value 2.5 is not a whole number"},
-        RejectCase{"replicas_range", "web", {{"replicas", 11}}, ErrorCode::rejected_value,
+        RejectCase{"replicas_range",
+                   "web",
+                   {{"replicas", 11}},
+                   ErrorCode::rejected_value,
                    "component web: replicas value 11 is outside the range 1-10"},
-        RejectCase{"replicas_below", "web", {{"replicas", 0}}, ErrorCode::rejected_value,
+        RejectCase{"replicas_below",
+                   "web",
+                   {{"replicas", 0}},
+                   ErrorCode::rejected_value,
                    "replicas value 0 is outside the range 1-10"},
-        RejectCase{"env_range", "web", {{"GOGC", 310}}, ErrorCode::rejected_value,
+        RejectCase{"env_range",
+                   "web",
+                   {{"GOGC", 310}},
+                   ErrorCode::rejected_value,
                    "component web: GOGC value 310 is above the maximum 300"},
-        RejectCase{"env_misaligned", "web", {{"GOGC", 155}}, ErrorCode::rejected_value,
+        RejectCase{"env_misaligned",
+                   "web",
+                   {{"GOGC", 155}},
+                   ErrorCode::rejected_value,
                    "component web: GOGC value 155 is not on a step (allowed 50-300 in steps of 10)"},
-        RejectCase{"env_not_number", "web", {{"GOGC", "lots"}}, ErrorCode::rejected_value,
+        RejectCase{"env_not_number",
+                   "web",
+                   {{"GOGC", "lots"}},
+                   ErrorCode::rejected_value,
                    "GOGC value \"lots\" is not a number"},
-        RejectCase{"env_not_in_enum", "web", {{"MODE", "turbo"}}, ErrorCode::rejected_value,
+        RejectCase{"env_not_in_enum",
+                   "web",
+                   {{"MODE", "turbo"}},
+                   ErrorCode::rejected_value,
                    "component web: MODE value \"turbo\" is not one of the allowed values \"fast\", "
                    "\"safe\", 1, true"}),
     [](const auto& param_info) { return std::string(param_info.param.name); });
@@ -209,8 +267,8 @@ TEST(ValidateTest, ExampleConfigAcceptsTheOriginalTestRequest) {
   ASSERT_TRUE(config) << config.error().message;
   EXPECT_EQ(config->region, "us-east-1");
   auto state = validate_request(
-      *config, request("co-http", {{"cpu", 0.25}, {"mem", 0.5}, {"replicas", 1}, {"GOGC", 90},
-                                   {"TEST", "B"}}));
+      *config,
+      request("co-http", {{"cpu", 0.25}, {"mem", 0.5}, {"replicas", 1}, {"GOGC", 90}, {"TEST", "B"}}));
   ASSERT_TRUE(state) << state.error().message;
   const auto& desired = state->components.at(0);
   EXPECT_EQ(desired.cpu_units, 256);

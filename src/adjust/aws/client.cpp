@@ -3,9 +3,9 @@
 
 #include <cstdlib>
 
+#include "adjust/aws/errors.hpp"
 #include "adjust/aws/sigv4.hpp"
 #include "adjust/base/version.hpp"
-#include "adjust/aws/errors.hpp"
 
 namespace adjust {
 namespace {
@@ -33,8 +33,7 @@ std::vector<std::string> secret_params(const QueryParams& params) {
 
 }  // namespace
 
-std::string encode_query_body(std::string_view action, std::string_view version,
-                              const QueryParams& params) {
+std::string encode_query_body(std::string_view action, std::string_view version, const QueryParams& params) {
   std::string body = "Action=" + sigv4::uri_encode(action) + "&Version=" + sigv4::uri_encode(version);
   for (const auto& [key, value] : params) {
     body += '&';
@@ -45,8 +44,8 @@ std::string encode_query_body(std::string_view action, std::string_view version,
   return body;
 }
 
-AwsClient::AwsClient(Transport& transport, CredentialsProvider& credentials, Clock& clock,
-                     Logger& logger, AwsClientOptions options, std::function<double()> random)
+AwsClient::AwsClient(Transport& transport, CredentialsProvider& credentials, Clock& clock, Logger& logger,
+                     AwsClientOptions options, std::function<double()> random)
     : m_transport(transport),
       m_credentials(credentials),
       m_clock(clock),
@@ -55,8 +54,7 @@ AwsClient::AwsClient(Transport& transport, CredentialsProvider& credentials, Clo
       m_random(random ? std::move(random) : make_default_random()),
       m_quota(m_options.retry.quota_capacity) {}
 
-Result<nlohmann::json> AwsClient::call_json(std::string_view target_prefix,
-                                            std::string_view operation,
+Result<nlohmann::json> AwsClient::call_json(std::string_view target_prefix, std::string_view operation,
                                             const nlohmann::json& body) {
   HttpRequest request;
   request.url = m_options.endpoint.url + "/";
@@ -73,9 +71,9 @@ Result<nlohmann::json> AwsClient::call_json(std::string_view target_prefix,
   }
   auto parsed = nlohmann::json::parse(response.body, nullptr, /*allow_exceptions=*/false);
   if (parsed.is_discarded() || !parsed.is_object()) {
-    return fail(ErrorCode::aws_bad_response,
-                std::string(operation) + ": response is not a JSON object (HTTP " +
-                    std::to_string(response.status) + ")");
+    return fail(ErrorCode::aws_bad_response, std::string(operation) +
+                                                 ": response is not a JSON object (HTTP " +
+                                                 std::to_string(response.status) + ")");
   }
   return parsed;
 }
@@ -85,21 +83,19 @@ Result<XmlDocument> AwsClient::call_query(std::string_view action, std::string_v
   return query(action, version, params, sign ? Auth::provider : Auth::none, nullptr);
 }
 
-Result<XmlDocument> AwsClient::call_query_as(const Credentials& credentials,
-                                             std::string_view action, std::string_view version,
-                                             const QueryParams& params) {
+Result<XmlDocument> AwsClient::call_query_as(const Credentials& credentials, std::string_view action,
+                                             std::string_view version, const QueryParams& params) {
   return query(action, version, params, Auth::given, &credentials);
 }
 
 Result<XmlDocument> AwsClient::query(std::string_view action, std::string_view version,
-                                     const QueryParams& params, Auth auth,
-                                     const Credentials* given) {
+                                     const QueryParams& params, Auth auth, const Credentials* given) {
   HttpRequest request;
   request.url = m_options.endpoint.url + "/";
   request.headers = {{"Content-Type", "application/x-www-form-urlencoded; charset=utf-8"}};
   request.body = encode_query_body(action, version, params);
-  HttpResponse response = ADJUST_TRY(
-      send_with_retries(action, AwsProtocol::query, request, auth, given, secret_params(params)));
+  HttpResponse response =
+      ADJUST_TRY(send_with_retries(action, AwsProtocol::query, request, auth, given, secret_params(params)));
   auto document = parse_xml(response.body);
   if (!document) {
     return fail(with_context(document.error(), std::string(action)));
@@ -107,14 +103,13 @@ Result<XmlDocument> AwsClient::query(std::string_view action, std::string_view v
   return document;
 }
 
-Result<HttpResponse> AwsClient::send_with_retries(std::string_view operation,
-                                                  AwsProtocol protocol,
+Result<HttpResponse> AwsClient::send_with_retries(std::string_view operation, AwsProtocol protocol,
                                                   const HttpRequest& unsigned_request, Auth auth,
                                                   const Credentials* given,
                                                   const std::vector<std::string>& body_secrets) {
   const int max_attempts = std::max(1, m_options.retry.max_attempts);
-  int attempt = 0;       // attempts made, counting the free ones below
-  int counted = 0;       // attempts that count against max_attempts
+  int attempt = 0;  // attempts made, counting the free ones below
+  int counted = 0;  // attempts that count against max_attempts
   int quota_paid = 0;
   bool skew_retried = false;
   bool credentials_refreshed = false;

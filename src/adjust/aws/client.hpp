@@ -12,14 +12,14 @@
 #include <utility>
 #include <vector>
 
-#include "adjust/aws/retry.hpp"
-#include "adjust/base/clock.hpp"
 #include "adjust/aws/credentials/provider.hpp"
 #include "adjust/aws/endpoints.hpp"
 #include "adjust/aws/http.hpp"
+#include "adjust/aws/retry.hpp"
+#include "adjust/aws/xml.hpp"
+#include "adjust/base/clock.hpp"
 #include "adjust/base/log.hpp"
 #include "adjust/base/result.hpp"
-#include "adjust/aws/xml.hpp"
 
 namespace adjust {
 
@@ -35,8 +35,7 @@ struct AwsClientOptions {
 };
 
 // "Action=A&Version=V&k=v..." with keys and values RFC 3986-encoded.
-std::string encode_query_body(std::string_view action, std::string_view version,
-                              const QueryParams& params);
+std::string encode_query_body(std::string_view action, std::string_view version, const QueryParams& params);
 
 class AwsClient {
  public:
@@ -51,8 +50,8 @@ class AwsClient {
 
   // awsQuery: POST / with a form body; XML response. sign=false sends the
   // request unsigned (STS AssumeRoleWithWebIdentity).
-  Result<XmlDocument> call_query(std::string_view action, std::string_view version,
-                                 const QueryParams& params, bool sign = true);
+  Result<XmlDocument> call_query(std::string_view action, std::string_view version, const QueryParams& params,
+                                 bool sign = true);
 
   // awsQuery signed with these credentials instead of the provider's
   // (STS AssumeRole with source credentials).
@@ -73,8 +72,8 @@ class AwsClient {
                                          const HttpRequest& unsigned_request, Auth auth,
                                          const Credentials* given,
                                          const std::vector<std::string>& body_secrets);
-  Result<XmlDocument> query(std::string_view action, std::string_view version,
-                            const QueryParams& params, Auth auth, const Credentials* given);
+  Result<XmlDocument> query(std::string_view action, std::string_view version, const QueryParams& params,
+                            Auth auth, const Credentials* given);
 
   Transport& m_transport;
   CredentialsProvider& m_credentials;

@@ -5,8 +5,8 @@
 #include <openssl/evp.h>
 #include <openssl/params.h>
 
-#include <cstdlib>
 #include <cstdio>
+#include <cstdlib>
 #include <memory>
 
 namespace adjust::crypto {
@@ -52,9 +52,8 @@ const EVP_MAC_CTX* hmac_template() {
     }
     MacCtxPtr created{EVP_MAC_CTX_new(mac.get())};
     char digest_name[] = "SHA256";
-    const OSSL_PARAM params[] = {
-        OSSL_PARAM_construct_utf8_string(OSSL_MAC_PARAM_DIGEST, digest_name, 0),
-        OSSL_PARAM_construct_end()};
+    const OSSL_PARAM params[] = {OSSL_PARAM_construct_utf8_string(OSSL_MAC_PARAM_DIGEST, digest_name, 0),
+                                 OSSL_PARAM_construct_end()};
     if (!created || EVP_MAC_CTX_set_params(created.get(), params) != 1) {
       die("EVP_MAC_CTX_set_params");
     }
@@ -114,8 +113,7 @@ Digest hmac_sha256(std::span<const unsigned char> key, std::string_view data) {
 }
 
 Digest hmac_sha256(std::string_view key, std::string_view data) {
-  return hmac_sha256(
-      std::span(reinterpret_cast<const unsigned char*>(key.data()), key.size()), data);
+  return hmac_sha256(std::span(reinterpret_cast<const unsigned char*>(key.data()), key.size()), data);
 }
 
 void cleanse(std::string& secret) { OPENSSL_cleanse(secret.data(), secret.size()); }

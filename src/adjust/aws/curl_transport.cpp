@@ -102,10 +102,17 @@ std::string dump_line(std::string_view line, const std::vector<std::string>& sec
 int on_debug(CURL*, curl_infotype type, char* data, std::size_t size, void* user) {
   const char* prefix = nullptr;
   switch (type) {
-    case CURLINFO_TEXT: prefix = "curl* "; break;
-    case CURLINFO_HEADER_OUT: prefix = "curl> "; break;
-    case CURLINFO_HEADER_IN: prefix = "curl< "; break;
-    default: return 0;
+    case CURLINFO_TEXT:
+      prefix = "curl* ";
+      break;
+    case CURLINFO_HEADER_OUT:
+      prefix = "curl> ";
+      break;
+    case CURLINFO_HEADER_IN:
+      prefix = "curl< ";
+      break;
+    default:
+      return 0;
   }
   auto* dump = static_cast<VerboseDump*>(user);
   std::string_view text(data, size);

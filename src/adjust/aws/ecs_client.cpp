@@ -104,27 +104,25 @@ Result<EcsServices> EcsClient::describe_services(const std::string& cluster,
 
 Result<EcsTaskDefinition> EcsClient::describe_task_definition(const std::string& reference) {
   nlohmann::json request{{"taskDefinition", reference}, {"include", {"TAGS"}}};
-  auto response =
-      ADJUST_TRY(m_client.call_json(k_ecs_target_prefix, "DescribeTaskDefinition", request));
+  auto response = ADJUST_TRY(m_client.call_json(k_ecs_target_prefix, "DescribeTaskDefinition", request));
   return decode_task_definition_response(response, "DescribeTaskDefinition response");
 }
 
 Result<EcsTaskDefinition> EcsClient::register_task_definition(const nlohmann::json& request) {
-  auto response =
-      ADJUST_TRY(m_client.call_json(k_ecs_target_prefix, "RegisterTaskDefinition", request));
+  auto response = ADJUST_TRY(m_client.call_json(k_ecs_target_prefix, "RegisterTaskDefinition", request));
   auto registered = ADJUST_TRY(decode_task_definition_response(response, "RegisterTaskDefinition response"));
   // The new revision's ARN is what the service gets pointed at: never go on without it.
   if (registered.arn().empty()) {
-    return fail(ErrorCode::aws_bad_response,
-                "RegisterTaskDefinition response: /taskDefinition/taskDefinitionArn is missing or not a string");
+    return fail(
+        ErrorCode::aws_bad_response,
+        "RegisterTaskDefinition response: /taskDefinition/taskDefinitionArn is missing or not a string");
   }
   return registered;
 }
 
 Result<EcsTaskDefinition> EcsClient::deregister_task_definition(const std::string& arn) {
   nlohmann::json request{{"taskDefinition", arn}};
-  auto response =
-      ADJUST_TRY(m_client.call_json(k_ecs_target_prefix, "DeregisterTaskDefinition", request));
+  auto response = ADJUST_TRY(m_client.call_json(k_ecs_target_prefix, "DeregisterTaskDefinition", request));
   return decode_task_definition_response(response, "DeregisterTaskDefinition response");
 }
 
@@ -135,7 +133,8 @@ nlohmann::json to_json(const UpdateServiceRequest& request) {
   if (const auto& limits = request.deployment_limits) {
     nlohmann::json configuration = limits->current.is_object() ? limits->current : nlohmann::json::object();
     if (limits->maximum_percent) configuration["maximumPercent"] = *limits->maximum_percent;
-    if (limits->minimum_healthy_percent) configuration["minimumHealthyPercent"] = *limits->minimum_healthy_percent;
+    if (limits->minimum_healthy_percent)
+      configuration["minimumHealthyPercent"] = *limits->minimum_healthy_percent;
     json["deploymentConfiguration"] = std::move(configuration);
   }
   return json;
@@ -171,13 +170,13 @@ Result<std::vector<std::string>> string_array(const nlohmann::json& response, co
 }  // namespace
 
 Result<std::vector<std::string>> EcsClient::list_task_definitions(const std::string& family) {
-  nlohmann::json request{{"familyPrefix", family}, {"status", "ACTIVE"}, {"sort", "DESC"}, {"maxResults", 100}};
+  nlohmann::json request{
+      {"familyPrefix", family}, {"status", "ACTIVE"}, {"sort", "DESC"}, {"maxResults", 100}};
   auto response = ADJUST_TRY(m_client.call_json(k_ecs_target_prefix, "ListTaskDefinitions", request));
   return string_array(response, "taskDefinitionArns", "ListTaskDefinitions response");
 }
 
-Result<std::vector<std::string>> EcsClient::list_tasks(const std::string& cluster,
-                                                       const std::string& service,
+Result<std::vector<std::string>> EcsClient::list_tasks(const std::string& cluster, const std::string& service,
                                                        const std::string& desired_status) {
   std::vector<std::string> arns;
   std::string next_token;

@@ -55,8 +55,7 @@ class EcsApi {
   // Returns the service as UpdateService answered.
   virtual Result<EcsService> update_service(const UpdateServiceRequest& request) = 0;
   // All pages. desired_status: RUNNING | PENDING | STOPPED.
-  virtual Result<std::vector<std::string>> list_tasks(const std::string& cluster,
-                                                      const std::string& service,
+  virtual Result<std::vector<std::string>> list_tasks(const std::string& cluster, const std::string& service,
                                                       const std::string& desired_status) = 0;
   // Any number of ARNs; sent 100 per call.
   virtual Result<EcsTasks> describe_tasks(const std::string& cluster,
@@ -75,8 +74,7 @@ class EcsClient final : public EcsApi {
   Result<EcsService> update_service(const UpdateServiceRequest& request) override;
   Result<std::vector<std::string>> list_tasks(const std::string& cluster, const std::string& service,
                                               const std::string& desired_status) override;
-  Result<EcsTasks> describe_tasks(const std::string& cluster,
-                                  const std::vector<std::string>& tasks) override;
+  Result<EcsTasks> describe_tasks(const std::string& cluster, const std::vector<std::string>& tasks) override;
 
  private:
   AwsClient& m_client;
@@ -93,6 +91,5 @@ Result<EcsService> decode_ecs_service(nlohmann::json&& json, const std::string& 
                                       const std::string& base_path = "");
 Result<EcsTask> decode_ecs_task(const nlohmann::json& json, const std::string& what = "ECS task",
                                 const std::string& base_path = "");
-
 
 }  // namespace adjust

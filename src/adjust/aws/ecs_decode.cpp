@@ -89,8 +89,7 @@ Result<EcsService> decode_service_fields(const nlohmann::json& json, const std::
   d.read(json, path, "taskDefinition", service.task_definition);
   service.capacity_provider_strategy = decode_providers(d, json, path);
   service.deployments = decode_list<EcsDeployment>(
-      d, json, path, "deployments",
-      [&d](const nlohmann::json& item, const std::string& item_path) {
+      d, json, path, "deployments", [&d](const nlohmann::json& item, const std::string& item_path) {
         return decode_deployment(d, item, item_path);
       });
   service.events = decode_list<EcsServiceEvent>(
@@ -122,8 +121,7 @@ Result<EcsService> decode_service_fields(const nlohmann::json& json, const std::
     }
   }
   if (const auto* controller = d.object(json, path, "deploymentController")) {
-    d.read(*controller, json_path(path, "deploymentController"), "type",
-           service.deployment_controller_type);
+    d.read(*controller, json_path(path, "deploymentController"), "type", service.deployment_controller_type);
   }
   if (d.failed()) {
     return fail(d.error());
@@ -170,20 +168,20 @@ Result<EcsTask> decode_ecs_task(const nlohmann::json& json, const std::string& w
   // by detail name, not attachment type).
   decode_list<int>(d, json, path, "attachments",
                    [&d, &task](const nlohmann::json& attachment, const std::string& attachment_path) {
-                     decode_list<int>(d, attachment, attachment_path, "details",
-                                      [&d, &task](const nlohmann::json& detail, const std::string& detail_path) {
-                                        std::string name;
-                                        d.read(detail, detail_path, "name", name);
-                                        if (name == "privateIPv4Address" && task.private_ipv4.empty()) {
-                                          d.read(detail, detail_path, "value", task.private_ipv4);
-                                        }
-                                        return 0;
-                                      });
+                     decode_list<int>(
+                         d, attachment, attachment_path, "details",
+                         [&d, &task](const nlohmann::json& detail, const std::string& detail_path) {
+                           std::string name;
+                           d.read(detail, detail_path, "name", name);
+                           if (name == "privateIPv4Address" && task.private_ipv4.empty()) {
+                             d.read(detail, detail_path, "value", task.private_ipv4);
+                           }
+                           return 0;
+                         });
                      return 0;
                    });
   task.containers = decode_list<EcsContainerState>(
-      d, json, path, "containers",
-      [&d, &task](const nlohmann::json& item, const std::string& item_path) {
+      d, json, path, "containers", [&d, &task](const nlohmann::json& item, const std::string& item_path) {
         EcsContainerState container;
         d.read(item, item_path, "name", container.name);
         d.read(item, item_path, "lastStatus", container.last_status);
@@ -203,7 +201,5 @@ Result<EcsTask> decode_ecs_task(const nlohmann::json& json, const std::string& w
   }
   return task;
 }
-
-
 
 }  // namespace adjust

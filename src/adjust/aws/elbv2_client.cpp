@@ -22,9 +22,8 @@ Result<const XmlElement*> result_element(const XmlDocument& document, std::strin
   std::string response = std::string(operation) + "Response";
   std::string result = std::string(operation) + "Result";
   if (document.root.name != response) {
-    return fail(ErrorCode::aws_bad_response,
-                std::string(operation) + " response: root element is <" + document.root.name +
-                    ">, expected <" + response + ">");
+    return fail(ErrorCode::aws_bad_response, std::string(operation) + " response: root element is <" +
+                                                 document.root.name + ">, expected <" + response + ">");
   }
   const XmlElement* found = document.root.child(result);
   if (found == nullptr) {
@@ -45,8 +44,8 @@ Result<std::vector<TargetHealth>> decode_target_health(const XmlDocument& docume
   }
   std::size_t index = 0;
   for (const XmlElement* member : list->children_named("member")) {
-    std::string where = "DescribeTargetHealth response: TargetHealthDescriptions/member[" +
-                        std::to_string(++index) + "]";
+    std::string where =
+        "DescribeTargetHealth response: TargetHealthDescriptions/member[" + std::to_string(++index) + "]";
     TargetHealth health;
     health.id = member->text_at({"Target", "Id"});
     health.port = ADJUST_TRY(parse_port(member->text_at({"Target", "Port"}), where + "/Target/Port"));
@@ -71,9 +70,8 @@ Result<TargetGroupAttributes> decode_target_group_attributes(const XmlDocument& 
   return out;
 }
 
-
-Result<std::vector<TargetHealth>> Elbv2Client::describe_target_health(
-    const std::string& target_group_arn, const std::vector<TargetRef>& targets) {
+Result<std::vector<TargetHealth>> Elbv2Client::describe_target_health(const std::string& target_group_arn,
+                                                                      const std::vector<TargetRef>& targets) {
   QueryParams params{{"TargetGroupArn", target_group_arn}};
   for (std::size_t i = 0; i < targets.size(); ++i) {
     std::string prefix = "Targets.member." + std::to_string(i + 1) + ".";

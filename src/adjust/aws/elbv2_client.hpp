@@ -7,9 +7,9 @@
 #include <utility>
 #include <vector>
 
+#include "adjust/aws/xml.hpp"
 #include "adjust/base/result.hpp"
 #include "adjust/model/elbv2.hpp"
-#include "adjust/aws/xml.hpp"
 
 namespace adjust {
 
@@ -42,6 +42,5 @@ class Elbv2Client final : public Elbv2Api {
 // Decoders for recorded responses and fakes (ErrorCode::aws_bad_response).
 Result<std::vector<TargetHealth>> decode_target_health(const XmlDocument& document);
 Result<TargetGroupAttributes> decode_target_group_attributes(const XmlDocument& document);
-
 
 }  // namespace adjust

@@ -4,18 +4,24 @@ namespace adjust {
 
 std::string_view signing_name(AwsService service) {
   switch (service) {
-    case AwsService::ecs: return "ecs";
-    case AwsService::elbv2: return "elasticloadbalancing";
-    case AwsService::sts: return "sts";
+    case AwsService::ecs:
+      return "ecs";
+    case AwsService::elbv2:
+      return "elasticloadbalancing";
+    case AwsService::sts:
+      return "sts";
   }
   return "ecs";
 }
 
 std::string_view endpoint_env_name(AwsService service) {
   switch (service) {
-    case AwsService::ecs: return "AWS_ENDPOINT_URL_ECS";
-    case AwsService::elbv2: return "AWS_ENDPOINT_URL_ELASTIC_LOAD_BALANCING_V2";
-    case AwsService::sts: return "AWS_ENDPOINT_URL_STS";
+    case AwsService::ecs:
+      return "AWS_ENDPOINT_URL_ECS";
+    case AwsService::elbv2:
+      return "AWS_ENDPOINT_URL_ELASTIC_LOAD_BALANCING_V2";
+    case AwsService::sts:
+      return "AWS_ENDPOINT_URL_STS";
   }
   return "AWS_ENDPOINT_URL";
 }
@@ -24,7 +30,8 @@ namespace {
 
 Result<std::string> checked_url(std::string url, std::string_view origin) {
   if (!url.starts_with("https://") && !url.starts_with("http://")) {
-    return fail(ErrorCode::config, std::string(origin) + ": endpoint URL must start with https:// or http://: " + url);
+    return fail(ErrorCode::config,
+                std::string(origin) + ": endpoint URL must start with https:// or http://: " + url);
   }
   while (url.ends_with('/')) {
     url.pop_back();
@@ -35,8 +42,7 @@ Result<std::string> checked_url(std::string url, std::string_view origin) {
 }  // namespace
 
 Result<ServiceEndpoint> resolve_endpoint(AwsService service, std::string_view region,
-                                         std::string_view config_endpoint_url,
-                                         const Environment& env) {
+                                         std::string_view config_endpoint_url, const Environment& env) {
   if (region.empty()) {
     return fail(ErrorCode::config, "no AWS region configured");
   }

@@ -26,7 +26,6 @@ std::string_view endpoint_env_name(AwsService service);
 // overrides. Fails with ErrorCode::config for an empty region or a URL that is
 // not http(s).
 Result<ServiceEndpoint> resolve_endpoint(AwsService service, std::string_view region,
-                                         std::string_view config_endpoint_url,
-                                         const Environment& env);
+                                         std::string_view config_endpoint_url, const Environment& env);
 
 }  // namespace adjust

@@ -5,9 +5,9 @@
 #include <array>
 #include <nlohmann/json.hpp>
 
-#include "adjust/base/log.hpp"
-#include "adjust/aws/xml.hpp"
 #include "adjust/aws/time.hpp"
+#include "adjust/aws/xml.hpp"
+#include "adjust/base/log.hpp"
 
 namespace adjust {
 namespace {
@@ -19,31 +19,48 @@ bool contains(const std::array<std::string_view, N>& set, std::string_view code)
 
 // botocore's throttling codes, minus LimitExceededException: on ECS that is a
 // quota (task definition revisions...), which no amount of retrying fixes.
-constexpr std::array<std::string_view, 13> k_throttling{
-    "Throttling", "ThrottlingException", "ThrottledException", "RequestThrottledException",
-    "TooManyRequestsException", "ProvisionedThroughputExceededException",
-    "TransactionInProgressException", "RequestLimitExceeded", "BandwidthLimitExceeded",
-    "RequestThrottled", "SlowDown", "PriorRequestNotComplete", "EC2ThrottledException"};
+constexpr std::array<std::string_view, 13> k_throttling{"Throttling",
+                                                        "ThrottlingException",
+                                                        "ThrottledException",
+                                                        "RequestThrottledException",
+                                                        "TooManyRequestsException",
+                                                        "ProvisionedThroughputExceededException",
+                                                        "TransactionInProgressException",
+                                                        "RequestLimitExceeded",
+                                                        "BandwidthLimitExceeded",
+                                                        "RequestThrottled",
+                                                        "SlowDown",
+                                                        "PriorRequestNotComplete",
+                                                        "EC2ThrottledException"};
 
-constexpr std::array<std::string_view, 10> k_transient{
-    "RequestTimeout", "RequestTimeoutException", "InternalFailure", "InternalError",
-    "InternalServerError", "ServiceUnavailable", "ServiceUnavailableException", "ServerException",
-    "HealthUnavailable", "IDPCommunicationError"};
+constexpr std::array<std::string_view, 10> k_transient{"RequestTimeout",
+                                                       "RequestTimeoutException",
+                                                       "InternalFailure",
+                                                       "InternalError",
+                                                       "InternalServerError",
+                                                       "ServiceUnavailable",
+                                                       "ServiceUnavailableException",
+                                                       "ServerException",
+                                                       "HealthUnavailable",
+                                                       "IDPCommunicationError"};
 
-constexpr std::array<std::string_view, 6> k_clock_skew{
-    "AuthFailure", "InvalidSignatureException", "RequestExpired",
-    "RequestInTheFuture", "RequestTimeTooSkewed", "SignatureDoesNotMatch"};
+constexpr std::array<std::string_view, 6> k_clock_skew{"AuthFailure",          "InvalidSignatureException",
+                                                       "RequestExpired",       "RequestInTheFuture",
+                                                       "RequestTimeTooSkewed", "SignatureDoesNotMatch"};
 
-constexpr std::array<std::string_view, 3> k_expired{"ExpiredToken", "ExpiredTokenException",
-                                                    "InvalidToken"};
+constexpr std::array<std::string_view, 3> k_expired{"ExpiredToken", "ExpiredTokenException", "InvalidToken"};
 
-constexpr std::array<std::string_view, 8> k_auth{
-    "UnrecognizedClientException", "InvalidSignatureException", "SignatureDoesNotMatch",
-    "InvalidClientTokenId", "AuthFailure", "MissingAuthenticationToken", "IncompleteSignature",
-    "MissingAuthenticationTokenException"};
+constexpr std::array<std::string_view, 8> k_auth{"UnrecognizedClientException",
+                                                 "InvalidSignatureException",
+                                                 "SignatureDoesNotMatch",
+                                                 "InvalidClientTokenId",
+                                                 "AuthFailure",
+                                                 "MissingAuthenticationToken",
+                                                 "IncompleteSignature",
+                                                 "MissingAuthenticationTokenException"};
 
-constexpr std::array<std::string_view, 3> k_not_found{
-    "ClusterNotFoundException", "ServiceNotFoundException", "TargetGroupNotFound"};
+constexpr std::array<std::string_view, 3> k_not_found{"ClusterNotFoundException", "ServiceNotFoundException",
+                                                      "TargetGroupNotFound"};
 
 std::string first_non_space(std::string_view body) {
   auto pos = body.find_first_not_of(" \t\r\n");

@@ -16,7 +16,7 @@
 namespace adjust {
 
 struct AwsErrorDetails {
-  std::string code;        // "ThrottlingException"; empty when the body had none
+  std::string code;  // "ThrottlingException"; empty when the body had none
   std::string message;
   std::string request_id;
 };

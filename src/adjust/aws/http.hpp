@@ -24,8 +24,8 @@ std::optional<std::string> find_header(const HttpHeaders& headers, std::string_v
 
 struct HttpRequest {
   std::string method = "POST";
-  std::string url;            // absolute: scheme://host[:port]/path[?query]
-  HttpHeaders headers;        // sent exactly as given (signing adds its own)
+  std::string url;      // absolute: scheme://host[:port]/path[?query]
+  HttpHeaders headers;  // sent exactly as given (signing adds its own)
   std::string body;
   std::chrono::milliseconds connect_timeout{3000};
   std::chrono::milliseconds timeout{30000};  // whole request
@@ -39,9 +39,7 @@ struct HttpResponse {
   HttpHeaders headers;
   std::string body;
 
-  std::optional<std::string> header(std::string_view name) const {
-    return find_header(headers, name);
-  }
+  std::optional<std::string> header(std::string_view name) const { return find_header(headers, name); }
 };
 
 class Transport {

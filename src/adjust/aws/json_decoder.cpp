@@ -34,7 +34,9 @@ void JsonDecoder::type_error(std::string_view path, const char* key, const char*
   m_error = Error{ErrorCode::aws_bad_response,
                   m_what + ": " + (key == nullptr ? std::string(path) : json_path(path, key)) +
                       ": expected " + expected + ", got " + value.type_name(),
-                  {}, {}, 0};
+                  {},
+                  {},
+                  0};
 }
 
 void JsonDecoder::read(const nlohmann::json& object, std::string_view path, const char* key,
@@ -63,8 +65,7 @@ void JsonDecoder::read(const nlohmann::json& object, std::string_view path, cons
   }
 }
 
-void JsonDecoder::read(const nlohmann::json& object, std::string_view path, const char* key,
-                       int& out) {
+void JsonDecoder::read(const nlohmann::json& object, std::string_view path, const char* key, int& out) {
   std::optional<int> value;
   read(object, path, key, value);
   if (value) {
@@ -72,8 +73,7 @@ void JsonDecoder::read(const nlohmann::json& object, std::string_view path, cons
   }
 }
 
-void JsonDecoder::read(const nlohmann::json& object, std::string_view path, const char* key,
-                       bool& out) {
+void JsonDecoder::read(const nlohmann::json& object, std::string_view path, const char* key, bool& out) {
   if (const auto* value = member(object, key)) {
     if (value->is_boolean()) {
       out = value->get<bool>();

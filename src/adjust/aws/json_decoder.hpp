@@ -35,8 +35,7 @@ class JsonDecoder {
 
  private:
   const nlohmann::json* member(const nlohmann::json& object, const char* key);
-  void type_error(std::string_view path, const char* key, const char* expected,
-                  const nlohmann::json& value);
+  void type_error(std::string_view path, const char* key, const char* expected, const nlohmann::json& value);
 
   std::string m_what;
   std::optional<Error> m_error;

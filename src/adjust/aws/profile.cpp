@@ -23,7 +23,9 @@ bool is_comment(std::string_view trimmed) {
 Error parse_error(std::string_view origin, std::size_t line_number, std::string_view reason) {
   return Error{ErrorCode::config,
                std::string(origin) + ":" + std::to_string(line_number) + ": " + std::string(reason),
-               {}, {}, 0};
+               {},
+               {},
+               0};
 }
 
 // The profile a section header names, or nullopt for sections we ignore
@@ -48,12 +50,11 @@ std::optional<std::string> profile_of_section(std::string_view header, ProfileFi
 
 }  // namespace
 
-Result<ProfileMap> parse_profile_file(std::string_view text, ProfileFileKind kind,
-                                      std::string_view origin) {
+Result<ProfileMap> parse_profile_file(std::string_view text, ProfileFileKind kind, std::string_view origin) {
   ProfileMap profiles;
-  Profile* current = nullptr;       // null outside a section or in an ignored one
+  Profile* current = nullptr;  // null outside a section or in an ignored one
   bool in_section = false;
-  bool after_property = false;      // an indented line may continue the last property
+  bool after_property = false;  // an indented line may continue the last property
   std::size_t line_number = 0;
 
   std::size_t position = 0;
@@ -146,8 +147,7 @@ std::optional<Profile> ProfileFiles::profile(std::string_view name) const {
   return merged;
 }
 
-std::optional<std::string> ProfileFiles::value(std::string_view profile_name,
-                                               std::string_view key) const {
+std::optional<std::string> ProfileFiles::value(std::string_view profile_name, std::string_view key) const {
   for (const ProfileMap* map : {&credentials, &config}) {
     auto found = map->find(profile_name);
     if (found == map->end()) {
@@ -171,8 +171,8 @@ std::string expand_home(std::string path, const std::optional<std::string>& home
 }
 
 // Read and parse one file; an absent file is an empty map.
-Status load_one(const FileSource& files, const std::string& path, ProfileFileKind kind,
-                bool& exists, ProfileMap& out) {
+Status load_one(const FileSource& files, const std::string& path, ProfileFileKind kind, bool& exists,
+                ProfileMap& out) {
   auto content = ADJUST_TRY(files.read(path));
   exists = content.has_value();
   if (content) {
@@ -186,8 +186,8 @@ Status load_one(const FileSource& files, const std::string& path, ProfileFileKin
 Result<ProfileFiles> load_profile_files(const Environment& env, const FileSource& files) {
   ProfileFiles result;
   auto home = env.non_empty("HOME");
-  result.credentials_path = expand_home(
-      env.non_empty("AWS_SHARED_CREDENTIALS_FILE").value_or("~/.aws/credentials"), home);
+  result.credentials_path =
+      expand_home(env.non_empty("AWS_SHARED_CREDENTIALS_FILE").value_or("~/.aws/credentials"), home);
   result.config_path = expand_home(env.non_empty("AWS_CONFIG_FILE").value_or("~/.aws/config"), home);
   result.selected = selected_profile_name(env);
   result.selected_explicitly =
@@ -199,8 +199,8 @@ Result<ProfileFiles> load_profile_files(const Environment& env, const FileSource
                           result.credentials_exists, result.credentials));
   }
   if (!result.config_path.starts_with("~")) {
-    ADJUST_CHECK(load_one(files, result.config_path, ProfileFileKind::config,
-                          result.config_exists, result.config));
+    ADJUST_CHECK(
+        load_one(files, result.config_path, ProfileFileKind::config, result.config_exists, result.config));
   }
   return result;
 }

@@ -27,8 +27,7 @@ enum class ProfileFileKind {
 // ErrorCode::config). Duplicate sections merge; a repeated key keeps the last value.
 // Indented lines after a key are sub-properties (e.g. "s3 =\n  max_concurrency = 4"):
 // tolerated and not exposed.
-Result<ProfileMap> parse_profile_file(std::string_view text, ProfileFileKind kind,
-                                      std::string_view origin);
+Result<ProfileMap> parse_profile_file(std::string_view text, ProfileFileKind kind, std::string_view origin);
 
 // AWS_PROFILE, else AWS_DEFAULT_PROFILE, else "default".
 std::string selected_profile_name(const Environment& env);

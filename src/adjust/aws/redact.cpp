@@ -7,9 +7,9 @@
 namespace adjust {
 
 bool is_secret_header(std::string_view name) {
-  static constexpr std::array<std::string_view, 5> k_secret{
-      "authorization", "x-amz-security-token", "x-aws-ec2-metadata-token",
-      "x-amz-sso_bearer_token", "proxy-authorization"};
+  static constexpr std::array<std::string_view, 5> k_secret{"authorization", "x-amz-security-token",
+                                                            "x-aws-ec2-metadata-token",
+                                                            "x-amz-sso_bearer_token", "proxy-authorization"};
   for (auto secret : k_secret) {
     if (name.size() == secret.size() && strncasecmp(name.data(), secret.data(), name.size()) == 0) {
       return true;

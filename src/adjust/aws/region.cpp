@@ -6,16 +6,15 @@ namespace adjust {
 namespace {
 
 bool looks_like_region(const std::string& region) {
-  return !region.empty() && region.size() <= 64 &&
-         std::all_of(region.begin(), region.end(), [](char c) {
-           return (c >= 'a' && c <= 'z') || (c >= '0' && c <= '9') || c == '-';
-         });
+  return !region.empty() && region.size() <= 64 && std::all_of(region.begin(), region.end(), [](char c) {
+    return (c >= 'a' && c <= 'z') || (c >= '0' && c <= '9') || c == '-';
+  });
 }
 
 }  // namespace
 
-Result<std::string> resolve_region(std::optional<std::string> config_region,
-                                   const Environment& env, const ProfileFiles& profiles) {
+Result<std::string> resolve_region(std::optional<std::string> config_region, const Environment& env,
+                                   const ProfileFiles& profiles) {
   struct Candidate {
     std::optional<std::string> value;
     std::string where;
@@ -40,12 +39,12 @@ Result<std::string> resolve_region(std::optional<std::string> config_region,
   }
   return fail(ErrorCode::config,
               "no AWS region configured; set config region, AWS_REGION, AWS_DEFAULT_REGION or "
-              "region in profile \"" + profiles.selected + "\" of " + profiles.config_path);
+              "region in profile \"" +
+                  profiles.selected + "\" of " + profiles.config_path);
 }
 
 ProfileClientSettings profile_client_settings(const ProfileFiles& profiles) {
-  return ProfileClientSettings{profiles.selected_value("max_attempts"),
-                               profiles.selected_value("retry_mode"),
+  return ProfileClientSettings{profiles.selected_value("max_attempts"), profiles.selected_value("retry_mode"),
                                profiles.selected_value("endpoint_url")};
 }
 

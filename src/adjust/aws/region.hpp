@@ -13,8 +13,8 @@ namespace adjust {
 // config `region` → AWS_REGION → AWS_DEFAULT_REGION → the selected profile's
 // `region`. None set, or a value that is not [a-z0-9-]+ (it goes into host
 // names), is ErrorCode::config naming where it looked / where the value came from.
-Result<std::string> resolve_region(std::optional<std::string> config_region,
-                                   const Environment& env, const ProfileFiles& profiles);
+Result<std::string> resolve_region(std::optional<std::string> config_region, const Environment& env,
+                                   const ProfileFiles& profiles);
 
 // Client settings from the selected profile, verbatim (the client validates them).
 struct ProfileClientSettings {

@@ -24,8 +24,7 @@ Result<RetryConfig> retry_config_from_env(const Environment& env) {
     int value = 0;
     auto [end, ec] = std::from_chars(attempts->data(), attempts->data() + attempts->size(), value);
     if (ec != std::errc() || end != attempts->data() + attempts->size() || value < 1) {
-      return fail(ErrorCode::config,
-                  "AWS_MAX_ATTEMPTS must be a whole number >= 1, not '" + *attempts + "'");
+      return fail(ErrorCode::config, "AWS_MAX_ATTEMPTS must be a whole number >= 1, not '" + *attempts + "'");
     }
     config.max_attempts = value;
   }
@@ -39,14 +38,14 @@ Result<std::chrono::milliseconds> request_timeout_from_env(const Environment& en
   auto seconds = parse_number(*text);
   // At least 1 ms (curl treats 0 as "no timeout"), at most a day.
   if (!seconds || *seconds < 0.001 || *seconds > 86400) {
-    return fail(ErrorCode::config, "ADJUST_AWS_REQUEST_TIMEOUT must be a number of seconds between 0.001 and 86400, not '" +
-                                       *text + "'");
+    return fail(ErrorCode::config,
+                "ADJUST_AWS_REQUEST_TIMEOUT must be a number of seconds between 0.001 and 86400, not '" +
+                    *text + "'");
   }
   return std::chrono::milliseconds(static_cast<long long>(*seconds * 1000.0));
 }
 
-std::chrono::milliseconds backoff_delay(const RetryConfig& config, int failed_attempt,
-                                        double random01) {
+std::chrono::milliseconds backoff_delay(const RetryConfig& config, int failed_attempt, double random01) {
   // Cap the exponent before shifting so large attempt numbers cannot overflow.
   int exponent = std::clamp(failed_attempt - 1, 0, 30);
   auto uncapped = config.base_delay.count() * (1LL << exponent);

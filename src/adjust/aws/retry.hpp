@@ -30,8 +30,7 @@ Result<RetryConfig> retry_config_from_env(const Environment& env);
 Result<std::chrono::milliseconds> request_timeout_from_env(const Environment& env);
 
 // Full jitter: random01 × min(base × 2^(failed_attempt − 1), max_delay).
-std::chrono::milliseconds backoff_delay(const RetryConfig& config, int failed_attempt,
-                                        double random01);
+std::chrono::milliseconds backoff_delay(const RetryConfig& config, int failed_attempt, double random01);
 
 // Whether the retry loop may retry an error of this code (throttling, 5xx,
 // network, timeout). Clock skew and expired credentials are handled apart.

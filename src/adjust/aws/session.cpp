@@ -1,13 +1,13 @@
 #include "adjust/aws/session.hpp"
 
 #include "adjust/aws/client.hpp"
-#include "adjust/aws/profile.hpp"
-#include "adjust/aws/retry.hpp"
 #include "adjust/aws/credentials/sources.hpp"
 #include "adjust/aws/endpoints.hpp"
-#include "adjust/base/file_source.hpp"
+#include "adjust/aws/profile.hpp"
 #include "adjust/aws/region.hpp"
+#include "adjust/aws/retry.hpp"
 #include "adjust/aws/sts_client.hpp"
+#include "adjust/base/file_source.hpp"
 
 namespace adjust {
 namespace {
@@ -21,7 +21,8 @@ class NoCredentials final : public CredentialsProvider {
   }
 };
 
-AwsClientOptions client_options(ServiceEndpoint endpoint, const RetryConfig& retry, std::chrono::milliseconds timeout) {
+AwsClientOptions client_options(ServiceEndpoint endpoint, const RetryConfig& retry,
+                                std::chrono::milliseconds timeout) {
   AwsClientOptions options{std::move(endpoint), retry};
   options.timeout = timeout;
   return options;
@@ -31,8 +32,7 @@ class RealAwsSession final : public AwsSession {
  public:
   RealAwsSession(std::string region, Transport& transport, Clock& clock, Logger& logger,
                  const Environment& env, RetryConfig retry, std::chrono::milliseconds timeout,
-                 ServiceEndpoint ecs_endpoint,
-                 ServiceEndpoint elbv2_endpoint, ServiceEndpoint sts_endpoint,
+                 ServiceEndpoint ecs_endpoint, ServiceEndpoint elbv2_endpoint, ServiceEndpoint sts_endpoint,
                  ProfileFiles profiles)
       : m_region(std::move(region)),
         m_profiles(std::move(profiles)),
@@ -68,8 +68,7 @@ class RealAwsSession final : public AwsSession {
 }  // namespace
 
 Result<std::unique_ptr<AwsSession>> open_aws_session(const AwsSettings& settings, const Environment& env,
-                                                     Transport& transport, Clock& clock,
-                                                     Logger& logger) {
+                                                     Transport& transport, Clock& clock, Logger& logger) {
   ProfileFiles profiles = ADJUST_TRY(load_profile_files(env, local_file_source()));
   std::string region = ADJUST_TRY(resolve_region(settings.region, env, profiles));
   RetryConfig retry = ADJUST_TRY(retry_config_from_env(env));

@@ -7,11 +7,11 @@
 #include <optional>
 #include <string>
 
-#include "adjust/base/clock.hpp"
 #include "adjust/aws/ecs_client.hpp"
 #include "adjust/aws/elbv2_client.hpp"
-#include "adjust/base/environment.hpp"
 #include "adjust/aws/http.hpp"
+#include "adjust/base/clock.hpp"
+#include "adjust/base/environment.hpp"
 #include "adjust/base/log.hpp"
 #include "adjust/base/result.hpp"
 
@@ -34,7 +34,6 @@ class AwsSession {
 // Fails (ErrorCode::config) for an unresolvable region, a malformed profile
 // file or a bad endpoint URL. Missing credentials surface on the first call.
 Result<std::unique_ptr<AwsSession>> open_aws_session(const AwsSettings& settings, const Environment& env,
-                                                     Transport& transport, Clock& clock,
-                                                     Logger& logger);
+                                                     Transport& transport, Clock& clock, Logger& logger);
 
 }  // namespace adjust

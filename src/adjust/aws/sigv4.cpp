@@ -39,8 +39,7 @@ std::string amz_date(std::chrono::system_clock::time_point time) {
   return out;
 }
 
-std::string credential_scope(std::string_view day, std::string_view region,
-                             std::string_view service) {
+std::string credential_scope(std::string_view day, std::string_view region, std::string_view service) {
   std::string out;
   out.reserve(day.size() + region.size() + service.size() + 16);
   out += day;
@@ -66,8 +65,8 @@ std::string string_to_sign(std::string_view amz_date_value, std::string_view sco
   return out;
 }
 
-crypto::Digest signing_key(std::string_view secret, std::string_view day,
-                           std::string_view region, std::string_view service) {
+crypto::Digest signing_key(std::string_view secret, std::string_view day, std::string_view region,
+                           std::string_view service) {
   std::string seed;
   seed.reserve(4 + secret.size());
   seed += "AWS4";
@@ -83,12 +82,11 @@ std::string signature_hex(const crypto::Digest& key, std::string_view string_to_
   return crypto::to_hex(crypto::hmac_sha256(key, string_to_sign_text));
 }
 
-crypto::Digest SigningKeyCache::get(std::string_view secret, std::string_view day,
-                                    std::string_view region, std::string_view service) {
+crypto::Digest SigningKeyCache::get(std::string_view secret, std::string_view day, std::string_view region,
+                                    std::string_view service) {
   std::lock_guard lock(m_mutex);
   for (const Entry& entry : m_entries) {
-    if (entry.day == day && entry.region == region && entry.service == service &&
-        entry.secret == secret) {
+    if (entry.day == day && entry.region == region && entry.service == service && entry.secret == secret) {
       return entry.key;
     }
   }
@@ -113,8 +111,7 @@ SigningKeyCache& default_signing_key_cache() {
   return cache;
 }
 
-Signature sign(const HttpRequest& request, const Credentials& credentials,
-               const SigningParams& params) {
+Signature sign(const HttpRequest& request, const Credentials& credentials, const SigningParams& params) {
   const std::string date = amz_date(params.time);
   const std::string_view day = std::string_view(date).substr(0, 8);
 
@@ -138,13 +135,11 @@ Signature sign(const HttpRequest& request, const Credentials& credentials,
   const std::string scope = credential_scope(day, params.region, params.service);
   out.string_to_sign = string_to_sign(date, scope, out.canonical_request);
   const crypto::Digest key =
-      default_signing_key_cache().get(credentials.secret_access_key, day, params.region,
-                                      params.service);
+      default_signing_key_cache().get(credentials.secret_access_key, day, params.region, params.service);
   out.signature = signature_hex(key, out.string_to_sign);
 
-  out.authorization.reserve(k_algorithm.size() + credentials.access_key_id.size() +
-                            scope.size() + canonical.signed_headers.size() +
-                            out.signature.size() + 40);
+  out.authorization.reserve(k_algorithm.size() + credentials.access_key_id.size() + scope.size() +
+                            canonical.signed_headers.size() + out.signature.size() + 40);
   out.authorization += k_algorithm;
   out.authorization += " Credential=";
   out.authorization += credentials.access_key_id;
@@ -165,8 +160,7 @@ Signature sign(const HttpRequest& request, const Credentials& credentials,
   return out;
 }
 
-void sign_in_place(HttpRequest& request, const Credentials& credentials,
-                   const SigningParams& params) {
+void sign_in_place(HttpRequest& request, const Credentials& credentials, const SigningParams& params) {
   Signature signature = sign(request, credentials, params);
   for (HttpHeader& header : signature.headers_to_add) {
     request.headers.push_back(std::move(header));

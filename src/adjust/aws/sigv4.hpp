@@ -12,13 +12,13 @@
 namespace adjust::sigv4 {
 
 struct SigningParams {
-  std::string region;    // e.g. "us-east-1"
-  std::string service;   // signing name: "ecs", "elasticloadbalancing", "sts"
+  std::string region;   // e.g. "us-east-1"
+  std::string service;  // signing name: "ecs", "elasticloadbalancing", "sts"
   std::chrono::system_clock::time_point time;
-  bool normalize_path = true;        // RFC 3986 dot-segment removal, collapse "//"
-  bool double_encode_path = true;    // non-S3 rule: encode the wire path again
+  bool normalize_path = true;          // RFC 3986 dot-segment removal, collapse "//"
+  bool double_encode_path = true;      // non-S3 rule: encode the wire path again
   bool sign_body_hash_header = false;  // add and sign x-amz-content-sha256
-  bool omit_session_token = false;   // add X-Amz-Security-Token unsigned
+  bool omit_session_token = false;     // add X-Amz-Security-Token unsigned
 };
 
 // Everything the signer computed, stage by stage.
@@ -40,11 +40,9 @@ std::string amz_date(std::chrono::system_clock::time_point time);
 
 // Sign a request. The request's own headers must include Host or the URL
 // must carry the host; headers in headers_to_add must not already be present.
-Signature sign(const HttpRequest& request, const Credentials& credentials,
-               const SigningParams& params);
+Signature sign(const HttpRequest& request, const Credentials& credentials, const SigningParams& params);
 
 // Convenience: sign and append headers_to_add to the request.
-void sign_in_place(HttpRequest& request, const Credentials& credentials,
-                   const SigningParams& params);
+void sign_in_place(HttpRequest& request, const Credentials& credentials, const SigningParams& params);
 
 }  // namespace adjust::sigv4

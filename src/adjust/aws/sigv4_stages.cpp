@@ -33,9 +33,7 @@ constexpr bool is_space(char c) {
   return c == ' ' || c == '\t' || c == '\n' || c == '\r' || c == '\v' || c == '\f';
 }
 
-constexpr char ascii_lower(char c) {
-  return (c >= 'A' && c <= 'Z') ? static_cast<char>(c - 'A' + 'a') : c;
-}
+constexpr char ascii_lower(char c) { return (c >= 'A' && c <= 'Z') ? static_cast<char>(c - 'A' + 'a') : c; }
 
 std::string ascii_lowercase(std::string_view text) {
   std::string out(text);
@@ -228,10 +226,18 @@ std::string canonical_query(std::string_view query) {
 }
 
 bool is_unsigned_header(std::string_view name) {
-  static constexpr std::string_view k_unsigned[] = {
-      "authorization", "connection", "expect", "keep-alive", "proxy-authenticate",
-      "proxy-authorization", "te", "trailer", "transfer-encoding", "upgrade",
-      "user-agent", "x-amzn-trace-id"};
+  static constexpr std::string_view k_unsigned[] = {"authorization",
+                                                    "connection",
+                                                    "expect",
+                                                    "keep-alive",
+                                                    "proxy-authenticate",
+                                                    "proxy-authorization",
+                                                    "te",
+                                                    "trailer",
+                                                    "transfer-encoding",
+                                                    "upgrade",
+                                                    "user-agent",
+                                                    "x-amzn-trace-id"};
   return std::find(std::begin(k_unsigned), std::end(k_unsigned), name) != std::end(k_unsigned);
 }
 

@@ -9,9 +9,9 @@
 #include <string_view>
 #include <vector>
 
+#include "adjust/aws/crypto.hpp"
 #include "adjust/aws/http.hpp"
 #include "adjust/aws/sigv4.hpp"
-#include "adjust/aws/crypto.hpp"
 
 namespace adjust::sigv4 {
 
@@ -73,15 +73,14 @@ CanonicalRequest canonical_request(const HttpRequest& request, const HttpHeaders
                                    std::string_view payload_hash, const SigningParams& params);
 
 // "20150830/us-east-1/ecs/aws4_request"
-std::string credential_scope(std::string_view day, std::string_view region,
-                             std::string_view service);
+std::string credential_scope(std::string_view day, std::string_view region, std::string_view service);
 
 std::string string_to_sign(std::string_view amz_date, std::string_view scope,
                            std::string_view canonical_request);
 
 // The HMAC chain AWS4+secret -> day -> region -> service -> "aws4_request".
-crypto::Digest signing_key(std::string_view secret, std::string_view day,
-                           std::string_view region, std::string_view service);
+crypto::Digest signing_key(std::string_view secret, std::string_view day, std::string_view region,
+                           std::string_view service);
 
 // Lowercase hex HMAC of the string to sign.
 std::string signature_hex(const crypto::Digest& key, std::string_view string_to_sign);

@@ -13,14 +13,14 @@ namespace adjust {
 struct AssumeRoleRequest {
   std::string role_arn;
   std::string role_session_name;
-  std::string external_id;                // empty when not set
+  std::string external_id;  // empty when not set
   std::optional<int> duration_seconds;
 };
 
 struct WebIdentityRequest {
   std::string role_arn;
   std::string role_session_name;
-  std::string web_identity_token;         // the token file's content
+  std::string web_identity_token;  // the token file's content
   std::optional<int> duration_seconds;
 };
 
@@ -28,8 +28,7 @@ class StsApi {
  public:
   virtual ~StsApi() = default;
   // Signed STS AssumeRole with the source credentials.
-  virtual Result<Credentials> assume_role(const Credentials& source,
-                                          const AssumeRoleRequest& request) = 0;
+  virtual Result<Credentials> assume_role(const Credentials& source, const AssumeRoleRequest& request) = 0;
   // Unsigned STS AssumeRoleWithWebIdentity.
   virtual Result<Credentials> assume_role_with_web_identity(const WebIdentityRequest& request) = 0;
 };

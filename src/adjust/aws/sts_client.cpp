@@ -10,9 +10,9 @@ Result<const XmlElement*> sts_result(const XmlDocument& document, std::string_vi
   std::string result = std::string(operation) + "Result";
   const XmlElement* found = document.root.child(result);
   if (document.root.name != std::string(operation) + "Response" || found == nullptr) {
-    return fail(ErrorCode::aws_bad_response,
-                std::string(operation) + " response: expected <" + std::string(operation) +
-                    "Response><" + result + ">, got <" + document.root.name + ">");
+    return fail(ErrorCode::aws_bad_response, std::string(operation) + " response: expected <" +
+                                                 std::string(operation) + "Response><" + result + ">, got <" +
+                                                 document.root.name + ">");
   }
   return found;
 }
@@ -48,12 +48,10 @@ Result<Credentials> decode_sts_credentials(const XmlDocument& document, std::str
 
 Result<CallerIdentity> decode_caller_identity(const XmlDocument& document) {
   const XmlElement* result = ADJUST_TRY(sts_result(document, "GetCallerIdentity"));
-  return CallerIdentity{result->text_at({"Account"}), result->text_at({"Arn"}),
-                        result->text_at({"UserId"})};
+  return CallerIdentity{result->text_at({"Account"}), result->text_at({"Arn"}), result->text_at({"UserId"})};
 }
 
-Result<Credentials> StsClient::assume_role(const Credentials& source,
-                                           const AssumeRoleRequest& request) {
+Result<Credentials> StsClient::assume_role(const Credentials& source, const AssumeRoleRequest& request) {
   QueryParams params{{"RoleArn", request.role_arn}, {"RoleSessionName", request.role_session_name}};
   if (!request.external_id.empty()) {
     params.emplace_back("ExternalId", request.external_id);
@@ -72,10 +70,9 @@ Result<Credentials> StsClient::assume_role_with_web_identity(const WebIdentityRe
   if (request.duration_seconds) {
     params.emplace_back("DurationSeconds", std::to_string(*request.duration_seconds));
   }
-  auto document = ADJUST_TRY(
-      m_client.call_query("AssumeRoleWithWebIdentity", k_sts_version, params, /*sign=*/false));
-  return decode_sts_credentials(document, "AssumeRoleWithWebIdentity",
-                                "web-identity " + request.role_arn);
+  auto document =
+      ADJUST_TRY(m_client.call_query("AssumeRoleWithWebIdentity", k_sts_version, params, /*sign=*/false));
+  return decode_sts_credentials(document, "AssumeRoleWithWebIdentity", "web-identity " + request.role_arn);
 }
 
 Result<CallerIdentity> StsClient::get_caller_identity() {

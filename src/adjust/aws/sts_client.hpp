@@ -4,9 +4,9 @@
 
 #include <string>
 
-#include "adjust/base/result.hpp"
 #include "adjust/aws/sts.hpp"
 #include "adjust/aws/xml.hpp"
+#include "adjust/base/result.hpp"
 
 namespace adjust {
 

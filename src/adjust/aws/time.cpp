@@ -35,8 +35,8 @@ std::optional<int> digits(std::string_view text, std::size_t pos, std::size_t wi
 }
 
 std::optional<TimePoint> make_utc(int year, int month, int day, int hour, int minute, int second) {
-  if (year < k_first_year || year > k_last_year || month < 1 || month > 12 || day < 1 ||
-      day > 31 || hour > 23 || minute > 59 || second > 60) {
+  if (year < k_first_year || year > k_last_year || month < 1 || month > 12 || day < 1 || day > 31 ||
+      hour > 23 || minute > 59 || second > 60) {
     return std::nullopt;
   }
   std::tm tm{};
@@ -54,8 +54,8 @@ std::optional<TimePoint> make_utc(int year, int month, int day, int hour, int mi
 
 std::optional<TimePoint> parse_iso8601(std::string_view text) {
   // YYYY-MM-DDTHH:MM:SS
-  if (text.size() < 19 || text[4] != '-' || text[7] != '-' || (text[10] != 'T' && text[10] != 't' && text[10] != ' ') ||
-      text[13] != ':' || text[16] != ':') {
+  if (text.size() < 19 || text[4] != '-' || text[7] != '-' ||
+      (text[10] != 'T' && text[10] != 't' && text[10] != ' ') || text[13] != ':' || text[16] != ':') {
     return std::nullopt;
   }
   auto year = digits(text, 0, 4);
@@ -106,8 +106,8 @@ std::optional<TimePoint> parse_iso8601(std::string_view text) {
 
 std::optional<TimePoint> parse_http_date(std::string_view text) {
   // "Sun, 30 Aug 2015 12:36:00 GMT"
-  static constexpr std::array<std::string_view, 12> k_months{
-      "Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec"};
+  static constexpr std::array<std::string_view, 12> k_months{"Jan", "Feb", "Mar", "Apr", "May", "Jun",
+                                                             "Jul", "Aug", "Sep", "Oct", "Nov", "Dec"};
   auto comma = text.find(", ");
   if (comma == std::string_view::npos) {
     return std::nullopt;

@@ -63,12 +63,10 @@ std::vector<const XmlElement*> XmlElement::children_named(std::string_view child
 
 Result<XmlDocument> parse_xml(std::string_view text) {
   pugi::xml_document document;
-  auto parsed = document.load_buffer(text.data(), text.size(), pugi::parse_default,
-                                     pugi::encoding_utf8);
+  auto parsed = document.load_buffer(text.data(), text.size(), pugi::parse_default, pugi::encoding_utf8);
   if (!parsed) {
-    return fail(ErrorCode::aws_bad_response,
-                std::string("invalid XML at offset ") + std::to_string(parsed.offset) + ": " +
-                    parsed.description());
+    return fail(ErrorCode::aws_bad_response, std::string("invalid XML at offset ") +
+                                                 std::to_string(parsed.offset) + ": " + parsed.description());
   }
   pugi::xml_node root = document.document_element();
   if (!root) {

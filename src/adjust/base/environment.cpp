@@ -24,8 +24,7 @@ bool env_flag(const Environment& env, std::string_view name) {
   std::string lowered = *value;
   std::transform(lowered.begin(), lowered.end(), lowered.begin(),
                  [](unsigned char c) { return static_cast<char>(std::tolower(c)); });
-  return !(lowered.empty() || lowered == "0" || lowered == "false" || lowered == "no" ||
-           lowered == "off");
+  return !(lowered.empty() || lowered == "0" || lowered == "false" || lowered == "no" || lowered == "off");
 }
 
 }  // namespace adjust

@@ -18,9 +18,9 @@ template <class E>
 class unexpected {
  public:
   template <class G = E>
-    requires(!std::is_same_v<std::remove_cvref_t<G>, unexpected> &&
-             std::is_constructible_v<E, G &&>)
-  constexpr explicit unexpected(G&& error) : m_error(std::forward<G>(error)) {}
+  requires(!std::is_same_v<std::remove_cvref_t<G>, unexpected> &&
+           std::is_constructible_v<E, G&&>) constexpr explicit unexpected(G&& error)
+      : m_error(std::forward<G>(error)) {}
 
   constexpr const E& error() const& noexcept { return m_error; }
   constexpr E& error() & noexcept { return m_error; }
@@ -56,11 +56,11 @@ class expected {
   constexpr expected() : m_storage(std::in_place_index<0>) {}
 
   template <class U = T>
-    requires(!std::is_same_v<std::remove_cvref_t<U>, expected> &&
-             !std::is_same_v<std::remove_cvref_t<U>, std::in_place_t> &&
-             !detail::is_unexpected<std::remove_cvref_t<U>> &&
-             std::is_constructible_v<T, U &&>)
-  constexpr explicit(!std::is_convertible_v<U&&, T>) expected(U&& value)
+  requires(!std::is_same_v<std::remove_cvref_t<U>, expected> &&
+           !std::is_same_v<std::remove_cvref_t<U>, std::in_place_t> &&
+           !detail::is_unexpected<std::remove_cvref_t<U>> &&
+           std::is_constructible_v<T, U&&>) constexpr explicit(!std::is_convertible_v<U&&, T>)
+      expected(U&& value)
       : m_storage(std::in_place_index<0>, std::forward<U>(value)) {}
 
   template <class... Args>

@@ -15,8 +15,7 @@ Result<std::optional<std::string>> LocalFileSource::read(const std::string& path
     if (error == ENOENT || error == ENOTDIR) {
       return std::optional<std::string>();
     }
-    return fail(ErrorCode::config,
-                "cannot read " + path + ": " + std::generic_category().message(error));
+    return fail(ErrorCode::config, "cannot read " + path + ": " + std::generic_category().message(error));
   }
   std::ostringstream content;
   content << in.rdbuf();

@@ -9,8 +9,12 @@ namespace adjust {
 
 std::optional<LogLevel> parse_log_level(std::string_view text) {
   static constexpr std::array<std::pair<std::string_view, LogLevel>, 7> k_names{{
-      {"error", LogLevel::error}, {"warn", LogLevel::warn}, {"warning", LogLevel::warn},
-      {"info", LogLevel::info},   {"debug", LogLevel::debug}, {"trace", LogLevel::trace},
+      {"error", LogLevel::error},
+      {"warn", LogLevel::warn},
+      {"warning", LogLevel::warn},
+      {"info", LogLevel::info},
+      {"debug", LogLevel::debug},
+      {"trace", LogLevel::trace},
       {"verbose", LogLevel::debug},
   }};
   for (const auto& [name, level] : k_names) {
@@ -23,11 +27,16 @@ std::optional<LogLevel> parse_log_level(std::string_view text) {
 
 const char* to_string(LogLevel level) {
   switch (level) {
-    case LogLevel::error: return "error";
-    case LogLevel::warn: return "warn";
-    case LogLevel::info: return "info";
-    case LogLevel::debug: return "debug";
-    case LogLevel::trace: return "trace";
+    case LogLevel::error:
+      return "error";
+    case LogLevel::warn:
+      return "warn";
+    case LogLevel::info:
+      return "info";
+    case LogLevel::debug:
+      return "debug";
+    case LogLevel::trace:
+      return "trace";
   }
   return "info";
 }
@@ -45,6 +54,5 @@ Logger& null_logger() {
   sink.str({});
   return logger;
 }
-
 
 }  // namespace adjust

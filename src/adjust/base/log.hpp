@@ -9,7 +9,6 @@
 #include <string_view>
 #include <vector>
 
-
 namespace adjust {
 
 enum class LogLevel { error = 0, warn = 1, info = 2, debug = 3, trace = 4 };
@@ -40,6 +39,5 @@ class Logger {
 
 // A logger that discards everything (for tests and pure helpers).
 Logger& null_logger();
-
 
 }  // namespace adjust

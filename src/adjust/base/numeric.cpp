@@ -64,8 +64,8 @@ std::string format_number(double value) {
   }
   std::array<char, 64> buffer{};
   // 15 significant digits: what a double holds reliably, so 0.1 + 0.2 reads "0.3".
-  auto [ptr, ec] = std::to_chars(buffer.data(), buffer.data() + buffer.size(), value,
-                                 std::chars_format::general, 15);
+  auto [ptr, ec] =
+      std::to_chars(buffer.data(), buffer.data() + buffer.size(), value, std::chars_format::general, 15);
   if (ec != std::errc()) {
     return std::to_string(value);
   }

@@ -3,11 +3,11 @@
 #include <csignal>
 #include <iostream>
 
-#include "adjust/cli/command_line.hpp"
 #include "adjust/base/log.hpp"
-#include "adjust/protocol/output.hpp"
-#include "adjust/cli/verbs.hpp"
 #include "adjust/base/version.hpp"
+#include "adjust/cli/command_line.hpp"
+#include "adjust/cli/verbs.hpp"
+#include "adjust/protocol/output.hpp"
 
 namespace adjust::cli {
 namespace {
@@ -70,7 +70,8 @@ int run(const std::vector<std::string>& args, Dependencies& deps) {
     final_status = line->verb == Verb::query ? verbs::query(context) : verbs::adjust(context);
   } catch (const std::exception& error) {
     // Last resort: a bug still ends with the protocol's final line.
-    final_status = {protocol::Status::failed, protocol::Reason::internal_error, std::string("internal error: ") + error.what()};
+    final_status = {protocol::Status::failed, protocol::Reason::internal_error,
+                    std::string("internal error: ") + error.what()};
   }
   // Every run ends with exactly one final line; --query's success line is its document.
   if (!(line->verb == Verb::query && final_status.status == protocol::Status::ok)) {

@@ -6,10 +6,10 @@
 #include <string>
 #include <vector>
 
+#include "adjust/aws/http.hpp"
 #include "adjust/base/cancel.hpp"
 #include "adjust/base/clock.hpp"
 #include "adjust/base/environment.hpp"
-#include "adjust/aws/http.hpp"
 #include "adjust/base/log.hpp"
 
 namespace adjust::cli {

@@ -25,8 +25,7 @@ Result<CommandLine> parse_command_line(const std::vector<std::string>& args) {
   auto* info = app.add_flag("--info", want_info, "Print driver metadata as JSON (stdin is not read)");
   auto* query = app.add_flag("--query", want_query, "Print the current settings of every component");
   auto* describe = app.add_flag("--describe", want_describe, "Same as --query");
-  app.add_option("--config", config_path,
-                 "Configuration file (default: $OPTUNE_CONFIG, else ./config.yaml)");
+  app.add_option("--config", config_path, "Configuration file (default: $OPTUNE_CONFIG, else ./config.yaml)");
   app.add_flag("--dry-run", line.dry_run,
                "Plan the adjustment and print it on stderr; change nothing in AWS");
   app.add_flag("-v,--verbose", line.verbosity, "More diagnostics on stderr (repeat for more)");

@@ -13,11 +13,11 @@ enum class Verb { version, info, query, adjust, help };
 
 struct CommandLine {
   Verb verb = Verb::adjust;
-  std::string app_id;                    // servo's application id (unused by the driver)
+  std::string app_id;  // servo's application id (unused by the driver)
   std::optional<std::string> config_path;
   bool dry_run = false;
-  int verbosity = 0;                     // number of -v flags
-  std::string help_text;                 // for Verb::help
+  int verbosity = 0;      // number of -v flags
+  std::string help_text;  // for Verb::help
 };
 
 // Errors are ErrorCode::usage with the usage text in the message.

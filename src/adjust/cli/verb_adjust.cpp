@@ -3,11 +3,11 @@
 #include <iterator>
 
 #include "adjust/aws/session.hpp"
-#include "adjust/engine/engine.hpp"
 #include "adjust/cli/notify.hpp"
-#include "adjust/protocol/request.hpp"
-#include "adjust/logic/desired.hpp"
 #include "adjust/cli/verbs.hpp"
+#include "adjust/engine/engine.hpp"
+#include "adjust/logic/desired.hpp"
+#include "adjust/protocol/request.hpp"
 
 namespace adjust::verbs {
 
@@ -29,7 +29,8 @@ FinalStatus adjust(Context& context) {
     return {protocol::Status::cancelled, protocol::Reason::cancelled, "cancelled before any change"};
   }
 
-  auto session = open_aws_session(AwsSettings{config->region, config->endpoint_url}, context.env, context.transport, context.clock, context.logger);
+  auto session = open_aws_session(AwsSettings{config->region, config->endpoint_url}, context.env,
+                                  context.transport, context.clock, context.logger);
   if (!session) return final_status_for(session.error());
   Engine engine((*session)->ecs(), (*session)->elbv2(), context.clock, context.cancel, context.output,
                 context.logger);

@@ -1,17 +1,18 @@
 // adjust --query: the current settings of every configured component.
 #include "adjust/aws/session.hpp"
-#include "adjust/config/config.hpp"
-#include "adjust/logic/descriptors.hpp"
 #include "adjust/base/parallel.hpp"
-#include "adjust/engine/read_state.hpp"
 #include "adjust/cli/verbs.hpp"
+#include "adjust/config/config.hpp"
+#include "adjust/engine/read_state.hpp"
+#include "adjust/logic/descriptors.hpp"
 
 namespace adjust::verbs {
 
 FinalStatus query(Context& context) {
   auto config = load_run_config(context);
   if (!config) return final_status_for(config.error());
-  auto session = open_aws_session(AwsSettings{config->region, config->endpoint_url}, context.env, context.transport, context.clock, context.logger);
+  auto session = open_aws_session(AwsSettings{config->region, config->endpoint_url}, context.env,
+                                  context.transport, context.clock, context.logger);
   if (!session) return final_status_for(session.error());
 
   std::vector<const ComponentConfig*> components;
@@ -24,7 +25,8 @@ FinalStatus query(Context& context) {
     auto current = current_values(state);
     if (!current) return final_status_for(current.error());
     auto description = describe_component(*state.config, *current);
-    if (!description) return final_status_for(with_context(description.error(), "component " + state.config->name));
+    if (!description)
+      return final_status_for(with_context(description.error(), "component " + state.config->name));
     for (const auto& warning : description->warnings) {
       context.logger.warn("component " + state.config->name + ": " + warning);
     }

@@ -5,13 +5,13 @@
 #include <istream>
 #include <memory>
 
+#include "adjust/aws/http.hpp"
 #include "adjust/base/cancel.hpp"
 #include "adjust/base/clock.hpp"
+#include "adjust/base/environment.hpp"
+#include "adjust/base/log.hpp"
 #include "adjust/cli/command_line.hpp"
 #include "adjust/config/config.hpp"
-#include "adjust/base/environment.hpp"
-#include "adjust/aws/http.hpp"
-#include "adjust/base/log.hpp"
 #include "adjust/protocol/output.hpp"
 
 namespace adjust::verbs {

@@ -4,8 +4,8 @@
 #include <cmath>
 
 #include "adjust/base/numeric.hpp"
-#include "adjust/config/settings.hpp"
 #include "adjust/base/utf8.hpp"
+#include "adjust/config/settings.hpp"
 #include "adjust/config/yaml_walker.hpp"
 
 namespace adjust {
@@ -46,16 +46,15 @@ std::optional<std::string> read_non_empty_string(YamlWalker& walker, const YamlE
   return text;
 }
 
-std::optional<int> read_percent(YamlWalker& walker, const YamlEntry& entry,
-                                std::string_view path, std::int64_t max) {
+std::optional<int> read_percent(YamlWalker& walker, const YamlEntry& entry, std::string_view path,
+                                std::int64_t max) {
   auto value = walker.integer(entry, path);
   if (!value) {
     return std::nullopt;
   }
   if (*value < 0 || *value > max) {
     walker.error_at(value_mark(entry), path,
-                    "must be between 0 and " + std::to_string(max) + ", got " +
-                        std::to_string(*value));
+                    "must be between 0 and " + std::to_string(max) + ", got " + std::to_string(*value));
     return std::nullopt;
   }
   return static_cast<int>(*value);
@@ -76,13 +75,12 @@ void parse_deployment(YamlWalker& walker, const YamlEntry& entry, std::string_vi
   }
   if (deployment.maximum_percent && deployment.minimum_healthy_percent &&
       *deployment.maximum_percent < *deployment.minimum_healthy_percent) {
-    walker.error(entry.key_node, path,
-                 "maximum_percent is less than minimum_healthy_percent");
+    walker.error(entry.key_node, path, "maximum_percent is less than minimum_healthy_percent");
   }
 }
 
-void parse_settings(YamlWalker& walker, const YamlEntry& entry, std::string_view path,
-                    bool use_ranges, ComponentConfig& component) {
+void parse_settings(YamlWalker& walker, const YamlEntry& entry, std::string_view path, bool use_ranges,
+                    ComponentConfig& component) {
   if (entry.value.IsNull()) {
     return;
   }
@@ -99,8 +97,7 @@ void parse_settings(YamlWalker& walker, const YamlEntry& entry, std::string_view
         continue;
       }
       memory_entry = &item;
-      component.memory =
-          parse_resource_setting(walker, item, item_path, ResourceKind::memory, use_ranges);
+      component.memory = parse_resource_setting(walker, item, item_path, ResourceKind::memory, use_ranges);
       component.setting_order.push_back(item.key);
     } else if (item.key == "replicas") {
       if (item.value.IsNull()) {
@@ -111,8 +108,9 @@ void parse_settings(YamlWalker& walker, const YamlEntry& entry, std::string_view
       component.replicas = parse_replicas_setting(walker, item, item_path);
       component.setting_order.push_back(item.key);
     } else {
-      walker.warn(item.key_node, item_path,
-                  "unknown setting, ignored (known: cpu, mem/memory, replicas; env vars go under environment)");
+      walker.warn(
+          item.key_node, item_path,
+          "unknown setting, ignored (known: cpu, mem/memory, replicas; env vars go under environment)");
     }
   }
 }
@@ -140,9 +138,9 @@ std::optional<ComponentConfig> parse_component(YamlWalker& walker, const YamlEnt
                                                const Environment& env) {
   std::string path = join_path(k_section, entry.key);
   if (!entry.value.IsMap()) {
-    walker.error_at(value_mark(entry), path,
-                    "a component must be a mapping with at least service_name, got " +
-                        describe_node(entry.value));
+    walker.error_at(
+        value_mark(entry), path,
+        "a component must be a mapping with at least service_name, got " + describe_node(entry.value));
     return std::nullopt;
   }
   ComponentConfig component;
@@ -157,7 +155,7 @@ std::optional<ComponentConfig> parse_component(YamlWalker& walker, const YamlEnt
       has_service_name = true;
       component.service_name = read_non_empty_string(walker, item, item_path).value_or("");
     } else if (key == "cluster") {
-      if (!item.value.IsNull()) {   // the original treated an empty cluster as unset
+      if (!item.value.IsNull()) {  // the original treated an empty cluster as unset
         cluster = walker.string(item, item_path);
       }
     } else if (key == "timeout_service_desired_count") {
@@ -177,8 +175,7 @@ std::optional<ComponentConfig> parse_component(YamlWalker& walker, const YamlEnt
       } else if (text == "nothing") {
         component.on_failure = OnFailure::nothing;
       } else if (text) {
-        walker.error_at(value_mark(item), item_path,
-                        "must be rollback or nothing, got \"" + *text + "\"");
+        walker.error_at(value_mark(item), item_path, "must be rollback or nothing, got \"" + *text + "\"");
       }
     } else if (key == "keep_revisions") {
       auto value = walker.integer(item, item_path);
@@ -221,8 +218,7 @@ bool is_http_url(std::string_view text) {
   return false;
 }
 
-std::optional<std::string> read_url(YamlWalker& walker, const YamlEntry& entry,
-                                    std::string_view path) {
+std::optional<std::string> read_url(YamlWalker& walker, const YamlEntry& entry, std::string_view path) {
   auto text = walker.string(entry, path);
   if (text && !is_http_url(*text)) {
     walker.error_at(value_mark(entry), path, "must be an http:// or https:// URL, got \"" + *text + "\"");
@@ -255,12 +251,10 @@ bool is_reserved_option(const YamlEntry& entry) {
   return false;
 }
 
-void parse_fargate(YamlWalker& walker, const YamlEntry& section, const Environment& env,
-                   Config& config) {
+void parse_fargate(YamlWalker& walker, const YamlEntry& section, const Environment& env, Config& config) {
   if (!section.value.IsMap() || section.value.size() == 0) {
     walker.error_at(value_mark(section), std::string(k_section),
-                    "must be a non-empty mapping of components, got " +
-                        describe_node(section.value));
+                    "must be a non-empty mapping of components, got " + describe_node(section.value));
     return;
   }
   for (const auto& entry : walker.entries(section.value, k_section)) {
@@ -285,8 +279,8 @@ void parse_fargate(YamlWalker& walker, const YamlEntry& section, const Environme
 }
 
 Error config_error(const std::string& origin, const std::vector<std::string>& problems) {
-  std::string message = origin + ": " + std::to_string(problems.size()) +
-                        (problems.size() == 1 ? " problem" : " problems");
+  std::string message =
+      origin + ": " + std::to_string(problems.size()) + (problems.size() == 1 ? " problem" : " problems");
   for (const auto& problem : problems) {
     message += "\n" + problem;
   }
@@ -315,8 +309,8 @@ Result<Config> parse_config(std::string_view yaml_text, std::string_view origin_
     const auto line = std::count(before.begin(), before.end(), '\n') + 1;
     const auto line_start = before.rfind('\n');
     const auto column = *bad - (line_start == std::string_view::npos ? 0 : line_start + 1) + 1;
-    return fail(config_error(origin, {origin + ":" + std::to_string(line) + ":" +
-                                      std::to_string(column) + ": not valid UTF-8 text"}));
+    return fail(config_error(origin, {origin + ":" + std::to_string(line) + ":" + std::to_string(column) +
+                                      ": not valid UTF-8 text"}));
   }
   YAML::Node root;
   try {
@@ -342,8 +336,7 @@ Result<Config> parse_config(std::string_view yaml_text, std::string_view origin_
       // Other top-level keys belong to other drivers sharing servo's config.yaml.
       for (auto it = root.begin(); it != root.end(); ++it) {
         if (it->first.IsScalar() && it->first.Scalar() == k_section) {
-          parse_fargate(walker, YamlEntry{std::string(k_section), it->first, it->second}, env,
-                        config);
+          parse_fargate(walker, YamlEntry{std::string(k_section), it->first, it->second}, env, config);
         }
       }
     }

@@ -20,7 +20,7 @@ namespace adjust {
 struct RangeSpec {
   double min = 0;
   double max = 0;
-  double step = 0;   // > 0 unless min == max
+  double step = 0;  // > 0 unless min == max
 };
 
 // One enum value as written in the file: its JSON form (string or number, kept
@@ -32,7 +32,7 @@ struct EnumValue {
 
 // cpu (vCPU) or memory (GiB): either a range or an enum.
 struct ResourceSetting {
-  std::string key;                // as in the file: "cpu", "mem" or "memory"
+  std::string key;  // as in the file: "cpu", "mem" or "memory"
   bool is_range = false;
   RangeSpec range;                // when is_range
   std::vector<EnumValue> values;  // when !is_range, in file order, non-empty
@@ -50,18 +50,18 @@ struct ReplicasSetting {
 struct EnvSetting {
   std::string name;
   bool is_range = false;
-  RangeSpec range;                            // when is_range
-  std::vector<nlohmann::json> values;         // when !is_range: strings, numbers or bools
+  RangeSpec range;                     // when is_range
+  std::vector<nlohmann::json> values;  // when !is_range: strings, numbers or bools
   std::optional<std::string> unit;
-  std::optional<nlohmann::json> default_value;   // number (range) or one of values (enum)
-  std::optional<std::string> container;       // overrides the component's container
+  std::optional<nlohmann::json> default_value;  // number (range) or one of values (enum)
+  std::optional<std::string> container;         // overrides the component's container
   bool pinned = false;
 };
 
 enum class OnFailure { rollback, nothing };
 
 struct DeploymentOptions {
-  std::optional<int> maximum_percent;          // ECS deploymentConfiguration, unset = leave as is
+  std::optional<int> maximum_percent;  // ECS deploymentConfiguration, unset = leave as is
   std::optional<int> minimum_healthy_percent;
 };
 
@@ -69,16 +69,16 @@ struct DeploymentOptions {
 struct ComponentConfig {
   std::string name;
   std::string service_name;
-  std::string cluster;                         // config, else $FARGATE_CLUSTER, else "default"
+  std::string cluster;  // config, else $FARGATE_CLUSTER, else "default"
   std::chrono::seconds timeout_service_desired_count{1200};
   std::optional<ResourceSetting> cpu;
-  std::optional<ResourceSetting> memory;       // key "mem" or "memory"
+  std::optional<ResourceSetting> memory;  // key "mem" or "memory"
   std::optional<ReplicasSetting> replicas;
-  std::vector<EnvSetting> environment;         // in file order
-  std::vector<std::string> setting_order;      // every setting name, in file order
-  std::optional<std::string> container;        // default container for env vars
+  std::vector<EnvSetting> environment;     // in file order
+  std::vector<std::string> setting_order;  // every setting name, in file order
+  std::optional<std::string> container;    // default container for env vars
   OnFailure on_failure = OnFailure::rollback;
-  int keep_revisions = 0;                      // 0 = keep all
+  int keep_revisions = 0;  // 0 = keep all
   std::chrono::seconds settlement{0};
   bool wait_for_drain = false;
   bool scale_container_resources = false;
@@ -88,8 +88,8 @@ struct ComponentConfig {
 };
 
 struct Config {
-  std::string path;                            // where it was read from
-  std::vector<ComponentConfig> components;     // in file order, at least one
+  std::string path;                         // where it was read from
+  std::vector<ComponentConfig> components;  // in file order, at least one
   std::optional<std::string> region;
   std::optional<std::string> endpoint_url;
   std::optional<std::string> notify_webhook_url;
@@ -103,8 +103,7 @@ struct Config {
 // Parse and validate. Every problem is collected; the ErrorCode::config
 // message starts with how many there are, then one line each:
 // "<origin>:<line>:<col>: <key.path>: <what is wrong>".
-Result<Config> parse_config(std::string_view yaml_text, std::string_view origin_path,
-                            const Environment& env);
+Result<Config> parse_config(std::string_view yaml_text, std::string_view origin_path, const Environment& env);
 
 // Read path, then parse_config. A missing or unreadable file is ErrorCode::config.
 Result<Config> load_config(const std::string& path, const Environment& env);

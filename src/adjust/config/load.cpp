@@ -12,8 +12,7 @@ namespace adjust {
 Result<Config> load_config(const std::string& path, const Environment& env) {
   std::ifstream file(path, std::ios::binary);
   if (!file) {
-    return fail(ErrorCode::config,
-                "cannot read config file " + path + ": " + std::strerror(errno));
+    return fail(ErrorCode::config, "cannot read config file " + path + ": " + std::strerror(errno));
   }
   std::ostringstream text;
   text << file.rdbuf();

@@ -5,8 +5,8 @@
 #include <array>
 #include <map>
 
-#include "adjust/model/fargate.hpp"
 #include "adjust/base/numeric.hpp"
+#include "adjust/model/fargate.hpp"
 
 namespace adjust {
 
@@ -14,11 +14,11 @@ namespace {
 
 // What differs between cpu and memory settings.
 struct ResourceTraits {
-  const char* what;        // for messages
+  const char* what;  // for messages
   const char* unit;
-  double lower_limit;      // Fargate's smallest and largest task size
+  double lower_limit;  // Fargate's smallest and largest task size
   double upper_limit;
-  RangeSpec default_range; // the original's defaults
+  RangeSpec default_range;  // the original's defaults
   std::vector<const char*> default_values;
   bool (*is_valid)(double);
 };
@@ -34,18 +34,16 @@ bool is_valid_memory_gib(double gib) {
 }
 
 const ResourceTraits& traits_of(ResourceKind kind) {
-  static const ResourceTraits cpu{"cpu",
-                                  "vCPU",
-                                  0.25,
-                                  16,
-                                  {0.25, 4, 0.25},
-                                  {"0.25", "0.5", "1", "2", "4"},
-                                  &is_valid_cpu_vcpu};
+  static const ResourceTraits cpu{
+      "cpu", "vCPU", 0.25, 16, {0.25, 4, 0.25}, {"0.25", "0.5", "1", "2", "4"}, &is_valid_cpu_vcpu};
   static const ResourceTraits memory{
-      "memory", "GiB", 0.5, 120, {0.5, 30, 0.5},
-      {"0.5", "1",  "2",  "3",  "4",  "5",  "6",  "7",  "8",  "9",  "10",
-       "11",  "12", "13", "14", "15", "16", "17", "18", "19", "20", "21",
-       "22",  "23", "24", "25", "26", "27", "28", "29", "30"},
+      "memory",
+      "GiB",
+      0.5,
+      120,
+      {0.5, 30, 0.5},
+      {"0.5", "1",  "2",  "3",  "4",  "5",  "6",  "7",  "8",  "9",  "10", "11", "12", "13", "14", "15",
+       "16",  "17", "18", "19", "20", "21", "22", "23", "24", "25", "26", "27", "28", "29", "30"},
       &is_valid_memory_gib};
   return kind == ResourceKind::cpu ? cpu : memory;
 }
@@ -79,9 +77,8 @@ const YamlEntry* find(const EntryMap& map, std::string_view key) {
 }
 
 // Check a range's bounds and step; marks point at the offending key when present.
-void check_range(YamlWalker& walker, const RangeSpec& range, const EntryMap& body,
-                 const YamlEntry& setting, std::string_view path,
-                 std::optional<std::pair<double, double>> limits, const char* unit) {
+void check_range(YamlWalker& walker, const RangeSpec& range, const EntryMap& body, const YamlEntry& setting,
+                 std::string_view path, std::optional<std::pair<double, double>> limits, const char* unit) {
   auto mark_of = [&](std::string_view key) {
     const YamlEntry* entry = find(body, key);
     return entry ? value_mark(*entry) : setting.key_node.Mark();
@@ -93,20 +90,18 @@ void check_range(YamlWalker& walker, const RangeSpec& range, const EntryMap& bod
       if (value < limits->first - 1e-12 || value > limits->second + 1e-12) {
         walker.error_at(mark_of(key), join_path(path, key),
                         format_number(value) + unit_suffix + " is outside Fargate's limits " +
-                            format_number(limits->first) + "-" + format_number(limits->second) +
-                            unit_suffix);
+                            format_number(limits->first) + "-" + format_number(limits->second) + unit_suffix);
         bounds_ok = false;
       }
     }
   }
   if (range.min > range.max) {
     walker.error_at(mark_of("max"), join_path(path, "max"),
-                    "max " + format_number(range.max) + " is less than min " +
-                        format_number(range.min));
+                    "max " + format_number(range.max) + " is less than min " + format_number(range.min));
     return;
   }
   if (nearly_equal(range.min, range.max)) {
-    return;   // a single point: any step works (as in the original)
+    return;  // a single point: any step works (as in the original)
   }
   if (range.step <= 0) {
     walker.error_at(mark_of("step"), join_path(path, "step"),
@@ -148,8 +143,8 @@ bool read_pinned(YamlWalker& walker, const EntryMap& body, std::string_view path
   return walker.boolean(*pinned, join_path(path, "pinned")).value_or(false);
 }
 
-void warn_unknown_keys(YamlWalker& walker, const std::vector<YamlEntry>& entries,
-                       std::string_view path, std::initializer_list<std::string_view> allowed) {
+void warn_unknown_keys(YamlWalker& walker, const std::vector<YamlEntry>& entries, std::string_view path,
+                       std::initializer_list<std::string_view> allowed) {
   for (const auto& entry : entries) {
     if (std::find(allowed.begin(), allowed.end(), entry.key) == allowed.end()) {
       walker.warn(entry.key_node, join_path(path, entry.key), "unknown key, ignored");
@@ -157,16 +152,15 @@ void warn_unknown_keys(YamlWalker& walker, const std::vector<YamlEntry>& entries
   }
 }
 
-void error_unknown_keys(YamlWalker& walker, const std::vector<YamlEntry>& entries,
-                        std::string_view path, std::initializer_list<std::string_view> allowed) {
+void error_unknown_keys(YamlWalker& walker, const std::vector<YamlEntry>& entries, std::string_view path,
+                        std::initializer_list<std::string_view> allowed) {
   for (const auto& entry : entries) {
     if (std::find(allowed.begin(), allowed.end(), entry.key) == allowed.end()) {
       std::string list;
       for (auto key : allowed) {
         list += (list.empty() ? "" : ", ") + std::string(key);
       }
-      walker.error(entry.key_node, join_path(path, entry.key),
-                   "unknown key (allowed here: " + list + ")");
+      walker.error(entry.key_node, join_path(path, entry.key), "unknown key (allowed here: " + list + ")");
     }
   }
 }
@@ -175,8 +169,8 @@ void error_unknown_keys(YamlWalker& walker, const std::vector<YamlEntry>& entrie
 RangeSpec read_range(YamlWalker& walker, const EntryMap& body, std::string_view path,
                      const RangeSpec& defaults) {
   RangeSpec range = defaults;
-  for (auto [key, field] : {std::pair{"min", &range.min}, std::pair{"max", &range.max},
-                            std::pair{"step", &range.step}}) {
+  for (auto [key, field] :
+       {std::pair{"min", &range.min}, std::pair{"max", &range.max}, std::pair{"step", &range.step}}) {
     if (const YamlEntry* entry = find(body, key)) {
       if (auto value = walker.number(*entry, join_path(path, key))) {
         *field = *value;
@@ -186,12 +180,11 @@ RangeSpec read_range(YamlWalker& walker, const EntryMap& body, std::string_view 
   return range;
 }
 
-std::vector<EnumValue> read_resource_values(YamlWalker& walker, const YamlEntry& entry,
-                                            std::string_view path, ResourceKind kind) {
+std::vector<EnumValue> read_resource_values(YamlWalker& walker, const YamlEntry& entry, std::string_view path,
+                                            ResourceKind kind) {
   std::vector<EnumValue> values;
   if (!entry.value.IsSequence() || entry.value.size() == 0) {
-    walker.error_at(value_mark(entry), path,
-                    "must be a non-empty list, got " + describe_node(entry.value));
+    walker.error_at(value_mark(entry), path, "must be a non-empty list, got " + describe_node(entry.value));
     return values;
   }
   const auto& traits = traits_of(kind);
@@ -201,8 +194,8 @@ std::vector<EnumValue> read_resource_values(YamlWalker& walker, const YamlEntry&
     auto json = YamlWalker::scalar_json(item);
     auto number = json ? json_to_number(*json) : std::nullopt;
     if (!number) {
-      walker.error(item, item_path, "must be a number of " + std::string(traits.unit) + ", got " +
-                                        describe_node(item));
+      walker.error(item, item_path,
+                   "must be a number of " + std::string(traits.unit) + ", got " + describe_node(item));
       continue;
     }
     if (!traits.is_valid(*number)) {
@@ -211,9 +204,8 @@ std::vector<EnumValue> read_resource_values(YamlWalker& walker, const YamlEntry&
                        " size; valid: " + valid_values_text(kind));
       continue;
     }
-    bool duplicate = std::any_of(values.begin(), values.end(), [&](const EnumValue& value) {
-      return nearly_equal(value.number, *number);
-    });
+    bool duplicate = std::any_of(values.begin(), values.end(),
+                                 [&](const EnumValue& value) { return nearly_equal(value.number, *number); });
     if (duplicate) {
       walker.warn(item, item_path, "duplicate value " + format_number(*number) + " dropped");
       continue;
@@ -271,8 +263,8 @@ std::optional<ResourceSetting> parse_resource_setting(YamlWalker& walker, const 
     }
     setting.range = read_range(walker, body, path, traits.default_range);
     if (walker.errors().size() == errors_before) {
-      check_range(walker, setting.range, body, entry, path,
-                  std::pair{traits.lower_limit, traits.upper_limit}, traits.unit);
+      check_range(walker, setting.range, body, entry, path, std::pair{traits.lower_limit, traits.upper_limit},
+                  traits.unit);
     }
   } else {
     for (const char* key : {"min", "max", "step"}) {
@@ -307,8 +299,7 @@ std::optional<ReplicasSetting> parse_replicas_setting(YamlWalker& walker, const 
   ReplicasSetting setting;
   auto is_range = read_type(walker, body, path);
   if (is_range && !*is_range) {
-    walker.error_at(value_mark(*find(body, "type")), join_path(path, "type"),
-                    "replicas must be a range");
+    walker.error_at(value_mark(*find(body, "type")), join_path(path, "type"), "replicas must be a range");
   }
   setting.pinned = read_pinned(walker, body, path);
   if (const YamlEntry* unit = find(body, "unit")) {
@@ -317,8 +308,7 @@ std::optional<ReplicasSetting> parse_replicas_setting(YamlWalker& walker, const 
   if (const YamlEntry* step = find(body, "step")) {
     auto value = walker.number(*step, join_path(path, "step"));
     if (value && !nearly_equal(*value, 1)) {
-      walker.error_at(value_mark(*step), join_path(path, "step"),
-                      "must be 1, got " + format_number(*value));
+      walker.error_at(value_mark(*step), join_path(path, "step"), "must be 1, got " + format_number(*value));
     }
   }
   if (const YamlEntry* min = find(body, "min")) {
@@ -336,9 +326,9 @@ std::optional<ReplicasSetting> parse_replicas_setting(YamlWalker& walker, const 
   } else if (auto value = walker.integer(*max, join_path(path, "max"))) {
     setting.max = *value;
     if (setting.max < setting.min) {
-      walker.error_at(value_mark(*max), join_path(path, "max"),
-                      "max " + std::to_string(setting.max) + " is less than min " +
-                          std::to_string(setting.min));
+      walker.error_at(
+          value_mark(*max), join_path(path, "max"),
+          "max " + std::to_string(setting.max) + " is less than min " + std::to_string(setting.min));
     }
   }
   if (walker.errors().size() != errors_before) {
@@ -371,8 +361,7 @@ std::optional<EnvSetting> parse_env_setting(YamlWalker& walker, const YamlEntry&
     error_unknown_keys(walker, entries, path,
                        {"type", "min", "max", "step", "unit", "default", "container", "pinned"});
   } else {
-    error_unknown_keys(walker, entries, path,
-                       {"type", "values", "unit", "default", "container", "pinned"});
+    error_unknown_keys(walker, entries, path, {"type", "values", "unit", "default", "container", "pinned"});
   }
   setting.pinned = read_pinned(walker, body, path);
   if (const YamlEntry* unit = find(body, "unit")) {
@@ -403,8 +392,7 @@ std::optional<EnvSetting> parse_env_setting(YamlWalker& walker, const YamlEntry&
         if (complete && (*value < setting.range.min - 1e-9 || *value > setting.range.max + 1e-9)) {
           walker.error_at(value_mark(*default_entry), join_path(path, "default"),
                           format_number(*value) + " is outside the range " +
-                              format_number(setting.range.min) + "-" +
-                              format_number(setting.range.max));
+                              format_number(setting.range.min) + "-" + format_number(setting.range.max));
         } else if (complete && !is_step_aligned(*value, setting.range.min, setting.range.step)) {
           walker.warn(default_entry->key_node, join_path(path, "default"),
                       format_number(*value) + " is not min plus a multiple of step");
@@ -423,8 +411,7 @@ std::optional<EnvSetting> parse_env_setting(YamlWalker& walker, const YamlEntry&
         YAML::Node item = values->value[i];
         auto json = YamlWalker::scalar_json(item);
         if (!json || json->is_null()) {
-          walker.error(item,
-                       join_path(path, "values") + "[" + std::to_string(i) + "]",
+          walker.error(item, join_path(path, "values") + "[" + std::to_string(i) + "]",
                        "must be a string or number, got " + describe_node(item));
           continue;
         }
@@ -440,9 +427,7 @@ std::optional<EnvSetting> parse_env_setting(YamlWalker& walker, const YamlEntry&
       } else if (!setting.values.empty()) {
         // Values are compared as the strings the container will hold.
         auto match = std::find_if(setting.values.begin(), setting.values.end(),
-                                  [&](const nlohmann::json& value) {
-                                    return format_scalar(value) == text;
-                                  });
+                                  [&](const nlohmann::json& value) { return format_scalar(value) == text; });
         if (match == setting.values.end()) {
           walker.error_at(value_mark(*default_entry), join_path(path, "default"),
                           "\"" + *text + "\" is not one of values");

@@ -39,10 +39,9 @@ bool is_plain(const YAML::Node& node) { return node.Tag() == "?"; }
 // Words PyYAML (YAML 1.1) reads as booleans: the original accepted them for `pinned`.
 std::optional<bool> yaml11_bool(const std::string& text) {
   static const std::map<std::string, bool, std::less<>> words{
-      {"true", true},   {"True", true},   {"TRUE", true},   {"yes", true},  {"Yes", true},
-      {"YES", true},    {"on", true},     {"On", true},     {"ON", true},   {"false", false},
-      {"False", false}, {"FALSE", false}, {"no", false},    {"No", false},  {"NO", false},
-      {"off", false},   {"Off", false},   {"OFF", false}};
+      {"true", true}, {"True", true}, {"TRUE", true}, {"yes", true},    {"Yes", true},    {"YES", true},
+      {"on", true},   {"On", true},   {"ON", true},   {"false", false}, {"False", false}, {"FALSE", false},
+      {"no", false},  {"No", false},  {"NO", false},  {"off", false},   {"Off", false},   {"OFF", false}};
   auto found = words.find(text);
   if (found == words.end()) {
     return std::nullopt;
@@ -202,8 +201,7 @@ std::optional<std::int64_t> YamlWalker::integer(const YamlEntry& entry, std::str
     return std::nullopt;
   }
   if (!is_integral(*number_value) || std::fabs(*number_value) > 9.0e15) {
-    error_at(value_mark(entry), path,
-             "must be a whole number, got " + format_number(*number_value));
+    error_at(value_mark(entry), path, "must be a whole number, got " + format_number(*number_value));
     return std::nullopt;
   }
   return static_cast<std::int64_t>(std::llround(*number_value));

@@ -14,8 +14,8 @@ void discard_revision(const EngineDeps& deps, ComponentRun& run) {
   if (auto deregistered = deps.ecs.deregister_task_definition(run.registered_arn)) {
     run.rollback_note = "Deregistered " + revision + ", which the service never used";
   } else {
-    run.rollback_note = "Could not deregister " + revision + ", which the service never used: " +
-                        deregistered.error().message;
+    run.rollback_note = "Could not deregister " + revision +
+                        ", which the service never used: " + deregistered.error().message;
   }
 }
 
@@ -44,7 +44,8 @@ Status apply(const EngineDeps& deps, ComponentRun& run) {
     deps.output.progress(0, component.name + ": registering a new task definition revision");
     auto registered = deps.ecs.register_task_definition(run.plan.new_revision->register_request);
     if (!registered) {
-      return fail(with_context(registered.error(), "component " + component.name + ": register task definition"));
+      return fail(
+          with_context(registered.error(), "component " + component.name + ": register task definition"));
     }
     run.registered_arn = registered->arn();
     run.target_task_definition = run.registered_arn;

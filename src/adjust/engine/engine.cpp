@@ -14,19 +14,20 @@
 namespace adjust {
 namespace {
 
-using std::chrono::seconds;
 using protocol::Reason;
+using std::chrono::seconds;
 
 std::vector<const ComponentConfig*> requested_components(const Config& config, const DesiredState& desired) {
   std::vector<const ComponentConfig*> components;
   for (const auto& wanted : desired.components) {
-    if (const ComponentConfig* component = config.find_component(wanted.name)) components.push_back(component);
+    if (const ComponentConfig* component = config.find_component(wanted.name))
+      components.push_back(component);
   }
   return components;
 }
 
-Result<std::vector<ComponentRun>> plan_all(const std::vector<ComponentState>& states, const DesiredState& desired,
-                                           Logger& logger) {
+Result<std::vector<ComponentRun>> plan_all(const std::vector<ComponentState>& states,
+                                           const DesiredState& desired, Logger& logger) {
   std::vector<ComponentRun> runs;
   runs.reserve(states.size());
   for (const auto& state : states) {
@@ -48,7 +49,8 @@ FinalStatus dry_run_summary(const std::vector<ComponentRun>& runs) {
 }
 
 bool any_failed(const std::vector<ComponentRun>& runs) {
-  return std::any_of(runs.begin(), runs.end(), [](const ComponentRun& run) { return run.outcome.has_value(); });
+  return std::any_of(runs.begin(), runs.end(),
+                     [](const ComponentRun& run) { return run.outcome.has_value(); });
 }
 
 seconds timeout_for(const ComponentConfig& component, const EngineOptions& options) {
@@ -75,8 +77,8 @@ std::vector<Follower> deployment_followers(const std::vector<ComponentRun*>& sta
 
 // Settlement: keep watching the ones that succeeded for a while; any failure
 // now is instability. The deadline leaves a minute past the window.
-std::vector<Follower> settlement_followers(const std::vector<Follower>& followers, const EngineOptions& options,
-                                           Clock& clock) {
+std::vector<Follower> settlement_followers(const std::vector<Follower>& followers,
+                                           const EngineOptions& options, Clock& clock) {
   std::vector<Follower> settling;
   for (const Follower& follower : followers) {
     const ComponentRun& run = *follower.run;
@@ -105,10 +107,16 @@ bool record_failures(const std::vector<Follower>& followers, const FollowResult&
 
 }  // namespace
 
-Engine::Engine(EcsApi& ecs, Elbv2Api& elbv2, Clock& clock, const CancelToken& cancel,
-               OutputWriter& output, Logger& logger, PollPolicy policy, std::function<double()> random)
-    : m_ecs(ecs), m_elbv2(elbv2), m_clock(clock), m_cancel(cancel), m_output(output), m_logger(logger),
-      m_policy(policy), m_random(std::move(random)) {}
+Engine::Engine(EcsApi& ecs, Elbv2Api& elbv2, Clock& clock, const CancelToken& cancel, OutputWriter& output,
+               Logger& logger, PollPolicy policy, std::function<double()> random)
+    : m_ecs(ecs),
+      m_elbv2(elbv2),
+      m_clock(clock),
+      m_cancel(cancel),
+      m_output(output),
+      m_logger(logger),
+      m_policy(policy),
+      m_random(std::move(random)) {}
 
 FinalStatus Engine::run(const Config& config, const DesiredState& desired, const EngineOptions& options) {
   m_outcomes.clear();
@@ -152,7 +160,8 @@ FinalStatus Engine::run(const Config& config, const DesiredState& desired, const
   std::vector<ComponentRun*> to_restore = runs_to_restore(runs, cancelled);
   if (!to_restore.empty()) {
     CancelToken restore_anyway;  // after a cancel, restoring is not itself cancelled
-    roll_back(deps, follow, to_restore, cancelled ? m_policy.cancel_rollback_timeout : m_policy.rollback_timeout,
+    roll_back(deps, follow, to_restore,
+              cancelled ? m_policy.cancel_rollback_timeout : m_policy.rollback_timeout,
               cancelled ? restore_anyway : m_cancel);
     // Cancelled while rolling back a failure: the run ends cancelled.
     cancelled = cancelled || m_cancel.requested();

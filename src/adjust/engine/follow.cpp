@@ -9,15 +9,16 @@
 namespace adjust {
 namespace {
 
-using std::chrono::milliseconds;
 using protocol::Reason;
+using std::chrono::milliseconds;
 
 std::string deadline_text(std::chrono::seconds timeout) { return std::to_string(timeout.count()) + " s"; }
 
 // Decided: it failed (or was rejected) with `status`; the first verdict stands.
 void decide(Follower& follower, FinalStatus status) {
   follower.done = true;
-  follower.last.verdict = status.status == protocol::Status::rejected ? RolloutVerdict::rejected : RolloutVerdict::failed;
+  follower.last.verdict =
+      status.status == protocol::Status::rejected ? RolloutVerdict::rejected : RolloutVerdict::failed;
   if (!follower.failure) follower.failure = std::move(status);
 }
 
@@ -80,8 +81,8 @@ Result<std::vector<EcsTask>> Follow::running_tasks(Follower& follower, const Ecs
   std::string counts;
   for (const auto& deployment : service.deployments) {
     counts += deployment.id + ':' + std::to_string(deployment.desired_count) + '/' +
-              std::to_string(deployment.running_count) + '/' + std::to_string(deployment.pending_count) + '/' +
-              std::to_string(deployment.failed_tasks) + ';';
+              std::to_string(deployment.running_count) + '/' + std::to_string(deployment.pending_count) +
+              '/' + std::to_string(deployment.failed_tasks) + ';';
   }
   RunningTaskCache& cache = follower.running;
   if (cache.tasks && cache.counts == counts && cache.reused < k_max_reuses) {
@@ -143,7 +144,8 @@ void Follow::report_progress(const std::vector<Follower>& followers) {
   int total = 0;
   std::string message;
   for (const Follower& follower : followers) {
-    total += follower.done && follower.last.verdict == RolloutVerdict::succeeded ? 100 : follower.last.percent;
+    total +=
+        follower.done && follower.last.verdict == RolloutVerdict::succeeded ? 100 : follower.last.percent;
     if (!follower.last.message.empty()) message += (message.empty() ? "" : "; ") + follower.last.message;
   }
   int percent = followers.empty() ? 100 : total / static_cast<int>(followers.size());
@@ -169,7 +171,9 @@ Follow::Poll Follow::poll(std::vector<Follower>& followers, const char* phase, i
 
   const int max_errors = m_deps.policy.max_consecutive_poll_errors;
   bool failed = false;
-  auto give_up = [&](const Error& error) { return !worth_retrying(error) || consecutive_errors + 1 >= max_errors; };
+  auto give_up = [&](const Error& error) {
+    return !worth_retrying(error) || consecutive_errors + 1 >= max_errors;
+  };
   auto described = describe_services_by_cluster(m_deps.ecs, names_by_cluster, m_deps.policy.concurrency);
   // Each service is moved out of the answer, not copied (two components
   // on one service get a copy each).
@@ -256,9 +260,10 @@ FollowResult Follow::run(std::vector<Follower>& followers, const char* phase, co
           follower.last.verdict == RolloutVerdict::succeeded) {
         follower.done = true;
       } else if (now >= follower.deadline) {
-        decide(follower, {protocol::Status::failed, Reason::timeout,
-                          follower.run->name() + ": " + phase + " did not finish within " +
-                              deadline_text(follower.budget) + " (last seen: " + follower.last.message + ")"});
+        decide(follower,
+               {protocol::Status::failed, Reason::timeout,
+                follower.run->name() + ": " + phase + " did not finish within " +
+                    deadline_text(follower.budget) + " (last seen: " + follower.last.message + ")"});
       }
     }
     report_progress(followers);

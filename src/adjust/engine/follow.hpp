@@ -20,25 +20,28 @@ using SteadyTime = std::chrono::steady_clock::time_point;
 // then: tasks come and go only as those counts move.
 struct RunningTaskCache {
   std::optional<std::vector<EcsTask>> tasks;
-  std::string counts;   // every deployment's id and counts when fetched
-  int reused = 0;       // polls served from the cache since
+  std::string counts;  // every deployment's id and counts when fetched
+  int reused = 0;      // polls served from the cache since
 };
 
 // One deployment being followed by the polling loop.
 struct Follower {
   Follower(const ComponentRun& component_run, RolloutTracker rollout_tracker, SteadyTime until,
            std::chrono::seconds configured_budget, std::optional<SteadyTime> settle = {})
-      : run(&component_run), tracker(std::move(rollout_tracker)), deadline(until), settle_until(settle),
+      : run(&component_run),
+        tracker(std::move(rollout_tracker)),
+        deadline(until),
+        settle_until(settle),
         budget(configured_budget) {}
 
   const ComponentRun* run;
   RolloutTracker tracker;
   SteadyTime deadline;
-  std::optional<SteadyTime> settle_until;   // settlement: succeed only once this passes
-  std::chrono::seconds budget{};            // the deadline as configured, for the timeout message
+  std::optional<SteadyTime> settle_until;  // settlement: succeed only once this passes
+  std::chrono::seconds budget{};           // the deadline as configured, for the timeout message
   RolloutStatus last;
   bool done = false;
-  std::optional<FinalStatus> failure;       // why it failed, once decided
+  std::optional<FinalStatus> failure;  // why it failed, once decided
   RunningTaskCache running;
 };
 

@@ -22,13 +22,13 @@ struct PollPolicy {
   std::chrono::milliseconds first{1000};
   std::chrono::milliseconds early_max{4000};
   std::chrono::milliseconds late_max{10000};
-  std::chrono::seconds early_period{300};           // use early_max for this long
-  double jitter = 0.2;                              // ± fraction
-  std::chrono::seconds progress_every{15};          // at least one progress line this often
-  std::chrono::seconds unhealthy_grace{120};        // a target unhealthy this long fails the rollout
-  std::chrono::seconds rollback_timeout{600};       // waiting for a rollback to be healthy
+  std::chrono::seconds early_period{300};      // use early_max for this long
+  double jitter = 0.2;                         // ± fraction
+  std::chrono::seconds progress_every{15};     // at least one progress line this often
+  std::chrono::seconds unhealthy_grace{120};   // a target unhealthy this long fails the rollout
+  std::chrono::seconds rollback_timeout{600};  // waiting for a rollback to be healthy
   std::chrono::seconds cancel_rollback_timeout{120};
-  int max_consecutive_poll_errors = 5;              // AWS errors tolerated while waiting
+  int max_consecutive_poll_errors = 5;  // AWS errors tolerated while waiting
   // Components whose AWS calls (read, apply, task look-ups, rollback) run at
   // once; 1 = one after another.
   std::size_t concurrency = k_default_aws_concurrency;

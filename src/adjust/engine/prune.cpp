@@ -37,8 +37,8 @@ void prune_family(const EngineDeps& deps, const ComponentRun& run, const std::se
   constexpr size_t k_max_scanned = 50;  // bounded cost per adjustment
   if (arns->size() > k_max_scanned) {
     deps.logger.info("keep_revisions: looking at the newest " + std::to_string(k_max_scanned) + " of " +
-                     std::to_string(arns->size()) + (arns->size() >= 100 ? " or more" : "") + " revisions of " +
-                     family + "; older ones are left for later adjustments");
+                     std::to_string(arns->size()) + (arns->size() >= 100 ? " or more" : "") +
+                     " revisions of " + family + "; older ones are left for later adjustments");
   }
   for (size_t i = 0; i < arns->size() && i < k_max_scanned; ++i) {
     const std::string& arn = (*arns)[i];
@@ -51,14 +51,15 @@ void prune_family(const EngineDeps& deps, const ComponentRun& run, const std::se
     if (auto deregistered = deps.ecs.deregister_task_definition(arn)) {
       removed.push_back(revision_of(arn));
     } else {
-      deps.logger.warn("keep_revisions: cannot deregister " + revision_of(arn) + ": " + deregistered.error().message);
+      deps.logger.warn("keep_revisions: cannot deregister " + revision_of(arn) + ": " +
+                       deregistered.error().message);
     }
   }
   if (!removed.empty()) {
     std::string list;
     for (const auto& revision : removed) list += (list.empty() ? "" : ", ") + revision;
-    deps.logger.info("component " + run.name() + ": keep_revisions " + std::to_string(keep) + ": deregistered " +
-                     list);
+    deps.logger.info("component " + run.name() + ": keep_revisions " + std::to_string(keep) +
+                     ": deregistered " + list);
   }
 }
 

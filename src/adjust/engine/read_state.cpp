@@ -5,8 +5,8 @@
 
 #include "adjust/base/parallel.hpp"
 #include "adjust/logic/current.hpp"
-#include "adjust/model/arn.hpp"
 #include "adjust/logic/task_definition.hpp"
+#include "adjust/model/arn.hpp"
 
 namespace adjust {
 
@@ -61,7 +61,8 @@ Result<std::vector<ComponentState>> read_component_states(
     }
     ADJUST_CHECK(check_adjustable(*component, *service));
     if (service->task_definition.empty()) {
-      return fail(ErrorCode::aws_bad_response, "component " + component->name + ": DescribeServices returned service " +
+      return fail(ErrorCode::aws_bad_response, "component " + component->name +
+                                                   ": DescribeServices returned service " +
                                                    component->service_name + " without a taskDefinition");
     }
     found_services.push_back(service);

@@ -8,10 +8,10 @@
 #include <string>
 #include <vector>
 
-#include "adjust/config/config.hpp"
-#include "adjust/logic/current.hpp"
 #include "adjust/aws/ecs_client.hpp"
 #include "adjust/base/result.hpp"
+#include "adjust/config/config.hpp"
+#include "adjust/logic/current.hpp"
 
 namespace adjust {
 

@@ -13,8 +13,11 @@ struct RestoreAnswer {
 };
 
 RestoreAnswer restore(const EngineDeps& deps, const ComponentRun& run) {
-  UpdateServiceRequest request{run.plan.cluster, run.plan.service, run.plan.current_task_definition,
-                               run.plan.current_desired_count, {}};
+  UpdateServiceRequest request{run.plan.cluster,
+                               run.plan.service,
+                               run.plan.current_task_definition,
+                               run.plan.current_desired_count,
+                               {}};
   deps.output.progress(0, run.name() + ": rolling back to " + revision_of(run.plan.current_task_definition));
   auto updated = deps.ecs.update_service(request);
   bool maybe_applied = !updated && may_have_applied(updated.error());
@@ -30,8 +33,9 @@ RestoreAnswer restore(const EngineDeps& deps, const ComponentRun& run) {
 void note_restore_failed(ComponentRun& run, const Error& error, bool maybe_restored) {
   run.rollback_failure = final_status_for(error);
   bool known = !run.update_unconfirmed && !maybe_restored;
-  run.rollback_note = "Rollback to " + revision_of(run.plan.current_task_definition) + " failed: " +
-                      error.message + "; the service " + (known ? "was left on " : "may still be on ") +
+  run.rollback_note = "Rollback to " + revision_of(run.plan.current_task_definition) +
+                      " failed: " + error.message + "; the service " +
+                      (known ? "was left on " : "may still be on ") +
                       revision_and_count(run.target_task_definition, run.plan.target_desired_count());
 }
 
@@ -43,8 +47,8 @@ void note_restored(const EngineDeps& deps, ComponentRun& run) {
   if (auto deregistered = deps.ecs.deregister_task_definition(run.registered_arn)) {
     run.rollback_note += "; deregistered " + revision_of(run.registered_arn);
   } else {
-    run.rollback_note += "; could not deregister " + revision_of(run.registered_arn) + ": " +
-                         deregistered.error().message;
+    run.rollback_note +=
+        "; could not deregister " + revision_of(run.registered_arn) + ": " + deregistered.error().message;
   }
 }
 
@@ -58,12 +62,14 @@ std::vector<ComponentRun*> runs_to_restore(std::vector<ComponentRun>& runs, bool
     bool overwritten = run.outcome.has_value() && run.outcome->reason == protocol::Reason::overwritten;
     if (ours_to_fix && !overwritten && (run.outcome.has_value() || cancelled)) to_restore.push_back(&run);
   }
-  bool any_failed = std::any_of(runs.begin(), runs.end(), [](const ComponentRun& r) { return r.outcome.has_value(); });
+  bool any_failed =
+      std::any_of(runs.begin(), runs.end(), [](const ComponentRun& r) { return r.outcome.has_value(); });
   if (any_failed && !cancelled) {
     for (auto& run : runs) {
       if (run.service_updated && !run.outcome && run.plan.config->on_failure == OnFailure::rollback) {
-        run.outcome = FinalStatus{protocol::Status::failed, protocol::Reason::adjust_failed,
-                                  run.name() + ": adjusted, but rolled back because another component failed"};
+        run.outcome =
+            FinalStatus{protocol::Status::failed, protocol::Reason::adjust_failed,
+                        run.name() + ": adjusted, but rolled back because another component failed"};
         to_restore.push_back(&run);
       }
     }
@@ -88,16 +94,17 @@ void roll_back(const EngineDeps& deps, Follow& follow, const std::vector<Compone
       note_restore_failed(run, answer.service.error(), answer.maybe_applied);
       continue;
     }
-    RolloutTarget target = rollout_target(run.plan.current_task_definition, run.target_task_definition,
-                                          run.plan.current_desired_count, *answer.service,
-                                          deps.policy.unhealthy_grace);
+    RolloutTarget target =
+        rollout_target(run.plan.current_task_definition, run.target_task_definition,
+                       run.plan.current_desired_count, *answer.service, deps.policy.unhealthy_grace);
     restoring.push_back(&run);
     followers.emplace_back(run, RolloutTracker(run.name() + " (rollback)", target), start + timeout, timeout);
   }
 
   FollowResult followed = follow.run(followers, "rollback", cancel);
   auto healthy = [&](std::size_t i) {
-    return !followed.cancelled && !followed.failures[i] && followers[i].last.verdict == RolloutVerdict::succeeded;
+    return !followed.cancelled && !followed.failures[i] &&
+           followers[i].last.verdict == RolloutVerdict::succeeded;
   };
   // Each note is written by the one call that owns its component.
   parallel_for(followers.size(), deps.policy.concurrency, [&](std::size_t i) {
@@ -107,13 +114,14 @@ void roll_back(const EngineDeps& deps, Follow& follow, const std::vector<Compone
     if (healthy(i)) continue;
     ComponentRun& run = *restoring[i];
     if (followed.cancelled) {
-      run.rollback_note = "Rolled back to " + revision_and_count(run.plan.current_task_definition,
-                                                                 run.plan.current_desired_count) +
-                          "; cancelled before it was seen healthy";
+      run.rollback_note =
+          "Rolled back to " +
+          revision_and_count(run.plan.current_task_definition, run.plan.current_desired_count) +
+          "; cancelled before it was seen healthy";
     } else {
-      run.rollback_note = "Rolled back to " + revision_of(run.plan.current_task_definition) +
-                          " but it is not healthy yet (" +
-                          (followed.failures[i] ? followed.failures[i]->message : followers[i].last.message) + ")";
+      run.rollback_note =
+          "Rolled back to " + revision_of(run.plan.current_task_definition) + " but it is not healthy yet (" +
+          (followed.failures[i] ? followed.failures[i]->message : followers[i].last.message) + ")";
     }
   }
 }

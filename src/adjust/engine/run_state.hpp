@@ -38,14 +38,14 @@ struct ComponentRun {
       : plan(std::move(component_plan)), service(std::move(read_service)) {}
 
   ComponentPlan plan;
-  EcsService service;                   // as read before planning
-  std::string target_task_definition;   // what the service should run once done
-  std::string registered_arn;           // the revision we registered, if any
-  bool service_updated = false;         // we called UpdateService (and it may have applied)
-  bool update_unconfirmed = false;      // ... but got no readable answer to it
-  std::optional<EcsService> updated_service;  // what UpdateService answered
-  std::optional<FinalStatus> outcome;   // the adjustment's failure, once decided
-  std::string rollback_note;            // what a rollback restored
+  EcsService service;                           // as read before planning
+  std::string target_task_definition;           // what the service should run once done
+  std::string registered_arn;                   // the revision we registered, if any
+  bool service_updated = false;                 // we called UpdateService (and it may have applied)
+  bool update_unconfirmed = false;              // ... but got no readable answer to it
+  std::optional<EcsService> updated_service;    // what UpdateService answered
+  std::optional<FinalStatus> outcome;           // the adjustment's failure, once decided
+  std::string rollback_note;                    // what a rollback restored
   std::optional<FinalStatus> rollback_failure;  // the restore itself failed: why
 
   const std::string& name() const { return plan.config->name; }

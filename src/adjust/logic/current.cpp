@@ -5,15 +5,16 @@
 namespace adjust {
 
 Status check_adjustable(const ComponentConfig& component, const EcsService& service) {
-  std::string where = "component " + component.name + ": service " + component.service_name +
-                      " in cluster " + component.cluster;
+  std::string where = "component " + component.name + ": service " + component.service_name + " in cluster " +
+                      component.cluster;
   if (service.status != "ACTIVE") {
     return fail(ErrorCode::not_found, where + " is " + service.status + ", not ACTIVE");
   }
   if (!is_fargate(service)) {
     std::string launch = service.launch_type.empty() ? "a non-Fargate capacity provider"
                                                      : "launch type " + service.launch_type;
-    return fail(ErrorCode::unsupported, where + " uses " + launch + "; only Fargate services can be adjusted");
+    return fail(ErrorCode::unsupported,
+                where + " uses " + launch + "; only Fargate services can be adjusted");
   }
   if (!service.deployment_controller_type.empty() && service.deployment_controller_type != "ECS") {
     return fail(ErrorCode::unsupported, where + " uses the " + service.deployment_controller_type +
@@ -39,9 +40,9 @@ Result<CurrentValues> current_values(const ComponentState& state) {
   auto cpu = task_cpu_units(task_definition);
   auto memory = task_memory_mib(task_definition);
   if ((component.cpu && !cpu) || (component.memory && !memory)) {
-    return fail(ErrorCode::unsupported,
-                "component " + component.name + ": task definition " + state.task_definition.arn() +
-                    " has no task-level cpu/memory (Fargate requires both)");
+    return fail(ErrorCode::unsupported, "component " + component.name + ": task definition " +
+                                            state.task_definition.arn() +
+                                            " has no task-level cpu/memory (Fargate requires both)");
   }
   values.cpu_units = cpu.value_or(0);
   values.memory_mib = memory.value_or(0);

@@ -3,8 +3,8 @@
 
 #include <algorithm>
 
-#include "adjust/model/fargate.hpp"
 #include "adjust/base/numeric.hpp"
+#include "adjust/model/fargate.hpp"
 
 namespace adjust {
 
@@ -91,10 +91,7 @@ class Describer {
   }
 
   json replicas(const ReplicasSetting& setting) {
-    json out{{"type", "range"},
-             {"min", setting.min},
-             {"max", setting.max},
-             {"step", 1}};
+    json out{{"type", "range"}, {"min", setting.min}, {"max", setting.max}, {"step", 1}};
     if (setting.unit) {
       out["unit"] = *setting.unit;
     }
@@ -125,9 +122,9 @@ class Describer {
 
     if (!current) {
       if (!setting.default_value) {
-        return fail(ErrorCode::config,
-                    "component " + m_config.name + ": environment variable " + setting.name +
-                        " has no value in the container and no default in the config");
+        return fail(ErrorCode::config, "component " + m_config.name + ": environment variable " +
+                                           setting.name +
+                                           " has no value in the container and no default in the config");
       }
       out["value"] = *setting.default_value;
       return out;
@@ -135,9 +132,9 @@ class Describer {
     if (setting.is_range) {
       auto number = parse_number(*current);
       if (!number) {
-        return fail(ErrorCode::config,
-                    "component " + m_config.name + ": environment variable " + setting.name +
-                        " is \"" + *current + "\" in the container, not a number as its range needs");
+        return fail(ErrorCode::config, "component " + m_config.name + ": environment variable " +
+                                           setting.name + " is \"" + *current +
+                                           "\" in the container, not a number as its range needs");
       }
       out["value"] = number_to_json(*number);
       if (auto why = misfit(*number, setting.range); !why.empty()) {
@@ -163,8 +160,7 @@ class Describer {
 
 }  // namespace
 
-Result<ComponentDescription> describe_component(const ComponentConfig& config,
-                                                const CurrentValues& current) {
+Result<ComponentDescription> describe_component(const ComponentConfig& config, const CurrentValues& current) {
   return Describer(config, current).run();
 }
 

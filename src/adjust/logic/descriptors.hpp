@@ -10,15 +10,15 @@
 #include <string>
 #include <vector>
 
-#include "adjust/config/config.hpp"
 #include "adjust/base/result.hpp"
+#include "adjust/config/config.hpp"
 
 namespace adjust {
 
 // What the service runs now.
 struct CurrentValues {
-  int cpu_units = 0;        // task cpu
-  int memory_mib = 0;       // task memory
+  int cpu_units = 0;   // task cpu
+  int memory_mib = 0;  // task memory
   int desired_count = 0;
   // Env var name → value in the container it lives in; absent or nullopt = unset.
   std::map<std::string, std::optional<std::string>, std::less<>> env;
@@ -34,7 +34,6 @@ struct ComponentDescription {
 
 // ErrorCode::config when an env var has no value and no default, or a range env
 // var holds a value that is not a number.
-Result<ComponentDescription> describe_component(const ComponentConfig& config,
-                                                const CurrentValues& current);
+Result<ComponentDescription> describe_component(const ComponentConfig& config, const CurrentValues& current);
 
 }  // namespace adjust

@@ -4,8 +4,8 @@
 #include <algorithm>
 #include <cmath>
 
-#include "adjust/model/fargate.hpp"
 #include "adjust/base/numeric.hpp"
+#include "adjust/model/fargate.hpp"
 
 namespace adjust {
 
@@ -92,16 +92,14 @@ class ComponentValidator {
     } else if (const EnvSetting* env = m_config.find_env(name)) {
       environment(requested, *env);
     } else {
-      m_problems.add(ErrorCode::rejected_value,
-                     "component " + m_config.name + ": unknown setting \"" + name +
-                         "\" (known: " + join(m_config.setting_order) + ")");
+      m_problems.add(ErrorCode::rejected_value, "component " + m_config.name + ": unknown setting \"" + name +
+                                                    "\" (known: " + join(m_config.setting_order) + ")");
     }
   }
 
  private:
   void reject(const std::string& setting, const std::string& why) {
-    m_problems.add(ErrorCode::rejected_value,
-                   "component " + m_config.name + ": " + setting + " " + why);
+    m_problems.add(ErrorCode::rejected_value, "component " + m_config.name + ": " + setting + " " + why);
   }
 
   void resource(const RequestedSetting& requested, const ResourceSetting& config, bool is_cpu) {
@@ -134,12 +132,12 @@ class ComponentValidator {
     auto scaled = is_cpu ? vcpu_to_units(*number) : gib_to_mib(*number);
     bool valid = scaled && (is_cpu ? is_valid_fargate_cpu(*scaled) : is_valid_fargate_memory(*scaled));
     if (!valid) {
-      m_problems.add(ErrorCode::infeasible,
-                     "component " + m_config.name + ": " + requested.name + " " +
-                         format_number(*number) + suffix + " is not a Fargate task size (valid: " +
-                         (is_cpu ? "0.25, 0.5, 1, 2, 4, 8, 16 vCPU"
-                                 : "0.5, 1-30 by 1, 32-60 by 4, 64-120 by 8 GiB") +
-                         ")");
+      m_problems.add(
+          ErrorCode::infeasible,
+          "component " + m_config.name + ": " + requested.name + " " + format_number(*number) + suffix +
+              " is not a Fargate task size (valid: " +
+              (is_cpu ? "0.25, 0.5, 1, 2, 4, 8, 16 vCPU" : "0.5, 1-30 by 1, 32-60 by 4, 64-120 by 8 GiB") +
+              ")");
       return;
     }
     (is_cpu ? m_desired.cpu_units : m_desired.memory_mib) = *scaled;
@@ -187,17 +185,16 @@ class ComponentValidator {
       text = format_number(*number);
     } else {
       text = format_scalar(requested.value);
-      bool listed = text && std::any_of(config.values.begin(), config.values.end(),
-                                        [&](const nlohmann::json& value) {
-                                          return format_scalar(value) == text;
-                                        });
+      bool listed =
+          text && std::any_of(config.values.begin(), config.values.end(),
+                              [&](const nlohmann::json& value) { return format_scalar(value) == text; });
       if (!listed) {
         std::vector<std::string> allowed;
         for (const auto& value : config.values) {
           allowed.push_back(show(value));
         }
-        reject(requested.name, "value " + show(requested.value) +
-                                   " is not one of the allowed values " + join(allowed));
+        reject(requested.name,
+               "value " + show(requested.value) + " is not one of the allowed values " + join(allowed));
         return;
       }
     }
@@ -241,8 +238,8 @@ Result<DesiredState> validate_request(const Config& config, const AdjustRequest&
       for (const auto& candidate : config.components) {
         known.push_back(candidate.name);
       }
-      problems.add(ErrorCode::rejected_value, "unknown component \"" + requested.name +
-                                                  "\" (known: " + join(known) + ")");
+      problems.add(ErrorCode::rejected_value,
+                   "unknown component \"" + requested.name + "\" (known: " + join(known) + ")");
       continue;
     }
     DesiredComponent desired;

@@ -8,22 +8,22 @@
 #include <string_view>
 #include <vector>
 
+#include "adjust/base/result.hpp"
 #include "adjust/config/config.hpp"
 #include "adjust/protocol/request.hpp"
-#include "adjust/base/result.hpp"
 
 namespace adjust {
 
 struct EnvChange {
   std::string name;
-  std::string value;                      // as the container will hold it: "150", "0.5", "B"
-  std::optional<std::string> container;   // the variable's own container, if configured
+  std::string value;                     // as the container will hold it: "150", "0.5", "B"
+  std::optional<std::string> container;  // the variable's own container, if configured
 };
 
 // A requested setting the config pins: the engine must find it already at value.
 struct PinnedRequest {
-  std::string setting;     // as requested: "cpu", "mem", "replicas", "GOGC"...
-  nlohmann::json value;    // normalised: cpu units, memory MiB, replicas, env string
+  std::string setting;   // as requested: "cpu", "mem", "replicas", "GOGC"...
+  nlohmann::json value;  // normalised: cpu units, memory MiB, replicas, env string
 };
 
 struct DesiredComponent {
@@ -31,7 +31,7 @@ struct DesiredComponent {
   std::optional<int> cpu_units;
   std::optional<int> memory_mib;
   std::optional<int> replicas;
-  std::vector<EnvChange> env;             // in request order
+  std::vector<EnvChange> env;  // in request order
   std::vector<PinnedRequest> pinned;
   // True when cpu and memory were both requested and form a valid Fargate size.
   // Otherwise the pair involves the current task definition and the engine must
@@ -40,7 +40,7 @@ struct DesiredComponent {
 };
 
 struct DesiredState {
-  std::vector<DesiredComponent> components;   // in request order; unrequested ones absent
+  std::vector<DesiredComponent> components;  // in request order; unrequested ones absent
 
   const DesiredComponent* find(std::string_view component) const;
 };

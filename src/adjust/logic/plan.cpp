@@ -1,7 +1,7 @@
 #include "adjust/logic/plan.hpp"
 
-#include "adjust/model/fargate.hpp"
 #include "adjust/base/numeric.hpp"
+#include "adjust/model/fargate.hpp"
 
 namespace adjust {
 namespace {
@@ -20,16 +20,17 @@ Status check_pinned(const ComponentState& state, const DesiredComponent& desired
     } else if (pinned.setting == "replicas") {
       current = std::to_string(state.service.desired_count);
     } else if (const EnvSetting* env = component.find_env(pinned.setting)) {
-      std::string container = ADJUST_TRY(env_container_for(component, *env, state.task_definition.task_definition));
+      std::string container =
+          ADJUST_TRY(env_container_for(component, *env, state.task_definition.task_definition));
       auto value = env_value(state.task_definition.task_definition, container, env->name);
       bool found = value.has_value();
       current = value.value_or("");
       if (!found && env->default_value) current = format_scalar(*env->default_value).value_or("");
     }
     if (current != requested) {
-      return fail(ErrorCode::rejected_value, "component " + component.name + ": setting " +
-                                                 pinned.setting + " is pinned at " + current +
-                                                 "; it cannot be changed to " + requested);
+      return fail(ErrorCode::rejected_value, "component " + component.name + ": setting " + pinned.setting +
+                                                 " is pinned at " + current + "; it cannot be changed to " +
+                                                 requested);
     }
   }
   return {};
@@ -80,9 +81,8 @@ Result<ComponentPlan> make_plan(const ComponentState& state, const DesiredCompon
   auto cloned = clone_task_definition(task_definition, state.task_definition.tags, change);
   if (!cloned) return fail(with_context(cloned.error(), "component " + component.name));
   if (cloned->changed()) {
-    plan.notes.push_back("register a new revision of " +
-                         task_definition.value("family", std::string("?")) + " (from " +
-                         state.task_definition.arn() + ")");
+    plan.notes.push_back("register a new revision of " + task_definition.value("family", std::string("?")) +
+                         " (from " + state.task_definition.arn() + ")");
     plan.new_revision = std::move(*cloned);
   } else {
     plan.notes.push_back("task definition unchanged: no new revision");
@@ -97,8 +97,8 @@ Result<ComponentPlan> make_plan(const ComponentState& state, const DesiredCompon
 }
 
 std::string describe_plan(const ComponentPlan& plan) {
-  std::string out = "plan for component " + plan.config->name + " (service " + plan.service +
-                    " in cluster " + plan.cluster + "):\n";
+  std::string out = "plan for component " + plan.config->name + " (service " + plan.service + " in cluster " +
+                    plan.cluster + "):\n";
   for (const auto& note : plan.notes) out += "  - " + note + "\n";
   if (plan.new_revision) {
     for (const auto& diff : plan.new_revision->diff) {

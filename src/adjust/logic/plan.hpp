@@ -9,8 +9,8 @@
 
 #include "adjust/base/result.hpp"
 #include "adjust/logic/current.hpp"
-#include "adjust/logic/task_definition.hpp"
 #include "adjust/logic/desired.hpp"
+#include "adjust/logic/task_definition.hpp"
 
 namespace adjust {
 
@@ -18,7 +18,7 @@ struct ComponentPlan {
   const ComponentConfig* config = nullptr;
   std::string cluster;
   std::string service;
-  std::string current_task_definition;   // ARN the service runs now
+  std::string current_task_definition;  // ARN the service runs now
   int current_desired_count = 0;
   // Set when a new revision must be registered (something in it differs).
   std::optional<ClonedTaskDefinition> new_revision;

@@ -34,7 +34,6 @@ const EcsDeployment* primary_of(const EcsService& service) {
   return nullptr;
 }
 
-
 // How many tasks of the other deployments still run (draining).
 int old_running(const EcsService& service, const std::string& our_id) {
   int running = 0;
@@ -49,11 +48,11 @@ int old_running(const EcsService& service, const std::string& our_id) {
 Reason classify_stopped_task(const EcsTask& task) {
   std::string text = task.stopped_reason + " " + task.stop_code;
   for (const auto& container : task.containers) text += " " + container.reason;
-  if (contains(text, "CannotPullContainer") || contains(text, "pull image") ||
-      contains(text, "ImagePull")) {
+  if (contains(text, "CannotPullContainer") || contains(text, "pull image") || contains(text, "ImagePull")) {
     return Reason::image_pull_failed;
   }
-  if (contains(text, "ELB health check") || contains(text, "health checks")) return Reason::health_check_failed;
+  if (contains(text, "ELB health check") || contains(text, "health checks"))
+    return Reason::health_check_failed;
   return Reason::start_failed;
 }
 
@@ -73,8 +72,7 @@ std::string describe_stopped_task(const EcsTask& task) {
 RolloutTracker::RolloutTracker(std::string component, RolloutTarget target)
     : m_component(std::move(component)), m_target(std::move(target)) {}
 
-RolloutStatus RolloutTracker::verdict(RolloutVerdict kind, Reason reason,
-                                      std::string message) const {
+RolloutStatus RolloutTracker::verdict(RolloutVerdict kind, Reason reason, std::string message) const {
   RolloutStatus status;
   status.verdict = kind;
   status.reason = reason;
@@ -90,7 +88,8 @@ std::string RolloutTracker::evidence_text() const {
     const auto& [description, count] = m_evidence[i];
     text += (i ? " | " : "") + std::to_string(count) + (count == 1 ? " task " : " tasks ") + description;
   }
-  if (m_evidence.size() > shown) text += " | and " + std::to_string(m_evidence.size() - shown) + " other failure(s)";
+  if (m_evidence.size() > shown)
+    text += " | and " + std::to_string(m_evidence.size() - shown) + " other failure(s)";
   return text;
 }
 
@@ -121,20 +120,20 @@ std::optional<RolloutStatus> RolloutTracker::check_replaced(const Observation& o
       primary->task_definition == m_target.previous_task_definition) {
     Reason reason = failure_reason_for(ours);
     std::string message = "ECS rolled the service back to " + revision_of(primary->task_definition);
-    if (ours != nullptr && !ours->rollout_state_reason.empty()) message += " (" + ours->rollout_state_reason + ")";
+    if (ours != nullptr && !ours->rollout_state_reason.empty())
+      message += " (" + ours->rollout_state_reason + ")";
     if (auto evidence = evidence_text(); !evidence.empty()) message += ": " + evidence;
     return verdict(RolloutVerdict::rejected, m_target.settling ? Reason::unstable : reason, message);
   }
-  std::string who = primary == nullptr ? "no PRIMARY deployment"
-                                       : "deployment " + primary->id + " (" +
-                                             revision_of(primary->task_definition) + ")";
+  std::string who = primary == nullptr
+                        ? "no PRIMARY deployment"
+                        : "deployment " + primary->id + " (" + revision_of(primary->task_definition) + ")";
   return verdict(RolloutVerdict::failed, Reason::overwritten,
                  who + " replaced the deployment of " + revision_of(m_target.task_definition) +
                      " that this adjustment started");
 }
 
-void RolloutTracker::collect_evidence(const Observation& observation,
-                                      const std::string& deployment_id) {
+void RolloutTracker::collect_evidence(const Observation& observation, const std::string& deployment_id) {
   // Stopped tasks of our revision, each once.
   for (const auto& task : observation.stopped_tasks) {
     if (task.task_definition_arn != m_target.task_definition) continue;
@@ -171,8 +170,8 @@ bool RolloutTracker::wants_evidence(const Observation& observation, const EcsDep
                      primary->task_definition == m_target.previous_task_definition &&
                      m_target.task_definition != m_target.previous_task_definition;
   bool gone_wrong = rolled_back || (ours != nullptr && ours->rollout_state == RolloutState::failed);
-  bool unexplained = failed_now > static_cast<int>(m_evidence_tasks.size()) ||
-                     (gone_wrong && m_evidence.empty());
+  bool unexplained =
+      failed_now > static_cast<int>(m_evidence_tasks.size()) || (gone_wrong && m_evidence.empty());
   if (!unexplained) return false;
   if (fresh || gone_wrong || m_steps_since_evidence >= 3) {
     m_steps_since_evidence = 0;
@@ -215,12 +214,14 @@ std::optional<RolloutStatus> RolloutTracker::check_failures(const Observation& o
     if (contains(event.message, "unable to place")) {
       m_placement_events.insert(event.id + event.message);
       // Any position in the list: the order is AWS's, compare its own timestamps.
-      if (newest_placement == nullptr || event.created_at > newest_placement->created_at) newest_placement = &event;
+      if (newest_placement == nullptr || event.created_at > newest_placement->created_at)
+        newest_placement = &event;
     }
   }
   if (newest_placement != nullptr) m_placement_message = newest_placement->message;
   if (m_placement_events.size() >= 2) {
-    return verdict(RolloutVerdict::rejected, Reason::unschedulable, "ECS cannot place the new tasks: " + m_placement_message);
+    return verdict(RolloutVerdict::rejected, Reason::unschedulable,
+                   "ECS cannot place the new tasks: " + m_placement_message);
   }
   return std::nullopt;
 }
@@ -356,8 +357,8 @@ RolloutStatus RolloutTracker::step(const Observation& observation) {
   if (auto replaced = check_replaced(observation, ours)) return *replaced;
   if (ours->task_definition != m_target.task_definition) {
     return verdict(RolloutVerdict::failed, Reason::overwritten,
-                   "deployment " + ours->id + " runs " + revision_of(ours->task_definition) +
-                       ", not " + revision_of(m_target.task_definition));
+                   "deployment " + ours->id + " runs " + revision_of(ours->task_definition) + ", not " +
+                       revision_of(m_target.task_definition));
   }
   if (auto failure = check_failures(observation, *ours)) return *failure;
   return check_ready(observation, *ours);

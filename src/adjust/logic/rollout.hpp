@@ -48,7 +48,7 @@ struct RolloutStatus {
   // rejected/failed: start_failed, unstable, unschedulable, image_pull_failed,
   // health_check_failed or overwritten; success otherwise.
   protocol::Reason reason = protocol::Reason::success;
-  std::string message;   // progress text, or the failure with its evidence
+  std::string message;  // progress text, or the failure with its evidence
   int percent = 0;
   bool wants_tasks = false;     // fetch running tasks + target health, then step again
   bool wants_evidence = false;  // fetch stopped tasks, then step again
@@ -66,8 +66,7 @@ class RolloutTracker {
                                               const EcsDeployment* ours) const;
   void collect_evidence(const Observation& observation, const std::string& deployment_id);
   bool wants_evidence(const Observation& observation, const EcsDeployment* ours);
-  std::optional<RolloutStatus> check_failures(const Observation& observation,
-                                              const EcsDeployment& ours);
+  std::optional<RolloutStatus> check_failures(const Observation& observation, const EcsDeployment& ours);
   RolloutStatus check_ready(const Observation& observation, const EcsDeployment& ours);
   std::string evidence_text() const;
   protocol::Reason failure_reason_for(const EcsDeployment* ours) const;
@@ -75,14 +74,14 @@ class RolloutTracker {
 
   std::string m_component;
   RolloutTarget m_target;
-  int m_failed_seen = 0;                 // highest failedTasks seen on our deployment
+  int m_failed_seen = 0;  // highest failedTasks seen on our deployment
   int m_steps_since_evidence = 0;
   std::set<std::string> m_evidence_tasks;
   // How our stopped tasks stopped: each distinct description with a count.
   std::vector<std::pair<std::string, int>> m_evidence;
   std::optional<protocol::Reason> m_evidence_reason;  // most specific reason found so far
   std::set<std::string> m_placement_events;
-  std::string m_placement_message;       // the newest placement failure ECS reported
+  std::string m_placement_message;  // the newest placement failure ECS reported
   // Event ids present at the first look: only later events are about us
   // (comparing AWS timestamps with our clock would trust two clocks).
   std::optional<std::set<std::string>> m_events_before;

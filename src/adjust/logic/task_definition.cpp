@@ -66,8 +66,8 @@ Status check_containers_fit(const json& containers, int cpu_units, int memory_mi
     int hard = int_field(container, "memory");
     if (hard > memory_mib) {
       problems.push_back("container " + container_name(container) + " has a memory hard limit of " +
-                         std::to_string(hard) + " MiB, above the task's " +
-                         std::to_string(memory_mib) + " MiB");
+                         std::to_string(hard) + " MiB, above the task's " + std::to_string(memory_mib) +
+                         " MiB");
     }
     reserved_total += reserved_memory(container);
     cpu_total += int_field(container, "cpu");
@@ -151,18 +151,30 @@ bool has_created_by_tag(const json& tags) {
 }
 
 const std::vector<std::string>& registrable_task_definition_fields() {
-  static const std::vector<std::string> k_fields{
-      "family", "containerDefinitions", "taskRoleArn", "executionRoleArn", "networkMode",
-      "volumes", "placementConstraints", "requiresCompatibilities", "cpu", "memory", "pidMode",
-      "ipcMode", "proxyConfiguration", "inferenceAccelerators", "ephemeralStorage",
-      "runtimePlatform", "enableFaultInjection"};
+  static const std::vector<std::string> k_fields{"family",
+                                                 "containerDefinitions",
+                                                 "taskRoleArn",
+                                                 "executionRoleArn",
+                                                 "networkMode",
+                                                 "volumes",
+                                                 "placementConstraints",
+                                                 "requiresCompatibilities",
+                                                 "cpu",
+                                                 "memory",
+                                                 "pidMode",
+                                                 "ipcMode",
+                                                 "proxyConfiguration",
+                                                 "inferenceAccelerators",
+                                                 "ephemeralStorage",
+                                                 "runtimePlatform",
+                                                 "enableFaultInjection"};
   return k_fields;
 }
 
 const std::vector<std::string>& read_only_task_definition_fields() {
   static const std::vector<std::string> k_fields{
-      "taskDefinitionArn", "revision", "status", "requiresAttributes", "compatibilities",
-      "registeredAt", "registeredBy", "deregisteredAt", "deleteRequestedAt"};
+      "taskDefinitionArn", "revision",     "status",         "requiresAttributes", "compatibilities",
+      "registeredAt",      "registeredBy", "deregisteredAt", "deleteRequestedAt"};
   return k_fields;
 }
 
@@ -213,9 +225,8 @@ Result<std::string> resolve_env_container(const json& task_definition,
   if (names.size() > 1) {
     std::string known;
     for (const auto& name : names) known += (known.empty() ? "" : ", ") + name;
-    return fail(ErrorCode::config,
-                "the task definition has several containers (" + known +
-                    "): set `container:` on the component or the environment setting");
+    return fail(ErrorCode::config, "the task definition has several containers (" + known +
+                                       "): set `container:` on the component or the environment setting");
   }
   return names.front();
 }
@@ -240,8 +251,7 @@ Result<ClonedTaskDefinition> clone_task_definition(const json& task_definition, 
   }
   if (!request.contains("family") || !request.contains("containerDefinitions") ||
       !request["containerDefinitions"].is_array()) {
-    return fail(ErrorCode::aws_bad_response,
-                "the task definition lacks family or containerDefinitions");
+    return fail(ErrorCode::aws_bad_response, "the task definition lacks family or containerDefinitions");
   }
 
   // Tags come back beside the definition; aws: keys cannot be re-applied.
@@ -268,8 +278,7 @@ Result<ClonedTaskDefinition> clone_task_definition(const json& task_definition, 
   }
   if (change.memory_mib && change.memory_mib != old_memory) {
     request["memory"] = std::to_string(*change.memory_mib);
-    result.diff.push_back(
-        {"memory", display(task_definition.value("memory", json())), request["memory"]});
+    result.diff.push_back({"memory", display(task_definition.value("memory", json())), request["memory"]});
   }
 
   json& containers = request["containerDefinitions"];

@@ -13,7 +13,7 @@
 namespace adjust {
 
 struct ContainerEnvChange {
-  std::string container;   // empty: the task's only container
+  std::string container;  // empty: the task's only container
   std::string name;
   std::string value;
 };
@@ -42,7 +42,7 @@ struct FieldDiff {
 };
 
 struct ClonedTaskDefinition {
-  nlohmann::json register_request;         // the RegisterTaskDefinition body
+  nlohmann::json register_request;          // the RegisterTaskDefinition body
   std::vector<FieldDiff> diff;              // what differs from the current definition
   std::vector<std::string> unknown_fields;  // top-level fields neither registrable nor read-only
   bool changed() const { return !diff.empty(); }

@@ -4,21 +4,30 @@ namespace adjust {
 
 const char* to_string(DeploymentStatus status) {
   switch (status) {
-    case DeploymentStatus::primary: return "PRIMARY";
-    case DeploymentStatus::active: return "ACTIVE";
-    case DeploymentStatus::inactive: return "INACTIVE";
-    case DeploymentStatus::unknown: return "UNKNOWN";
+    case DeploymentStatus::primary:
+      return "PRIMARY";
+    case DeploymentStatus::active:
+      return "ACTIVE";
+    case DeploymentStatus::inactive:
+      return "INACTIVE";
+    case DeploymentStatus::unknown:
+      return "UNKNOWN";
   }
   return "UNKNOWN";
 }
 
 const char* to_string(RolloutState state) {
   switch (state) {
-    case RolloutState::none: return "";
-    case RolloutState::in_progress: return "IN_PROGRESS";
-    case RolloutState::completed: return "COMPLETED";
-    case RolloutState::failed: return "FAILED";
-    case RolloutState::unknown: return "UNKNOWN";
+    case RolloutState::none:
+      return "";
+    case RolloutState::in_progress:
+      return "IN_PROGRESS";
+    case RolloutState::completed:
+      return "COMPLETED";
+    case RolloutState::failed:
+      return "FAILED";
+    case RolloutState::unknown:
+      return "UNKNOWN";
   }
   return "UNKNOWN";
 }
@@ -55,8 +64,7 @@ bool is_fargate(const EcsService& service) {
   }
   if (!service.platform_family.empty()) {
     for (const auto& deployment : service.deployments) {
-      if (deployment.launch_type == "FARGATE" ||
-          fargate_provider(deployment.capacity_provider_strategy)) {
+      if (deployment.launch_type == "FARGATE" || fargate_provider(deployment.capacity_provider_strategy)) {
         return true;
       }
     }

@@ -55,7 +55,7 @@ DeploymentStatus parse_deployment_status(std::string_view text);
 RolloutState parse_rollout_state(std::string_view text);
 
 struct EcsDeployment {
-  std::string id;      // "ecs-svc/..."
+  std::string id;  // "ecs-svc/..."
   DeploymentStatus status = DeploymentStatus::unknown;
   std::string task_definition;
   int desired_count = 0;
@@ -104,8 +104,8 @@ struct EcsServices {
 };
 
 struct EcsTaskDefinition {
-  nlohmann::json task_definition;                   // the whole object, as returned
-  nlohmann::json tags = nlohmann::json::array();    // [{"key", "value"}]
+  nlohmann::json task_definition;                 // the whole object, as returned
+  nlohmann::json tags = nlohmann::json::array();  // [{"key", "value"}]
   std::string arn() const;
 };
 

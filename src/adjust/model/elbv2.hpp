@@ -18,8 +18,8 @@ struct TargetHealth {
   std::optional<int> port;
   std::string availability_zone;
   std::string health_check_port;
-  std::string state;        // initial | healthy | unhealthy | unused | draining | unavailable | ...
-  std::string reason;       // e.g. "Elb.InitialHealthChecking"; empty when healthy
+  std::string state;   // initial | healthy | unhealthy | unused | draining | unavailable | ...
+  std::string reason;  // e.g. "Elb.InitialHealthChecking"; empty when healthy
   std::string description;
 };
 

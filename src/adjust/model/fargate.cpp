@@ -23,7 +23,7 @@ struct SizeRow {
 };
 
 constexpr std::array<SizeRow, 7> k_rows{{
-    {256, 1, 2, 1},   // plus 0.5 GiB, added below
+    {256, 1, 2, 1},  // plus 0.5 GiB, added below
     {512, 1, 4, 1},
     {1024, 2, 8, 1},
     {2048, 4, 16, 1},
@@ -102,8 +102,8 @@ std::vector<int> allowed_cpu_units(int memory_mib) {
 std::string describe_allowed_memory(int cpu_units) {
   auto memory = allowed_memory_mib(cpu_units);
   if (memory.empty()) {
-    std::string text = format_number(units_to_vcpu(cpu_units)) +
-                       " vCPU is not a Fargate size; valid cpu values are ";
+    std::string text =
+        format_number(units_to_vcpu(cpu_units)) + " vCPU is not a Fargate size; valid cpu values are ";
     for (std::size_t i = 0; i < k_cpu_units.size(); ++i) {
       text += (i == 0 ? "" : ", ") + format_number(units_to_vcpu(k_cpu_units[i]));
     }

@@ -11,7 +11,7 @@
 namespace adjust {
 
 struct FargateSize {
-  int cpu_units = 0;    // 1024 per vCPU
+  int cpu_units = 0;  // 1024 per vCPU
   int memory_mib = 0;
 };
 

@@ -6,9 +6,7 @@
 
 namespace adjust {
 
-nlohmann::ordered_json info_document() {
-  return {{"version", k_version}, {"has_cancel", k_has_cancel}};
-}
+nlohmann::ordered_json info_document() { return {{"version", k_version}, {"has_cancel", k_has_cancel}}; }
 
 std::string to_json_line(const nlohmann::ordered_json& value) {
   std::string line = value.dump(-1, ' ', false, nlohmann::ordered_json::error_handler_t::replace);

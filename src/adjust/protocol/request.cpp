@@ -36,9 +36,12 @@ Result<json> setting_value(const json& setting, const std::string& where) {
 std::string pointer_segment(const std::string& name) {
   std::string out;
   for (char c : name) {
-    if (c == '~') out += "~0";
-    else if (c == '/') out += "~1";
-    else out += c;
+    if (c == '~')
+      out += "~0";
+    else if (c == '/')
+      out += "~1";
+    else
+      out += c;
   }
   return out;
 }
@@ -52,7 +55,8 @@ Result<std::optional<std::chrono::seconds>> control_seconds(const nlohmann::json
     return fail(ErrorCode::invalid_input,
                 std::string("stdin /control/") + key + ": must be a number of seconds, not " + found->dump());
   }
-  return std::optional<std::chrono::seconds>(std::chrono::seconds(static_cast<long long>(std::ceil(*number))));
+  return std::optional<std::chrono::seconds>(
+      std::chrono::seconds(static_cast<long long>(std::ceil(*number))));
 }
 
 Result<Control> parse_control(const json& control) {
@@ -82,14 +86,13 @@ Result<AdjustRequest> parse_adjust_request(std::string_view text) {
     return fail(ErrorCode::invalid_input, "stdin is not valid JSON: " + std::string(what));
   }
   if (!document.is_object()) {
-    return fail(ErrorCode::invalid_input,
-                "stdin: expected a JSON object, got " + describe_type(document));
+    return fail(ErrorCode::invalid_input, "stdin: expected a JSON object, got " + describe_type(document));
   }
   // servo-k8s stepped into a top-level "state" when present; do the same.
   const json* root = &document;
   std::string root_path;
-  if (auto state = document.find("state"); state != document.end() && state->is_object() &&
-                                            !document.contains("application")) {
+  if (auto state = document.find("state");
+      state != document.end() && state->is_object() && !document.contains("application")) {
     root = &*state;
     root_path = "/state";
   }
@@ -111,16 +114,13 @@ Result<AdjustRequest> parse_adjust_request(std::string_view text) {
   }
   auto components = application->find("components");
   if (components == application->end()) {
-    return fail(ErrorCode::invalid_input,
-                "stdin" + root_path + "/application: missing \"components\"");
+    return fail(ErrorCode::invalid_input, "stdin" + root_path + "/application: missing \"components\"");
   }
   if (!components->is_object()) {
-    return fail(ErrorCode::invalid_input,
-                "stdin" + root_path + "/application/components: must be an object");
+    return fail(ErrorCode::invalid_input, "stdin" + root_path + "/application/components: must be an object");
   }
   for (const auto& [component_name, component] : components->items()) {
-    std::string where =
-        "stdin" + root_path + "/application/components/" + pointer_segment(component_name);
+    std::string where = "stdin" + root_path + "/application/components/" + pointer_segment(component_name);
     if (!component.is_object()) {
       return fail(ErrorCode::invalid_input, where + ": must be an object");
     }
@@ -131,8 +131,7 @@ Result<AdjustRequest> parse_adjust_request(std::string_view text) {
         return fail(ErrorCode::invalid_input, where + "/settings: must be an object");
       }
       for (const auto& [setting_name, setting] : settings->items()) {
-        auto value =
-            setting_value(setting, where + "/settings/" + pointer_segment(setting_name));
+        auto value = setting_value(setting, where + "/settings/" + pointer_segment(setting_name));
         if (!value) return fail(value.error());
         requested.settings.push_back({setting_name, to_plain(*value)});
       }

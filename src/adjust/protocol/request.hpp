@@ -16,12 +16,12 @@ namespace adjust {
 // One setting as servo sent it: only its value matters ({"value": x} or a bare x).
 struct RequestedSetting {
   std::string name;
-  nlohmann::json value;   // number or string, as sent
+  nlohmann::json value;  // number or string, as sent
 };
 
 struct RequestedComponent {
   std::string name;
-  std::vector<RequestedSetting> settings;   // in input order
+  std::vector<RequestedSetting> settings;  // in input order
 };
 
 // servo's "control": the two fields the driver obeys, as whole seconds
@@ -33,7 +33,7 @@ struct Control {
 };
 
 struct AdjustRequest {
-  std::vector<RequestedComponent> components;   // in input order
+  std::vector<RequestedComponent> components;  // in input order
   Control control;
 };
 

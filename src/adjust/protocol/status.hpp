@@ -46,11 +46,28 @@ enum class Reason {
 // Every value, for parsing and tests.
 inline constexpr Status k_all_statuses[] = {Status::ok, Status::failed, Status::rejected, Status::cancelled};
 inline constexpr Reason k_all_reasons[] = {
-    Reason::success, Reason::usage, Reason::invalid_input, Reason::invalid_config, Reason::invalid_value,
-    Reason::infeasible, Reason::start_failed, Reason::no_credentials, Reason::not_found,
-    Reason::unsupported_service, Reason::throttled, Reason::aws_unreachable, Reason::aws_auth,
-    Reason::aws_error, Reason::timeout, Reason::cancelled, Reason::internal_error, Reason::adjust_failed,
-    Reason::overwritten, Reason::unstable, Reason::unschedulable, Reason::image_pull_failed,
+    Reason::success,
+    Reason::usage,
+    Reason::invalid_input,
+    Reason::invalid_config,
+    Reason::invalid_value,
+    Reason::infeasible,
+    Reason::start_failed,
+    Reason::no_credentials,
+    Reason::not_found,
+    Reason::unsupported_service,
+    Reason::throttled,
+    Reason::aws_unreachable,
+    Reason::aws_auth,
+    Reason::aws_error,
+    Reason::timeout,
+    Reason::cancelled,
+    Reason::internal_error,
+    Reason::adjust_failed,
+    Reason::overwritten,
+    Reason::unstable,
+    Reason::unschedulable,
+    Reason::image_pull_failed,
     Reason::health_check_failed,
 };
 

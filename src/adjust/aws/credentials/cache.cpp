@@ -25,8 +25,7 @@ Result<Credentials> CachedCredentials::get() {
   m_cached.reset();
   auto fresh = ADJUST_TRY(m_inner->get());
   if (fresh.expiration && *fresh.expiration <= now) {
-    return fail(ErrorCode::credentials,
-                "credentials from " + fresh.source + " are already expired");
+    return fail(ErrorCode::credentials, "credentials from " + fresh.source + " are already expired");
   }
   m_cached = fresh;
   return fresh;

@@ -42,8 +42,7 @@ std::unique_ptr<CredentialsProvider> make_default_credentials_chain(const Creden
   sources.push_back(std::make_unique<ContainerCredentials>(context));
   sources.push_back(std::make_unique<ImdsCredentials>(context));
   return std::make_unique<CachedCredentials>(
-      std::make_unique<CredentialChain>(std::move(sources), context.logger), context.clock,
-      context.logger);
+      std::make_unique<CredentialChain>(std::move(sources), context.logger), context.clock, context.logger);
 }
 
 namespace {
@@ -51,8 +50,8 @@ namespace {
 // Owns the profile files the chain's context refers to.
 class OwningChain final : public CredentialsProvider {
  public:
-  OwningChain(ProfileFiles profiles, const Environment& env, Transport& transport, StsApi& sts,
-              Clock& clock, Logger& logger)
+  OwningChain(ProfileFiles profiles, const Environment& env, Transport& transport, StsApi& sts, Clock& clock,
+              Logger& logger)
       : m_profiles(std::move(profiles)),
         m_context{env, m_profiles, local_file_source(), transport, sts, clock, logger},
         m_chain(make_default_credentials_chain(m_context)) {}
@@ -67,8 +66,9 @@ class OwningChain final : public CredentialsProvider {
 
 }  // namespace
 
-Result<std::unique_ptr<CredentialsProvider>> make_default_credentials_chain(
-    const Environment& env, Transport& transport, StsApi& sts, Clock& clock, Logger& logger) {
+Result<std::unique_ptr<CredentialsProvider>> make_default_credentials_chain(const Environment& env,
+                                                                            Transport& transport, StsApi& sts,
+                                                                            Clock& clock, Logger& logger) {
   auto profiles = ADJUST_TRY(load_profile_files(env, local_file_source()));
   return std::unique_ptr<CredentialsProvider>(
       std::make_unique<OwningChain>(std::move(profiles), env, transport, sts, clock, logger));

@@ -1,8 +1,8 @@
 #include <algorithm>
 #include <cctype>
 
-#include "adjust/aws/credentials/sources.hpp"
 #include "adjust/aws/credentials/detail.hpp"
+#include "adjust/aws/credentials/sources.hpp"
 
 namespace adjust {
 namespace {
@@ -10,9 +10,9 @@ namespace {
 constexpr std::string_view k_ecs_host = "http://169.254.170.2";
 
 struct Endpoint {
-  std::string scheme;  // lowercase
-  std::string host;    // without brackets, lowercase
-  std::string display; // scheme://host[:port], for messages (the path may be a capability)
+  std::string scheme;   // lowercase
+  std::string host;     // without brackets, lowercase
+  std::string display;  // scheme://host[:port], for messages (the path may be a capability)
 };
 
 std::string lowercase(std::string_view text) {
@@ -80,13 +80,11 @@ bool is_ipv4_loopback(std::string_view host) {
 // http is allowed only where the traffic cannot leave the host or the task:
 // loopback, and the ECS / EKS Pod Identity agent addresses.
 bool http_allowed(const std::string& host) {
-  return is_ipv4_loopback(host) || host == "::1" || host == "localhost" ||
-         host == "169.254.170.2" || host == "169.254.170.23" || host == "fd00:ec2::23";
+  return is_ipv4_loopback(host) || host == "::1" || host == "localhost" || host == "169.254.170.2" ||
+         host == "169.254.170.23" || host == "fd00:ec2::23";
 }
 
-bool has_line_break(std::string_view text) {
-  return text.find_first_of("\r\n") != std::string_view::npos;
-}
+bool has_line_break(std::string_view text) { return text.find_first_of("\r\n") != std::string_view::npos; }
 
 // The Authorization value: from the token file (read now; it rotates) or the variable.
 Result<std::optional<std::string>> authorization(const CredentialContext& context) {
@@ -135,8 +133,7 @@ Result<SourceResult> ContainerCredentials::resolve() {
   } else {
     auto endpoint = parse_endpoint(*full);
     if (!endpoint || (endpoint->scheme != "http" && endpoint->scheme != "https")) {
-      return fail(ErrorCode::credentials,
-                  "AWS_CONTAINER_CREDENTIALS_FULL_URI is not an http(s) URL");
+      return fail(ErrorCode::credentials, "AWS_CONTAINER_CREDENTIALS_FULL_URI is not an http(s) URL");
     }
     if (endpoint->scheme == "http" && !http_allowed(endpoint->host)) {
       return fail(ErrorCode::credentials,
@@ -178,8 +175,8 @@ Result<SourceResult> ContainerCredentials::resolve() {
     }
     m_context.logger.trace(what + ": attempt " + std::to_string(attempt) + " failed: " + last_failure);
   }
-  return fail(ErrorCode::credentials, what + ": " + last_failure + " (" +
-                                          std::to_string(k_attempts) + " attempts)");
+  return fail(ErrorCode::credentials,
+              what + ": " + last_failure + " (" + std::to_string(k_attempts) + " attempts)");
 }
 
 }  // namespace adjust

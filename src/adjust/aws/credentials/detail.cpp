@@ -2,11 +2,9 @@
 
 #include "adjust/aws/time.hpp"
 
-
 #include <nlohmann/json.hpp>
 
 namespace adjust::credentials_detail {
-
 
 Result<Credentials> parse_credentials_json(std::string_view body, std::string_view what) {
   auto document = nlohmann::json::parse(body, nullptr, /*allow_exceptions=*/false);

@@ -6,13 +6,12 @@
 #include <string>
 #include <string_view>
 
-#include "adjust/base/clock.hpp"
-#include "adjust/aws/credentials/sources.hpp"
 #include "adjust/aws/credentials/provider.hpp"
+#include "adjust/aws/credentials/sources.hpp"
+#include "adjust/base/clock.hpp"
 #include "adjust/base/result.hpp"
 
 namespace adjust::credentials_detail {
-
 
 // The container/IMDS JSON document: AccessKeyId, SecretAccessKey, Token,
 // Expiration (optional). `what` names the endpoint in errors; the body is never
@@ -38,8 +37,7 @@ std::string describe_transport_error(const Error& error, std::chrono::millisecon
 // (tokens rotate). `origin` names where the settings came from, for messages.
 Result<Credentials> assume_role_with_web_identity_file(const CredentialContext& context,
                                                        const std::string& token_file,
-                                                       WebIdentityRequest request,
-                                                       const std::string& origin);
+                                                       WebIdentityRequest request, const std::string& origin);
 
 // Non-negative whole seconds for duration_seconds; nullopt when malformed.
 std::optional<int> parse_duration_seconds(std::string_view text);

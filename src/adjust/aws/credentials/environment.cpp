@@ -1,6 +1,6 @@
+#include "adjust/aws/credentials/detail.hpp"
 #include "adjust/aws/credentials/sources.hpp"
 #include "adjust/aws/time.hpp"
-#include "adjust/aws/credentials/detail.hpp"
 
 namespace adjust {
 

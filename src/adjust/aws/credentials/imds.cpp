@@ -3,8 +3,8 @@
 #include <charconv>
 #include <cmath>
 
-#include "adjust/aws/credentials/sources.hpp"
 #include "adjust/aws/credentials/detail.hpp"
+#include "adjust/aws/credentials/sources.hpp"
 
 namespace adjust {
 namespace {
@@ -17,8 +17,7 @@ constexpr std::string_view k_token_header = "x-aws-ec2-metadata-token";
 
 bool equals_ignoring_case(std::string_view a, std::string_view b) {
   return a.size() == b.size() && std::equal(a.begin(), a.end(), b.begin(), [](char x, char y) {
-           return std::tolower(static_cast<unsigned char>(x)) ==
-                  std::tolower(static_cast<unsigned char>(y));
+           return std::tolower(static_cast<unsigned char>(x)) == std::tolower(static_cast<unsigned char>(y));
          });
 }
 
@@ -59,16 +58,14 @@ ImdsSettings read_settings(const CredentialContext& context) {
   if (auto timeout = env.non_empty("AWS_METADATA_SERVICE_TIMEOUT")) {
     double seconds = 0;
     auto [end, error] = std::from_chars(timeout->data(), timeout->data() + timeout->size(), seconds);
-    if (error == std::errc() && end == timeout->data() + timeout->size() && seconds > 0 &&
-        seconds <= 60) {
+    if (error == std::errc() && end == timeout->data() + timeout->size() && seconds > 0 && seconds <= 60) {
       settings.timeout = std::chrono::milliseconds(std::llround(seconds * 1000));
     }
   }
   if (auto attempts = env.non_empty("AWS_METADATA_SERVICE_NUM_ATTEMPTS")) {
     int value = 0;
     auto [end, error] = std::from_chars(attempts->data(), attempts->data() + attempts->size(), value);
-    if (error == std::errc() && end == attempts->data() + attempts->size() && value >= 1 &&
-        value <= 10) {
+    if (error == std::errc() && end == attempts->data() + attempts->size() && value >= 1 && value <= 10) {
       settings.attempts = value;
     }
   }
@@ -94,8 +91,7 @@ class ImdsSession {
       m_token.reset();
       return "empty IMDSv2 token";
     }
-    bool fallback = response ? (response->status == 403 || response->status == 404 ||
-                                response->status == 405)
+    bool fallback = response ? (response->status == 403 || response->status == 404 || response->status == 405)
                              : response.error().code == ErrorCode::aws_timeout;
     std::string why = response ? "token request returned HTTP " + std::to_string(response->status)
                                : describe(response.error());

@@ -1,7 +1,7 @@
 #include <algorithm>
 
-#include "adjust/aws/credentials/sources.hpp"
 #include "adjust/aws/credentials/detail.hpp"
+#include "adjust/aws/credentials/sources.hpp"
 
 namespace adjust {
 namespace {
@@ -28,12 +28,10 @@ Result<std::optional<Credentials>> static_keys(const std::string& name, const Pr
     return std::optional<Credentials>();
   }
   if (!secret) {
-    return fail(ErrorCode::credentials,
-                quoted(name) + " has aws_access_key_id but no aws_secret_access_key");
+    return fail(ErrorCode::credentials, quoted(name) + " has aws_access_key_id but no aws_secret_access_key");
   }
   if (!access_key) {
-    return fail(ErrorCode::credentials,
-                quoted(name) + " has aws_secret_access_key but no aws_access_key_id");
+    return fail(ErrorCode::credentials, quoted(name) + " has aws_secret_access_key but no aws_access_key_id");
   }
   Credentials credentials;
   credentials.access_key_id = *access_key;
@@ -89,14 +87,14 @@ Result<std::optional<Credentials>> ProfileCredentials::from_profile(const std::s
     return fail(ErrorCode::credentials, quoted(name) + ": web_identity_token_file requires role_arn");
   }
   if (setting(*profile, "credential_process")) {
-    return fail(ErrorCode::credentials,
-                quoted(name) + " uses credential_process, which adjust does not support; "
-                               "export credentials in the environment instead");
+    return fail(ErrorCode::credentials, quoted(name) +
+                                            " uses credential_process, which adjust does not support; "
+                                            "export credentials in the environment instead");
   }
   if (setting(*profile, "sso_session") || setting(*profile, "sso_start_url")) {
-    return fail(ErrorCode::credentials,
-                quoted(name) + " uses AWS IAM Identity Center (SSO), which adjust does not "
-                               "support; export credentials in the environment instead");
+    return fail(ErrorCode::credentials, quoted(name) +
+                                            " uses AWS IAM Identity Center (SSO), which adjust does not "
+                                            "support; export credentials in the environment instead");
   }
   return std::optional<Credentials>();
 }
@@ -107,9 +105,9 @@ Result<Credentials> ProfileCredentials::assume_role(const std::string& name, con
   auto source_profile = setting(profile, "source_profile");
   auto credential_source = setting(profile, "credential_source");
   if (setting(profile, "mfa_serial")) {
-    return fail(ErrorCode::credentials,
-                quoted(name) + " requires an MFA code (mfa_serial), which adjust cannot prompt "
-                               "for; use a role or credentials without MFA");
+    return fail(ErrorCode::credentials, quoted(name) +
+                                            " requires an MFA code (mfa_serial), which adjust cannot prompt "
+                                            "for; use a role or credentials without MFA");
   }
   if (source_profile && credential_source) {
     return fail(ErrorCode::credentials,
@@ -142,18 +140,16 @@ Result<Credentials> ProfileCredentials::assume_role(const std::string& name, con
     } else {
       path.push_back(name);
       if (std::find(path.begin(), path.end(), *source_profile) != path.end()) {
-        return fail(ErrorCode::credentials,
-                    "source_profile cycle: " + join_path(path, *source_profile));
+        return fail(ErrorCode::credentials, "source_profile cycle: " + join_path(path, *source_profile));
       }
       if (!m_context.profiles.has_profile(*source_profile)) {
-        return fail(ErrorCode::credentials, "source_profile \"" + *source_profile + "\" of " +
-                                                quoted(name) + " not found in " +
-                                                where(m_context.profiles));
+        return fail(ErrorCode::credentials, "source_profile \"" + *source_profile + "\" of " + quoted(name) +
+                                                " not found in " + where(m_context.profiles));
       }
       auto found = ADJUST_TRY(from_profile(*source_profile, path));
       if (!found) {
-        return fail(ErrorCode::credentials, "source_profile \"" + *source_profile + "\" of " +
-                                                quoted(name) + " has no credentials");
+        return fail(ErrorCode::credentials,
+                    "source_profile \"" + *source_profile + "\" of " + quoted(name) + " has no credentials");
       }
       source = *std::move(found);
     }
@@ -164,8 +160,8 @@ Result<Credentials> ProfileCredentials::assume_role(const std::string& name, con
     web.role_arn = role_arn;
     web.role_session_name = request.role_session_name;
     web.duration_seconds = request.duration_seconds;
-    return credentials_detail::assume_role_with_web_identity_file(m_context, *token_file,
-                                                                  std::move(web), quoted(name));
+    return credentials_detail::assume_role_with_web_identity_file(m_context, *token_file, std::move(web),
+                                                                  quoted(name));
   } else {
     return fail(ErrorCode::credentials,
                 quoted(name) + " has role_arn but no source_profile or credential_source");

@@ -16,7 +16,7 @@ struct Credentials {
   std::string secret_access_key;
   std::string session_token;  // empty when none
   std::optional<std::chrono::system_clock::time_point> expiration;
-  std::string source;         // where they came from, e.g. "environment", "profile dev"
+  std::string source;  // where they came from, e.g. "environment", "profile dev"
 };
 
 class CredentialsProvider {

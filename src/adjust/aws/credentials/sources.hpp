@@ -11,14 +11,14 @@
 #include <string>
 #include <vector>
 
-#include "adjust/aws/profile.hpp"
-#include "adjust/base/clock.hpp"
 #include "adjust/aws/credentials/provider.hpp"
+#include "adjust/aws/http.hpp"
+#include "adjust/aws/profile.hpp"
+#include "adjust/aws/sts.hpp"
+#include "adjust/base/clock.hpp"
 #include "adjust/base/environment.hpp"
 #include "adjust/base/file_source.hpp"
-#include "adjust/aws/http.hpp"
 #include "adjust/base/log.hpp"
-#include "adjust/aws/sts.hpp"
 
 namespace adjust {
 
@@ -93,8 +93,7 @@ class ProfileCredentials final : public CredentialSource {
   Result<SourceResult> resolve() override;
 
  private:
-  Result<std::optional<Credentials>> from_profile(const std::string& name,
-                                                  std::vector<std::string> path);
+  Result<std::optional<Credentials>> from_profile(const std::string& name, std::vector<std::string> path);
   Result<Credentials> assume_role(const std::string& name, const Profile& profile,
                                   std::vector<std::string> path);
   Result<Credentials> from_credential_source(const std::string& name, const std::string& source);
@@ -183,7 +182,8 @@ std::unique_ptr<CredentialsProvider> make_default_credentials_chain(const Creden
 // Same, reading the profile files itself (local files, $HOME from env) and
 // owning them; fails only when a profile file is unreadable or malformed
 // (ErrorCode::config). env, transport, sts, clock and logger must outlive it.
-Result<std::unique_ptr<CredentialsProvider>> make_default_credentials_chain(
-    const Environment& env, Transport& transport, StsApi& sts, Clock& clock, Logger& logger);
+Result<std::unique_ptr<CredentialsProvider>> make_default_credentials_chain(const Environment& env,
+                                                                            Transport& transport, StsApi& sts,
+                                                                            Clock& clock, Logger& logger);
 
 }  // namespace adjust

@@ -1,5 +1,5 @@
-#include "adjust/aws/credentials/sources.hpp"
 #include "adjust/aws/credentials/detail.hpp"
+#include "adjust/aws/credentials/sources.hpp"
 
 #include <charconv>
 
@@ -28,8 +28,7 @@ Result<Credentials> assume_role_with_web_identity_file(const CredentialContext& 
   auto role_arn = request.role_arn;
   auto credentials = context.sts.assume_role_with_web_identity(request);
   if (!credentials) {
-    return fail(with_context(credentials.error(),
-                             origin + ": assume role with web identity " + role_arn));
+    return fail(with_context(credentials.error(), origin + ": assume role with web identity " + role_arn));
   }
   credentials->source = origin + " (assumed role " + role_arn + " with web identity)";
   return credentials;
