@@ -3,7 +3,7 @@
 
 Usage: scripts/fault-matrix-table.py BUILD_DIR [--results DIR] [--doc PATH]
 
-test/fault_matrix_test.cpp writes one JSON file per cell into BUILD_DIR/fault-matrix
+test/e2e/fault_matrix_test.cpp writes one JSON file per cell into BUILD_DIR/fault-matrix
 (or $ADJUST_FAULT_MATRIX_DIR). This script turns them into a table (rows = faults,
 columns = phases) between the <!-- fault-matrix:begin --> and <!-- fault-matrix:end -->
 markers. It exits 1 if a cell failed or is missing (the table still shows it).
