@@ -78,6 +78,32 @@ TEST_P(ProtocolRequestRejects, WithAMessageSayingWhere) {
       << request.error().message;
 }
 
+// 100,000 levels of nesting used to crash the driver (SIGSEGV) instead of
+// ending with a failed line.
+TEST(ProtocolRequest, DeepNestingIsInvalidInputNotACrash) {
+  for (auto [open, close] : {std::pair{"[", "]"}, std::pair{"{\"a\":", "}"}}) {
+    std::string deep;
+    for (int i = 0; i < 100000; ++i) deep += open;
+    deep += "1";
+    for (int i = 0; i < 100000; ++i) deep += close;
+    std::string text = R"({"application": {"components": {"web": {}}}, "control": {"x": )" + deep + "}}";
+    auto request = parse_adjust_request(text);
+    ASSERT_FALSE(request);
+    EXPECT_EQ(request.error().code, ErrorCode::invalid_input);
+    EXPECT_EQ(request.error().message, "stdin: JSON nested deeper than 64 levels");
+  }
+}
+
+TEST(ProtocolRequest, NestingUpTo64LevelsAndBracketsInStringsAreFine) {
+  std::string deep = "1";
+  for (int i = 0; i < 61; ++i) deep = "[" + deep + "]";  // with the request and control objects: 63 levels
+  std::string text = R"({"application": {"components": {"web": {"settings": {"cpu": {"value": 1}}}}},)"
+                     R"( "control": {"userdata": )" +
+                     deep + R"(, "note": "[[[[{{{{\"[[["}})";
+  auto request = parse_adjust_request(text);
+  ASSERT_TRUE(request) << request.error().message;
+}
+
 INSTANTIATE_TEST_SUITE_P(
     Cases, ProtocolRequestRejects,
     ::testing::Values(
@@ -97,9 +123,20 @@ INSTANTIATE_TEST_SUITE_P(
         BadInput{R"({"application": {"components": {"web": {}}}, "control": 5})",
                  "/control: must be an object"},
         BadInput{R"({"application": {"components": {"web": {}}}, "control": {"timeout": -1}})",
-                 "stdin /control/timeout: must be a number of seconds, not -1"},
-        BadInput{R"({"application": {"components": {"web": {}}}, "control": {"settlement": "soon"}})",
-                 "stdin /control/settlement: must be a number of seconds, not \"soon\""},
+                 "stdin /control/timeout: must be a number of seconds greater than 0 and up to 1000000000, "
+                 "not -1"},
+        BadInput{
+            R"({"application": {"components": {"web": {}}}, "control": {"timeout": 0}})",
+            "stdin /control/timeout: must be a number of seconds greater than 0 and up to 1000000000, not 0"},
+        // 1e10 s used to overflow the deadline, which then expired at once and rolled back a good change.
+        BadInput{R"({"application": {"components": {"web": {}}}, "control": {"timeout": 1e10}})",
+                 "stdin /control/timeout: must be a number of seconds greater than 0 and up to 1000000000, "
+                 "not 10000000000.0"},
+        BadInput{
+            R"({"application": {"components": {"web": {}}}, "control": {"settlement": "soon"}})",
+            "stdin /control/settlement: must be a number of seconds from 0 up to 1000000000, not \"soon\""},
+        BadInput{R"({"application": {"components": {"web": {}}}, "control": {"settlement": 1e12}})",
+                 "stdin /control/settlement: must be a number of seconds from 0 up to 1000000000"},
         // Found by fuzz_stdin_protocol: the overflow used to escape as an exception.
         BadInput{R"({"control": -1e309})", "not valid JSON: number overflow parsing '-1e309'"}));
 

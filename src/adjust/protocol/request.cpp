@@ -3,6 +3,7 @@
 // scalars, so both shapes are read. Everything else is ignored on purpose.
 #include "adjust/protocol/request.hpp"
 
+#include <algorithm>
 #include <cmath>
 #include <string>
 #include <string_view>
@@ -46,14 +47,23 @@ std::string pointer_segment(const std::string& name) {
   return out;
 }
 
-// control.timeout / control.settlement: seconds, as a number or numeric string.
-Result<std::optional<std::chrono::seconds>> control_seconds(const nlohmann::json& control, const char* key) {
+// The longest wait servo may ask for, as config.yaml allows: a deadline
+// further away would overflow the clock's arithmetic and expire at once.
+constexpr double k_max_control_seconds = 1e9;
+
+// control.timeout / control.settlement: seconds, as a number or numeric
+// string. A timeout of 0 could never be met; a settlement of 0 means none.
+Result<std::optional<std::chrono::seconds>> control_seconds(const nlohmann::json& control, const char* key,
+                                                            bool allow_zero) {
   auto found = control.find(key);
   if (found == control.end() || found->is_null()) return std::optional<std::chrono::seconds>{};
   auto number = json_to_number(*found);
-  if (!number || *number < 0) {
-    return fail(ErrorCode::invalid_input,
-                std::string("stdin /control/") + key + ": must be a number of seconds, not " + found->dump());
+  if (!number || !std::isfinite(*number) || *number < 0 || (!allow_zero && *number == 0) ||
+      *number > k_max_control_seconds) {
+    return fail(ErrorCode::invalid_input, std::string("stdin /control/") + key +
+                                              ": must be a number of seconds " +
+                                              (allow_zero ? "from 0" : "greater than 0 and") +
+                                              " up to 1000000000, not " + found->dump());
   }
   return std::optional<std::chrono::seconds>(
       std::chrono::seconds(static_cast<long long>(std::ceil(*number))));
@@ -62,14 +72,48 @@ Result<std::optional<std::chrono::seconds>> control_seconds(const nlohmann::json
 Result<Control> parse_control(const json& control) {
   Control parsed;
   parsed.document = to_plain(control);
-  parsed.timeout = ADJUST_TRY(control_seconds(parsed.document, "timeout"));
-  parsed.settlement = ADJUST_TRY(control_seconds(parsed.document, "settlement"));
+  parsed.timeout = ADJUST_TRY(control_seconds(parsed.document, "timeout", false));
+  parsed.settlement = ADJUST_TRY(control_seconds(parsed.document, "settlement", true));
   return parsed;
+}
+
+// How deeply stdin's arrays and objects nest, outside strings; stops counting
+// past `limit`. Checked before parsing: nesting that deep is no servo request,
+// and the recursive serialisation of such a document would exhaust the stack.
+std::size_t nesting_depth(std::string_view text, std::size_t limit) {
+  std::size_t depth = 0;
+  std::size_t deepest = 0;
+  bool in_string = false;
+  bool escaped = false;
+  for (char c : text) {
+    if (in_string) {
+      if (escaped) {
+        escaped = false;
+      } else if (c == '\\') {
+        escaped = true;
+      } else if (c == '"') {
+        in_string = false;
+      }
+    } else if (c == '"') {
+      in_string = true;
+    } else if (c == '[' || c == '{') {
+      deepest = std::max(deepest, ++depth);
+      if (deepest > limit) break;
+    } else if ((c == ']' || c == '}') && depth > 0) {
+      --depth;
+    }
+  }
+  return deepest;
 }
 
 }  // namespace
 
 Result<AdjustRequest> parse_adjust_request(std::string_view text) {
+  constexpr std::size_t k_max_depth = 64;  // a request nests 6 deep; descriptors a few more
+  if (nesting_depth(text, k_max_depth) > k_max_depth) {
+    return fail(ErrorCode::invalid_input,
+                "stdin: JSON nested deeper than " + std::to_string(k_max_depth) + " levels");
+  }
   json document;
   try {
     document = json::parse(text.begin(), text.end());
