@@ -64,11 +64,11 @@ void seed(SimFixture& sim, const std::vector<std::string>& names) {
   sim.control("seed", {{"cluster", "demo"}, {"task_definitions", tds}, {"services", services}});
 }
 
-std::string component_yaml(const std::string& name, const std::string& extra) {
+std::string component_yaml(const std::string& name, const std::string& extra, const std::string& service_name) {
   return "  " + name +
          ":\n"
          "    service_name: " +
-         name +
+         (service_name.empty() ? name : service_name) +
          "\n"
          "    cluster: demo\n"
          "    timeout_service_desired_count: 300\n" +

@@ -36,7 +36,9 @@ void seed(SimFixture& sim, const std::vector<std::string>& names = {"web"});
 
 // ---- config and request -------------------------------------------------------------------
 
-std::string component_yaml(const std::string& name, const std::string& extra = {});
+// One component of config.yaml in cluster "demo"; `service_name` defaults to `name`.
+std::string component_yaml(const std::string& name, const std::string& extra = {},
+                           const std::string& service_name = {});
 std::string config_yaml(const std::string& endpoint, const std::string& components);
 nlohmann::json settings_request(const std::map<std::string, nlohmann::json>& by_component);
 // cpu 0.5, mem 1, replicas 3, MODE fast, LOG_LEVEL debug: a new revision and a new count.

@@ -28,6 +28,7 @@
 #include "adjust/protocol/output.hpp"
 #include "adjust/protocol/request.hpp"
 #include "adjust/protocol/status.hpp"
+#include "support/adjust_e2e.hpp"
 #include "fakes/clock.hpp"
 #include "fakes/ecs.hpp"
 
@@ -37,33 +38,12 @@ namespace {
 using json = nlohmann::json;
 using namespace std::chrono_literals;
 
-// FinalStatus's status and reason are becoming enums: compare them only here.
+// Statuses and reasons compared in their wire spelling, as servo sees them.
 std::string status_of(const FinalStatus& status) { return protocol::to_string(status.status); }
 std::string reason_of(const FinalStatus& status) { return protocol::to_string(status.reason); }
 
 bool contains(const std::string& text, const std::string& needle) {
   return text.find(needle) != std::string::npos;
-}
-
-// As the e2e tests configure a component.
-std::string component_yaml(const std::string& name, const std::string& extra = {},
-                           const std::string& service_name = {}) {
-  return "  " + name +
-         ":\n"
-         "    service_name: " +
-         (service_name.empty() ? name : service_name) +
-         "\n"
-         "    cluster: demo\n"
-         "    timeout_service_desired_count: 300\n" +
-         extra +
-         "    settings:\n"
-         "      cpu: {type: enum, values: ['0.25', '0.5', '1']}\n"
-         "      mem: {type: range, min: 0.5, max: 4, step: 0.5}\n"
-         "      replicas: {min: 1, max: 6}\n"
-         "    environment:\n"
-         "      MODE: {type: enum, values: [safe, fast]}\n"
-         "      LOG_LEVEL: {type: enum, values: [info, debug]}\n"
-         "      GOGC: {type: range, min: 50, max: 300, step: 10, default: 100}\n";
 }
 
 // The stdin document servo sends.
