@@ -64,7 +64,8 @@ void seed(SimFixture& sim, const std::vector<std::string>& names) {
   sim.control("seed", {{"cluster", "demo"}, {"task_definitions", tds}, {"services", services}});
 }
 
-std::string component_yaml(const std::string& name, const std::string& extra, const std::string& service_name) {
+std::string component_yaml(const std::string& name, const std::string& extra,
+                           const std::string& service_name) {
   return "  " + name +
          ":\n"
          "    service_name: " +

@@ -28,9 +28,9 @@
 #include "adjust/protocol/output.hpp"
 #include "adjust/protocol/request.hpp"
 #include "adjust/protocol/status.hpp"
-#include "support/adjust_e2e.hpp"
 #include "fakes/clock.hpp"
 #include "fakes/ecs.hpp"
+#include "support/adjust_e2e.hpp"
 
 namespace adjust::testing {
 namespace {
