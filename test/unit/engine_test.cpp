@@ -126,6 +126,16 @@ class EngineTest : public ::testing::Test {
     EXPECT_FALSE(request.deployment_limits.has_value());
   }
 
+  // web was updated once, then restored to web:1 with 2 tasks, healthy, and web:2 deregistered.
+  void expect_web_restored(const FinalStatus& status) {
+    EXPECT_TRUE(contains(status.message, "Rolled back to web:1 with 2 task(s), healthy; deregistered web:2"))
+        << status.message;
+    auto updates = ecs.update_requests();
+    ASSERT_EQ(updates.size(), 2u);
+    expect_restore_request(updates[1], "web:1", 2);
+    expect_service("web", "web:1", 2);
+  }
+
   void expect_service(const std::string& name, const std::string& revision, int desired) {
     ServiceNow now = ecs.service(name);
     EXPECT_EQ(now.primary_revision, revision) << name;
@@ -609,12 +619,7 @@ TEST_F(EngineTest, CancelMidWaitEndsCancelledAndRestoresTheService) {
   FinalStatus status = run({{"web", k_new_size}});
   EXPECT_EQ(status_of(status), "cancelled") << status.message;
   EXPECT_EQ(reason_of(status), "cancelled");
-  EXPECT_TRUE(contains(status.message, "Rolled back to web:1 with 2 task(s), healthy; deregistered web:2"))
-      << status.message;
-  auto updates = ecs.update_requests();
-  ASSERT_EQ(updates.size(), 2u);
-  expect_restore_request(updates[1], "web:1", 2);
-  expect_service("web", "web:1", 2);
+  expect_web_restored(status);
   EXPECT_EQ(ecs.service("web").primary_running, 2);
 }
 
@@ -763,12 +768,7 @@ TEST_F(EngineTest, UpdateServiceAnswerLostIsRestoredToBeSure) {
   EXPECT_EQ(status_of(status), "failed") << status.message;
   EXPECT_EQ(reason_of(status), "aws-unreachable");
   EXPECT_TRUE(contains(status.message, "update service")) << status.message;
-  EXPECT_TRUE(contains(status.message, "Rolled back to web:1 with 2 task(s), healthy; deregistered web:2"))
-      << status.message;
-  auto updates = ecs.update_requests();
-  ASSERT_EQ(updates.size(), 2u);
-  expect_restore_request(updates[1], "web:1", 2);
-  expect_service("web", "web:1", 2);
+  expect_web_restored(status);
 }
 
 TEST_F(EngineTest, UpdateServiceRefusedDeregistersOurRevisionWithoutRestore) {
@@ -892,12 +892,7 @@ TEST_F(EngineTest, GarbledUpdateServiceAnswerMayHaveAppliedSoItIsRestored) {
   EXPECT_EQ(status_of(status), "failed") << status.message;
   EXPECT_EQ(reason_of(status), "aws-error");
   EXPECT_TRUE(contains(status.message, "desiredCount")) << status.message;
-  EXPECT_TRUE(contains(status.message, "Rolled back to web:1 with 2 task(s), healthy; deregistered web:2"))
-      << status.message;
-  auto updates = ecs.update_requests();
-  ASSERT_EQ(updates.size(), 2u);
-  expect_restore_request(updates[1], "web:1", 2);
-  expect_service("web", "web:1", 2);
+  expect_web_restored(status);
 }
 
 TEST_F(EngineTest, GarbledFirstReadFailsBeforeAnyMutation) {
