@@ -33,7 +33,7 @@ EcsService service_with(std::vector<EcsDeployment> deployments, int desired = 2,
   s.desired_count = desired;
   s.task_definition = std::move(td);
   s.deployments = std::move(deployments);
-  s.load_balancers = {EcsLoadBalancer{k_tg, "", "web", 8080}};
+  s.load_balancers = {EcsLoadBalancer{k_tg, "", "web", 8080, ""}};
   return s;
 }
 

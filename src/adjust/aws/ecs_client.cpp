@@ -230,3 +230,49 @@ Result<EcsTasks> EcsClient::describe_tasks(const std::string& cluster,
 }
 
 }  // namespace adjust
+
+namespace adjust {
+
+// An ECS without the service deployments API.
+static Error unsupported_feature(const std::string& operation) {
+  return Error{ErrorCode::aws_client, operation + ": UnsupportedFeatureException: not supported by this ECS",
+               "UnsupportedFeatureException", "", 400};
+}
+
+Result<std::vector<ServiceDeploymentBrief>> EcsApi::list_service_deployments(
+    const ListServiceDeploymentsRequest&) {
+  return fail(unsupported_feature("ListServiceDeployments"));
+}
+Result<ServiceDeployments> EcsApi::describe_service_deployments(const std::vector<std::string>&) {
+  return fail(unsupported_feature("DescribeServiceDeployments"));
+}
+Result<ServiceRevisions> EcsApi::describe_service_revisions(const std::vector<std::string>&) {
+  return fail(unsupported_feature("DescribeServiceRevisions"));
+}
+Status EcsApi::stop_service_deployment(const std::string&, StopType) {
+  return fail(unsupported_feature("StopServiceDeployment"));
+}
+Status EcsApi::continue_service_deployment(const std::string&, const std::string&, HookAction) {
+  return fail(unsupported_feature("ContinueServiceDeployment"));
+}
+
+// Placeholders until the service deployments API client lands.
+Result<std::vector<ServiceDeploymentBrief>> EcsClient::list_service_deployments(
+    const ListServiceDeploymentsRequest& request) {
+  return EcsApi::list_service_deployments(request);
+}
+Result<ServiceDeployments> EcsClient::describe_service_deployments(const std::vector<std::string>& arns) {
+  return EcsApi::describe_service_deployments(arns);
+}
+Result<ServiceRevisions> EcsClient::describe_service_revisions(const std::vector<std::string>& arns) {
+  return EcsApi::describe_service_revisions(arns);
+}
+Status EcsClient::stop_service_deployment(const std::string& arn, StopType stop_type) {
+  return EcsApi::stop_service_deployment(arn, stop_type);
+}
+Status EcsClient::continue_service_deployment(const std::string& arn, const std::string& hook_id,
+                                              HookAction action) {
+  return EcsApi::continue_service_deployment(arn, hook_id, action);
+}
+
+}  // namespace adjust

@@ -11,6 +11,7 @@
 #include <nlohmann/json.hpp>
 #include "adjust/base/result.hpp"
 #include "adjust/model/ecs.hpp"
+#include "adjust/model/service_deployment.hpp"
 
 namespace adjust {
 
@@ -39,6 +40,30 @@ struct UpdateServiceRequest {
 // The wire form of an UpdateService request.
 nlohmann::json to_json(const UpdateServiceRequest& request);
 
+// ListServiceDeployments for one service; created_after filters on
+// createdAt.after, statuses on status[] (empty = all).
+struct ListServiceDeploymentsRequest {
+  std::string cluster;
+  std::string service;
+  std::optional<SystemTime> created_after;
+  std::vector<ServiceDeploymentStatus> statuses;
+};
+
+struct ServiceDeployments {
+  std::vector<ServiceDeployment> deployments;
+  std::vector<EcsFailure> failures;
+};
+
+struct ServiceRevisions {
+  std::vector<ServiceRevision> revisions;
+  std::vector<EcsFailure> failures;
+};
+
+// StopServiceDeployment's stopType.
+enum class StopType { rollback, abort };
+// ContinueServiceDeployment's action at a paused lifecycle hook.
+enum class HookAction { resume, rollback };  // CONTINUE | ROLLBACK
+
 class EcsApi {
  public:
   virtual ~EcsApi() = default;
@@ -60,6 +85,20 @@ class EcsApi {
   // Any number of ARNs; sent 100 per call.
   virtual Result<EcsTasks> describe_tasks(const std::string& cluster,
                                           const std::vector<std::string>& tasks) = 0;
+
+  // ---- the service deployments API (2024+) ----
+  // An ECS without it (an older endpoint, a test double) answers every call
+  // with UnsupportedFeatureException; callers fall back to DescribeServices.
+  // All pages (100 per page, at most 10 pages), in ECS's order.
+  virtual Result<std::vector<ServiceDeploymentBrief>> list_service_deployments(
+      const ListServiceDeploymentsRequest& request);
+  // Any number of ARNs; sent 20 per call, results merged in order.
+  virtual Result<ServiceDeployments> describe_service_deployments(const std::vector<std::string>& arns);
+  // Any number of ARNs; sent 20 per call.
+  virtual Result<ServiceRevisions> describe_service_revisions(const std::vector<std::string>& arns);
+  virtual Status stop_service_deployment(const std::string& arn, StopType stop_type);
+  virtual Status continue_service_deployment(const std::string& arn, const std::string& hook_id,
+                                             HookAction action);
 };
 
 class EcsClient final : public EcsApi {
@@ -75,6 +114,13 @@ class EcsClient final : public EcsApi {
   Result<std::vector<std::string>> list_tasks(const std::string& cluster, const std::string& service,
                                               const std::string& desired_status) override;
   Result<EcsTasks> describe_tasks(const std::string& cluster, const std::vector<std::string>& tasks) override;
+  Result<std::vector<ServiceDeploymentBrief>> list_service_deployments(
+      const ListServiceDeploymentsRequest& request) override;
+  Result<ServiceDeployments> describe_service_deployments(const std::vector<std::string>& arns) override;
+  Result<ServiceRevisions> describe_service_revisions(const std::vector<std::string>& arns) override;
+  Status stop_service_deployment(const std::string& arn, StopType stop_type) override;
+  Status continue_service_deployment(const std::string& arn, const std::string& hook_id,
+                                     HookAction action) override;
 
  private:
   AwsClient& m_client;
@@ -89,6 +135,15 @@ Result<EcsService> decode_ecs_service(const nlohmann::json& json, const std::str
 // service with its 100 events is tens of KiB, decoded on every poll).
 Result<EcsService> decode_ecs_service(nlohmann::json&& json, const std::string& what = "ECS service",
                                       const std::string& base_path = "");
+Result<ServiceDeployment> decode_service_deployment(const nlohmann::json& json,
+                                                    const std::string& what = "service deployment",
+                                                    const std::string& base_path = "");
+Result<ServiceRevision> decode_service_revision(const nlohmann::json& json,
+                                                const std::string& what = "service revision",
+                                                const std::string& base_path = "");
+Result<ServiceDeploymentBrief> decode_service_deployment_brief(const nlohmann::json& json,
+                                                               const std::string& what = "service deployment",
+                                                               const std::string& base_path = "");
 Result<EcsTask> decode_ecs_task(const nlohmann::json& json, const std::string& what = "ECS task",
                                 const std::string& base_path = "");
 

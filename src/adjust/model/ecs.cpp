@@ -47,6 +47,30 @@ RolloutState parse_rollout_state(std::string_view text) {
   return RolloutState::unknown;
 }
 
+const char* to_string(DeploymentStrategy strategy) {
+  switch (strategy) {
+    case DeploymentStrategy::rolling:
+      return "ROLLING";
+    case DeploymentStrategy::blue_green:
+      return "BLUE_GREEN";
+    case DeploymentStrategy::linear:
+      return "LINEAR";
+    case DeploymentStrategy::canary:
+      return "CANARY";
+    case DeploymentStrategy::unknown:
+      return "UNKNOWN";
+  }
+  return "UNKNOWN";
+}
+
+DeploymentStrategy parse_deployment_strategy(std::string_view text) {
+  if (text.empty() || text == "ROLLING") return DeploymentStrategy::rolling;
+  if (text == "BLUE_GREEN") return DeploymentStrategy::blue_green;
+  if (text == "LINEAR") return DeploymentStrategy::linear;
+  if (text == "CANARY") return DeploymentStrategy::canary;
+  return DeploymentStrategy::unknown;
+}
+
 bool is_fargate(const EcsService& service) {
   auto fargate_provider = [](const std::vector<EcsCapacityProvider>& strategy) {
     for (const auto& item : strategy) {

@@ -25,6 +25,9 @@ struct EcsLoadBalancer {
   std::string load_balancer_name;  // classic ELB only
   std::string container_name;
   int container_port = 0;
+  // advancedConfiguration (blue/green, linear, canary): the other target group
+  // of the pair; each deployment's new tasks register in one of the two.
+  std::string alternate_target_group_arn;
 };
 
 struct EcsCapacityProvider {
@@ -33,11 +36,44 @@ struct EcsCapacityProvider {
   int base = 0;
 };
 
+// deploymentConfiguration.strategy; `unknown` for a value ECS may add later.
+enum class DeploymentStrategy { rolling, blue_green, linear, canary, unknown };
+const char* to_string(DeploymentStrategy strategy);  // "ROLLING", "BLUE_GREEN", ...
+DeploymentStrategy parse_deployment_strategy(std::string_view text);
+
+struct LifecycleHookConfig {
+  std::string target_type;  // AWS_LAMBDA | PAUSE
+  std::string target_arn;
+  std::vector<std::string> stages;
+  std::optional<int> timeout_minutes;  // timeoutConfiguration.timeoutInMinutes (ECS default 1440)
+  std::string timeout_action;          // CONTINUE | ROLLBACK (ECS default ROLLBACK)
+};
+
+// earlySuccessCriteria (rolling, Sep 2026): ECS calls the deployment
+// SUCCESSFUL with only part of the new tasks healthy.
+struct EarlySuccessCriteria {
+  bool enable = false;
+  std::optional<double> healthy_percent;
+  std::string source_cleanup;  // BLOCKING | DEFERRED
+};
+
 struct EcsDeploymentConfiguration {
   bool circuit_breaker_enable = false;
   bool circuit_breaker_rollback = false;
   std::optional<int> maximum_percent;
   std::optional<int> minimum_healthy_percent;
+  DeploymentStrategy strategy = DeploymentStrategy::rolling;  // absent = ROLLING
+  std::string strategy_text;                                  // as ECS spelled it ("" = absent)
+  std::optional<int> bake_time_minutes;
+  std::optional<double> linear_step_percent;
+  std::optional<int> linear_step_bake_minutes;
+  std::optional<double> canary_percent;
+  std::optional<int> canary_bake_minutes;
+  std::vector<LifecycleHookConfig> lifecycle_hooks;
+  bool alarms_enable = false;
+  bool alarms_rollback = false;
+  std::vector<std::string> alarm_names;
+  std::optional<EarlySuccessCriteria> early_success;
 };
 
 // A deployment's place in its service; `unknown` for a value ECS may add later
@@ -95,6 +131,7 @@ struct EcsService {
   std::vector<EcsLoadBalancer> load_balancers;
   EcsDeploymentConfiguration deployment_configuration;
   std::string deployment_controller_type;  // ECS | CODE_DEPLOY | EXTERNAL ("" = ECS)
+  std::string current_service_deployment;  // ARN of the newest service deployment ("" = not reported)
   nlohmann::json raw;
 };
 

@@ -65,6 +65,12 @@ const char* to_string(Reason reason) {
       return "image-pull-failed";
     case Reason::health_check_failed:
       return "health-check-failed";
+    case Reason::alarm_triggered:
+      return "alarm-triggered";
+    case Reason::deployment_paused:
+      return "deployment-paused";
+    case Reason::deadline_too_short:
+      return "deadline-too-short";
   }
   return "internal-error";
 }

@@ -41,6 +41,9 @@ enum class Reason {
   unschedulable,
   image_pull_failed,
   health_check_failed,
+  alarm_triggered,     // a CloudWatch alarm rolled the deployment back (rejected)
+  deployment_paused,   // the deployment waits at a lifecycle hook (failed)
+  deadline_too_short,  // the strategy's waits cannot fit the deadline (failed, nothing changed)
 };
 
 // Every value, for parsing and tests.
@@ -69,6 +72,9 @@ inline constexpr Reason k_all_reasons[] = {
     Reason::unschedulable,
     Reason::image_pull_failed,
     Reason::health_check_failed,
+    Reason::alarm_triggered,
+    Reason::deployment_paused,
+    Reason::deadline_too_short,
 };
 
 const char* to_string(Status status);
