@@ -218,6 +218,7 @@ TEST(ConfigTest, NewKeysAndDefaults) {
     deployment:
       maximum_percent: 200
       minimum_healthy_percent: 50
+      paused_hooks: continue
     environment:
       GOGC: {type: range, min: 50, max: 300, step: 10, container: sidecar, pinned: true}
   plain:
@@ -236,11 +237,13 @@ TEST(ConfigTest, NewKeysAndDefaults) {
   EXPECT_TRUE(web.scale_container_resources);
   EXPECT_EQ(web.deployment.maximum_percent, 200);
   EXPECT_EQ(web.deployment.minimum_healthy_percent, 50);
+  EXPECT_TRUE(web.deployment.continue_paused_hooks);
   EXPECT_EQ(web.environment[0].container, "sidecar");
   EXPECT_TRUE(web.environment[0].pinned);
   const auto& plain = config.components[1];
   EXPECT_FALSE(plain.container);
   EXPECT_EQ(plain.on_failure, OnFailure::rollback);
+  EXPECT_FALSE(plain.deployment.continue_paused_hooks);
   EXPECT_EQ(plain.keep_revisions, 0);
   EXPECT_EQ(plain.settlement, std::chrono::seconds(0));
   EXPECT_FALSE(plain.wait_for_drain);
@@ -485,6 +488,9 @@ INSTANTIATE_TEST_SUITE_P(
                    "fargate:\n  web:\n    service_name: w\n"
                    "    deployment: {minimum_healthy_percent: 150}\n",
                    "fargate.web.deployment.minimum_healthy_percent: must be between 0 and 100"},
+        InlineCase{"paused_hooks",
+                   "fargate:\n  web:\n    service_name: w\n    deployment: {paused_hooks: wait}\n",
+                   "fargate.web.deployment.paused_hooks: must be fail or continue, got \"wait\""},
         InlineCase{"negative keep_revisions",
                    "fargate:\n  web:\n    service_name: w\n    keep_revisions: -1\n",
                    "fargate.web.keep_revisions: must be 0 (keep all) or more, got -1"},

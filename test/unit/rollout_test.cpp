@@ -156,6 +156,9 @@ TEST(Rollout, BreakerRollbackIsRejectedNeverOk) {
   stopped.containers = {
       EcsContainerState{"web", "STOPPED", 137, "OutOfMemoryError: Container killed due to memory usage"}};
   o.stopped_tasks = {stopped};
+  auto first_look = tracker.step(o);
+  EXPECT_EQ(first_look.verdict, RolloutVerdict::in_progress) << "one read could be stale: look again";
+  o.now += std::chrono::seconds(2);
   auto status = tracker.step(o);
   EXPECT_EQ(status.verdict, RolloutVerdict::rejected);
   EXPECT_EQ(status.reason, Reason::start_failed);
@@ -245,7 +248,8 @@ TEST(Rollout, AnotherPrimaryIsOverwrittenNotSuccess) {
       {deployment("ecs-svc/other", DeploymentStatus::primary, foreign, 2, 2, RolloutState::completed),
        deployment("ecs-svc/new", DeploymentStatus::active, k_new, 2, 2)},
       2, foreign);
-  auto status = tracker.step(observe(service));
+  EXPECT_EQ(tracker.step(observe(service)).verdict, RolloutVerdict::in_progress) << "confirmed by a later look";
+  auto status = tracker.step(observe(service, std::chrono::steady_clock::time_point{} + std::chrono::seconds(2)));
   EXPECT_EQ(status.verdict, RolloutVerdict::failed);
   EXPECT_EQ(status.reason, Reason::overwritten);
   EXPECT_NE(status.message.find("web:99"), std::string::npos);
@@ -253,10 +257,30 @@ TEST(Rollout, AnotherPrimaryIsOverwrittenNotSuccess) {
 
 TEST(Rollout, DesiredCountChangedBySomeoneElseIsOverwritten) {
   RolloutTracker tracker("web", target(2));
-  auto status = tracker.step(
-      observe(service_with({deployment("ecs-svc/new", DeploymentStatus::primary, k_new, 5, 2)}, 5)));
+  EcsService scaled = service_with({deployment("ecs-svc/new", DeploymentStatus::primary, k_new, 5, 2)}, 5);
+  EXPECT_EQ(tracker.step(observe(scaled)).verdict, RolloutVerdict::in_progress) << "confirmed by a later look";
+  auto status = tracker.step(observe(scaled, std::chrono::steady_clock::time_point{} + std::chrono::seconds(2)));
   EXPECT_EQ(status.verdict, RolloutVerdict::failed);
   EXPECT_EQ(status.reason, Reason::overwritten);
+}
+
+// Right after UpdateService, DescribeServices may still show the service as
+// it was: the previous revision PRIMARY and no trace of our deployment. That
+// is no rollback, however often it is read, until the grace has passed.
+TEST(Rollout, StaleReadRightAfterUpdateIsNoVerdict) {
+  RolloutTracker tracker("web", target());
+  EcsService stale =
+      service_with({deployment("ecs-svc/old", DeploymentStatus::primary, k_old, 2, 2, RolloutState::completed)}, 2,
+                   k_old);
+  auto t0 = std::chrono::steady_clock::time_point{};
+  for (int second : {0, 1, 2, 5, 20}) {
+    auto status = tracker.step(observe(stale, t0 + std::chrono::seconds(second)));
+    EXPECT_EQ(status.verdict, RolloutVerdict::in_progress) << "at " << second << " s: " << status.message;
+  }
+  EcsService fresh = service_with({deployment("ecs-svc/new", DeploymentStatus::primary, k_new, 2, 0),
+                                   deployment("ecs-svc/old", DeploymentStatus::active, k_old, 2, 2)},
+                                  2);
+  EXPECT_EQ(tracker.step(observe(fresh, t0 + std::chrono::seconds(21))).verdict, RolloutVerdict::in_progress);
 }
 
 TEST(Rollout, PlacementFailuresAfterTheStartAreUnschedulable) {

@@ -68,9 +68,16 @@ void parse_deployment(YamlWalker& walker, const YamlEntry& entry, std::string_vi
       deployment.maximum_percent = read_percent(walker, item, item_path, 2000);
     } else if (item.key == "minimum_healthy_percent") {
       deployment.minimum_healthy_percent = read_percent(walker, item, item_path, 100);
+    } else if (item.key == "paused_hooks") {
+      auto text = walker.string(item, item_path);
+      if (text && *text == "continue") {
+        deployment.continue_paused_hooks = true;
+      } else if (text && *text != "fail") {
+        walker.error_at(value_mark(item), item_path, "must be fail or continue, got \"" + *text + "\"");
+      }
     } else {
       walker.error(item.key_node, item_path,
-                   "unknown key (allowed here: maximum_percent, minimum_healthy_percent)");
+                   "unknown key (allowed here: maximum_percent, minimum_healthy_percent, paused_hooks)");
     }
   }
   if (deployment.maximum_percent && deployment.minimum_healthy_percent &&

@@ -63,6 +63,9 @@ enum class OnFailure { rollback, nothing };
 struct DeploymentOptions {
   std::optional<int> maximum_percent;  // ECS deploymentConfiguration, unset = leave as is
   std::optional<int> minimum_healthy_percent;
+  // A deployment waiting at a PAUSE lifecycle hook: fail fast and roll back
+  // (default), or continue it with ContinueServiceDeployment.
+  bool continue_paused_hooks = false;
 };
 
 // One ECS service; its key under `fargate` is the component name.

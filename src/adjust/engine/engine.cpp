@@ -10,6 +10,7 @@
 #include "adjust/engine/rollback.hpp"
 #include "adjust/engine/run_state.hpp"
 #include "adjust/logic/plan.hpp"
+#include "adjust/logic/strategy.hpp"
 
 namespace adjust {
 namespace {
@@ -69,10 +70,28 @@ std::vector<Follower> deployment_followers(const std::vector<ComponentRun*>& sta
     RolloutTarget target = rollout_target(run->target_task_definition, run->plan.current_task_definition,
                                           run->plan.target_desired_count(), service, policy.unhealthy_grace);
     target.wait_for_drain = component.wait_for_drain;
+    target.configuration = run->service.deployment_configuration;
+    target.continue_paused_hooks = component.deployment.continue_paused_hooks;
+    target.previous_service_deployment = run->service.current_service_deployment;
     seconds timeout = timeout_for(component, options);
-    followers.emplace_back(*run, RolloutTracker(component.name, target), start + timeout, timeout);
+    Follower& follower =
+        followers.emplace_back(*run, RolloutTracker(component.name, target), start + timeout, timeout);
+    // A new revision starts a deployment: find ECS's record of it.
+    if (run->plan.new_revision && !run->update_unconfirmed) follower.record = Follower::Record::binding;
   }
   return followers;
+}
+
+// Strategies with fixed waits (blue/green bake, linear and canary steps)
+// that cannot fit the deadline fail before anything changes.
+std::optional<FinalStatus> deadline_too_short(const std::vector<ComponentRun>& runs, const EngineOptions& options) {
+  for (const auto& run : runs) {
+    if (!run.plan.new_revision) continue;  // no deployment, no bake
+    auto shortfall = deadline_shortfall(run.name(), run.service.deployment_configuration,
+                                        timeout_for(*run.plan.config, options));
+    if (shortfall) return FinalStatus{protocol::Status::failed, Reason::deadline_too_short, *shortfall};
+  }
+  return std::nullopt;
 }
 
 // Settlement: keep watching the ones that succeeded for a while; any failure
@@ -87,8 +106,10 @@ std::vector<Follower> settlement_followers(const std::vector<Follower>& follower
     RolloutTarget target = follower.tracker.target();
     target.settling = true;
     SteadyTime now = clock.monotonic();
-    settling.emplace_back(run, RolloutTracker(run.name(), target), now + window + seconds(60),
-                          window + seconds(60), now + window);
+    Follower& settler = settling.emplace_back(run, RolloutTracker(run.name(), target), now + window + seconds(60),
+                                              window + seconds(60), now + window);
+    settler.record = follower.record;
+    settler.serving_target_groups = follower.serving_target_groups;
   }
   return settling;
 }
@@ -97,9 +118,14 @@ std::vector<Follower> settlement_followers(const std::vector<Follower>& follower
 bool record_failures(const std::vector<Follower>& followers, const FollowResult& result,
                      std::vector<ComponentRun>& runs) {
   for (std::size_t i = 0; i < followers.size(); ++i) {
-    if (!result.failures[i]) continue;
     for (auto& run : runs) {
-      if (&run == followers[i].run && !run.outcome) run.outcome = result.failures[i];
+      if (&run != followers[i].run) continue;
+      // What a rollback needs to know of ECS's record.
+      if (followers[i].record == Follower::Record::api) {
+        run.service_deployment = followers[i].tracker.target().service_deployment;
+        run.serving_target_groups = followers[i].serving_target_groups;
+      }
+      if (result.failures[i] && !run.outcome) run.outcome = result.failures[i];
     }
   }
   return result.cancelled;
@@ -134,6 +160,7 @@ FinalStatus Engine::run(const Config& config, const DesiredState& desired, const
   auto planned = plan_all(*states, desired, m_logger);
   if (!planned) return final_status_for(planned.error());
   std::vector<ComponentRun>& runs = *planned;
+  if (auto too_short = deadline_too_short(runs, options)) return *too_short;
   if (options.dry_run) return dry_run_summary(runs);
 
   // 3. Apply, several components at once; a failure stops changes not yet started.

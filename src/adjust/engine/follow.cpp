@@ -95,12 +95,128 @@ Result<std::vector<EcsTask>> Follow::running_tasks(Follower& follower, const Ecs
   return *cache.tasks;
 }
 
-// Step one follower with a fresh service view, fetching tasks, target health
-// and evidence only when the tracker asks.
-Result<RolloutStatus> Follow::observe(Follower& follower, EcsService service) {
+void Follow::use_describe_services(Follower& follower, const std::string& why) {
+  follower.record = Follower::Record::describe_services;
+  follower.tracker.bind("");
+  if (!m_warned_unavailable.exchange(true)) {
+    m_deps.logger.warn(why + "; judging deployments by DescribeServices alone (the IAM actions "
+                             "ecs:ListServiceDeployments, ecs:DescribeServiceDeployments and "
+                             "ecs:DescribeServiceRevisions give the deployments' own verdicts)");
+  }
+}
+
+Result<std::optional<ServiceDeployment>> Follow::bind(Follower& follower, const EcsService& service) {
+  const ComponentRun& run = *follower.run;
+  const std::string& previous = follower.tracker.target().previous_service_deployment;
+  std::vector<std::string> candidates;
+  auto consider = [&](const std::string& arn) {
+    if (!arn.empty() && arn != previous && std::find(candidates.begin(), candidates.end(), arn) == candidates.end())
+      candidates.push_back(arn);
+  };
+  consider(follower.tracker.target().service_deployment);
+  if (run.updated_service) consider(run.updated_service->current_service_deployment);
+  consider(service.current_service_deployment);
+  if (candidates.empty()) {
+    // Not shown on the service yet: the newest deployments of the last minutes.
+    ListServiceDeploymentsRequest request{run.plan.cluster, run.plan.service,
+                                          m_deps.clock.now() - std::chrono::minutes(10), {}};
+    auto listed = ADJUST_TRY(m_deps.ecs.list_service_deployments(request));
+    std::sort(listed.begin(), listed.end(), [](const auto& a, const auto& b) { return a.created_at > b.created_at; });
+    for (const auto& brief : listed) {
+      if (candidates.size() < 5) consider(brief.arn);
+    }
+  }
+  if (candidates.empty()) return std::optional<ServiceDeployment>{};
+  auto described = ADJUST_TRY(m_deps.ecs.describe_service_deployments(candidates));
+  std::vector<std::string> revision_arns;
+  for (const auto& deployment : described.deployments) {
+    if (deployment.target_revision) revision_arns.push_back(deployment.target_revision->arn);
+  }
+  auto revisions = ADJUST_TRY(m_deps.ecs.describe_service_revisions(revision_arns));
+  // Ours is the one whose target revision runs the task definition we set.
+  for (const auto& arn : candidates) {
+    for (auto& deployment : described.deployments) {
+      if (deployment.arn != arn || !deployment.target_revision) continue;
+      for (const auto& revision : revisions.revisions) {
+        if (revision.arn != deployment.target_revision->arn ||
+            revision.task_definition != follower.tracker.target().task_definition)
+          continue;
+        follower.record = Follower::Record::api;
+        follower.serving_target_groups = revision.resolved_target_groups;
+        follower.tracker.bind(deployment.arn);
+        m_deps.logger.info(run.name() + ": following service deployment " + deployment.arn);
+        return std::optional<ServiceDeployment>(std::move(deployment));
+      }
+    }
+  }
+  return std::optional<ServiceDeployment>{};
+}
+
+std::map<std::string, ServiceDeployment> Follow::fetch_records(const std::vector<Follower*>& followers) {
+  std::map<std::string, ServiceDeployment> records;
+  std::vector<std::string> arns;
+  for (const Follower* follower : followers) {
+    if (follower->record == Follower::Record::api) arns.push_back(follower->tracker.target().service_deployment);
+  }
+  if (arns.empty()) return records;
+  auto described = m_deps.ecs.describe_service_deployments(arns);
+  if (!described) {
+    // Denied now (a policy changed mid-run) or a failed read: this poll
+    // judges by DescribeServices; a lasting denial switches for good.
+    if (deployments_api_unavailable(described.error())) {
+      for (Follower* follower : followers) {
+        if (follower->record == Follower::Record::api)
+          use_describe_services(*follower, "DescribeServiceDeployments: " + described.error().message);
+      }
+    } else {
+      m_deps.logger.warn("DescribeServiceDeployments: " + described.error().message);
+    }
+    return records;
+  }
+  for (auto& deployment : described->deployments) records.emplace(deployment.arn, std::move(deployment));
+  return records;
+}
+
+void Follow::continue_hook(Follower& follower, const std::string& hook_id) {
+  if (follower.continued_hooks.contains(hook_id)) return;
+  const std::string& arn = follower.tracker.target().service_deployment;
+  auto continued = m_deps.ecs.continue_service_deployment(arn, hook_id, HookAction::resume);
+  if (!continued) {
+    m_deps.logger.warn(follower.run->name() + ": ContinueServiceDeployment at hook " + hook_id + ": " +
+                       continued.error().message);
+    return;  // tried again next poll
+  }
+  follower.continued_hooks.insert(hook_id);
+  m_deps.logger.info(follower.run->name() + ": continued the deployment paused at lifecycle hook " + hook_id);
+}
+
+// Step one follower with a fresh service view (and ECS's record of its
+// deployment), fetching tasks, target health and evidence only when the
+// tracker asks.
+Result<RolloutStatus> Follow::observe(Follower& follower, EcsService service,
+                                      std::optional<ServiceDeployment> record) {
+  if (follower.record == Follower::Record::binding) {
+    auto bound = bind(follower, service);
+    SteadyTime now = m_deps.clock.monotonic();
+    if (!follower.binding_since) follower.binding_since = now;
+    if (!bound && deployments_api_unavailable(bound.error())) {
+      use_describe_services(follower, "the ECS service deployments API is not available (" +
+                                          bound.error().message + ")");
+    } else if (bound && *bound) {
+      record = std::move(*bound);
+    } else if (now - *follower.binding_since >= m_deps.policy.binding_window) {
+      use_describe_services(follower, follower.run->name() +
+                                          ": could not find the service deployment this adjustment started" +
+                                          (bound ? "" : " (" + bound.error().message + ")"));
+    }
+  }
   Observation observation;
   observation.service = std::move(service);
   observation.now = m_deps.clock.monotonic();
+  if (follower.record == Follower::Record::api && record) {
+    observation.deployment = std::move(record);
+    observation.serving_target_groups = follower.serving_target_groups;
+  }
   RolloutStatus status = follower.tracker.step(observation);
   if (status.wants_evidence) {
     observation.stopped_tasks = ADJUST_TRY(tasks_of(*follower.run, "STOPPED"));
@@ -109,14 +225,13 @@ Result<RolloutStatus> Follow::observe(Follower& follower, EcsService service) {
   }
   if (status.wants_tasks) {
     observation.running_tasks = ADJUST_TRY(running_tasks(follower, observation.service));
-    for (const auto& lb : observation.service.load_balancers) {
-      if (lb.target_group_arn.empty() || observation.target_health.contains(lb.target_group_arn)) continue;
-      observation.target_health[lb.target_group_arn] =
-          ADJUST_TRY(m_deps.elbv2.describe_target_health(lb.target_group_arn));
+    for (const auto& group : target_groups_to_check(observation.service, observation.serving_target_groups)) {
+      observation.target_health[group] = ADJUST_TRY(m_deps.elbv2.describe_target_health(group));
     }
     observation.evidence_fetched = true;  // don't fetch evidence twice in one poll
     status = follower.tracker.step(observation);
   }
+  if (!status.continue_hook.empty()) continue_hook(follower, status.continue_hook);
   return status;
 }
 
@@ -218,9 +333,16 @@ Follow::Poll Follow::poll(std::vector<Follower>& followers, const char* phase, i
       }
     }
   }
+  std::vector<Follower*> observing;
+  for (auto& entry : observed) observing.push_back(entry.first);
+  std::map<std::string, ServiceDeployment> records = fetch_records(observing);
   std::vector<Result<RolloutStatus>> statuses(observed.size());
   parallel_for(observed.size(), m_deps.policy.concurrency, [&](std::size_t i) {
-    statuses[i] = observe(*observed[i].first, std::move(observed[i].second));
+    Follower& follower = *observed[i].first;
+    std::optional<ServiceDeployment> record;
+    if (auto found = records.find(follower.tracker.target().service_deployment); found != records.end())
+      record = found->second;
+    statuses[i] = observe(follower, std::move(observed[i].second), std::move(record));
   });
   for (std::size_t i = 0; i < observed.size(); ++i) {
     Follower* follower = observed[i].first;

@@ -3,9 +3,12 @@
 // target health fetched only when its tracker asks, and progress lines.
 #pragma once
 
+#include <atomic>
 #include <chrono>
+#include <map>
 #include <optional>
 #include <random>
+#include <set>
 #include <string>
 #include <vector>
 
@@ -34,8 +37,17 @@ struct Follower {
         settle_until(settle),
         budget(configured_budget) {}
 
+  // How this follower learns ECS's verdict: from the service deployments API
+  // (once the deployment our UpdateService started is found: `binding`), or
+  // from DescribeServices alone.
+  enum class Record { binding, api, describe_services };
+
   const ComponentRun* run;
   RolloutTracker tracker;
+  Record record = Record::describe_services;
+  std::vector<std::string> serving_target_groups;  // api: our revision's target groups
+  std::optional<SteadyTime> binding_since;
+  std::set<std::string> continued_hooks;
   SteadyTime deadline;
   std::optional<SteadyTime> settle_until;  // settlement: succeed only once this passes
   std::chrono::seconds budget{};           // the deadline as configured, for the timeout message
@@ -72,7 +84,13 @@ class Follow {
   enum class Poll { nothing_left, ok, failed };
 
   Poll poll(std::vector<Follower>& followers, const char* phase, int consecutive_errors);
-  Result<RolloutStatus> observe(Follower& follower, EcsService service);
+  Result<RolloutStatus> observe(Follower& follower, EcsService service, std::optional<ServiceDeployment> record);
+  // Find the service deployment our UpdateService started; returns it once found.
+  Result<std::optional<ServiceDeployment>> bind(Follower& follower, const EcsService& service);
+  // ECS's record of each API follower's deployment, one call per 20.
+  std::map<std::string, ServiceDeployment> fetch_records(const std::vector<Follower*>& followers);
+  void use_describe_services(Follower& follower, const std::string& why);
+  void continue_hook(Follower& follower, const std::string& hook_id);
   Result<std::vector<EcsTask>> tasks_of(const ComponentRun& run, const std::string& desired_status);
   Result<std::vector<EcsTask>> running_tasks(Follower& follower, const EcsService& service);
   std::chrono::milliseconds next_interval(SteadyTime started);
@@ -86,6 +104,7 @@ class Follow {
   SteadyTime m_last_progress{};
   std::string m_last_message;
   int m_poll_number = 0;
+  std::atomic<bool> m_warned_unavailable{false};  // said once that the deployments API is unavailable
 };
 
 }  // namespace adjust

@@ -29,6 +29,9 @@ struct PollPolicy {
   std::chrono::seconds rollback_timeout{600};  // waiting for a rollback to be healthy
   std::chrono::seconds cancel_rollback_timeout{120};
   int max_consecutive_poll_errors = 5;  // AWS errors tolerated while waiting
+  // How long to look for the service deployment our UpdateService started
+  // (ListServiceDeployments can lag) before judging by DescribeServices alone.
+  std::chrono::seconds binding_window{15};
   // Components whose AWS calls (read, apply, task look-ups, rollback) run at
   // once; 1 = one after another.
   std::size_t concurrency = k_default_aws_concurrency;

@@ -10,9 +10,54 @@ namespace {
 struct RestoreAnswer {
   Result<EcsService> service = EcsService{};
   bool maybe_applied = false;  // it failed, but may have reached ECS
+  bool by_record = false;      // ECS rolls our deployment back itself (StopServiceDeployment)
 };
 
+// Our deployment is still in progress: ask ECS to roll it back, the way it
+// intends (under blue/green an instant traffic flip; a second UpdateService
+// would start another deployment with its own bake). Nothing when it has
+// completed, or cannot be asked: then UpdateService restores.
+bool roll_back_in_ecs(const EngineDeps& deps, const ComponentRun& run) {
+  if (run.service_deployment.empty()) return false;
+  auto described = deps.ecs.describe_service_deployments({run.service_deployment});
+  if (!described || described->deployments.empty()) return false;
+  const ServiceDeployment& deployment = described->deployments.front();
+  if (is_completed(deployment.status)) return false;
+  bool already = deployment.status == ServiceDeploymentStatus::rollback_requested ||
+                 deployment.status == ServiceDeploymentStatus::rollback_in_progress;
+  if (!already) {
+    const LifecycleHookDetail* paused = nullptr;
+    for (const auto& hook : deployment.lifecycle_hooks) {
+      if (hook.status == "AWAITING_ACTION") paused = &hook;
+    }
+    Status requested =
+        paused != nullptr
+            ? deps.ecs.continue_service_deployment(run.service_deployment, paused->hook_id, HookAction::rollback)
+            : deps.ecs.stop_service_deployment(run.service_deployment, StopType::rollback);
+    if (!requested) {
+      deps.logger.warn(run.name() + ": " + (paused ? "ContinueServiceDeployment(ROLLBACK)" : "StopServiceDeployment(ROLLBACK)") +
+                       ": " + requested.error().message + "; restoring with UpdateService instead");
+      return false;
+    }
+  }
+  deps.output.progress(0, run.name() + ": ECS is rolling deployment " + revision_of(run.service_deployment) +
+                              " back to " + revision_of(run.plan.current_task_definition));
+  return true;
+}
+
 RestoreAnswer restore(const EngineDeps& deps, const ComponentRun& run) {
+  if (roll_back_in_ecs(deps, run)) {
+    RestoreAnswer answer{run.service, false, true};
+    if (run.plan.current_desired_count != run.plan.target_desired_count()) {
+      // The count is not part of a revision: put it back ourselves.
+      UpdateServiceRequest count{run.plan.cluster, run.plan.service, {}, run.plan.current_desired_count, {}};
+      if (auto updated = deps.ecs.update_service(count); !updated) {
+        answer.service = fail(updated.error());
+        answer.maybe_applied = may_have_applied(updated.error());
+      }
+    }
+    return answer;
+  }
   UpdateServiceRequest request{run.plan.cluster,
                                run.plan.service,
                                run.plan.current_task_definition,
@@ -97,8 +142,25 @@ void roll_back(const EngineDeps& deps, Follow& follow, const std::vector<Compone
     RolloutTarget target =
         rollout_target(run.plan.current_task_definition, run.target_task_definition,
                        run.plan.current_desired_count, *answer.service, deps.policy.unhealthy_grace);
+    target.configuration = run.service.deployment_configuration;
+    if (answer.by_record) {
+      // Follow our own deployment to ROLLBACK_SUCCESSFUL.
+      target.deployment_id.clear();
+      target.service_deployment = run.service_deployment;
+      target.rollback_of_record = true;
+    } else if (answer.service->current_service_deployment != run.service_deployment) {
+      target.previous_service_deployment = run.service_deployment;
+    }
     restoring.push_back(&run);
-    followers.emplace_back(run, RolloutTracker(run.name() + " (rollback)", target), start + timeout, timeout);
+    Follower& follower =
+        followers.emplace_back(run, RolloutTracker(run.name() + " (rollback)", target), start + timeout, timeout);
+    if (answer.by_record) {
+      follower.record = Follower::Record::api;
+    } else if (!run.service_deployment.empty() &&
+               answer.service->current_service_deployment != run.service_deployment &&
+               run.plan.current_task_definition != run.target_task_definition) {
+      follower.record = Follower::Record::binding;  // UpdateService started a deployment: find it
+    }
   }
 
   FollowResult followed = follow.run(followers, "rollback", cancel);

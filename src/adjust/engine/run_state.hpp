@@ -6,6 +6,7 @@
 #include <functional>
 #include <optional>
 #include <string>
+#include <vector>
 
 #include "adjust/aws/ecs_client.hpp"
 #include "adjust/aws/elbv2_client.hpp"
@@ -44,6 +45,11 @@ struct ComponentRun {
   bool service_updated = false;                 // we called UpdateService (and it may have applied)
   bool update_unconfirmed = false;              // ... but got no readable answer to it
   std::optional<EcsService> updated_service;    // what UpdateService answered
+  // The service deployment our UpdateService started, once found ("" = none
+  // or the service deployments API is unavailable), and the target groups
+  // its revision serves from.
+  std::string service_deployment;
+  std::vector<std::string> serving_target_groups;
   std::optional<FinalStatus> outcome;           // the adjustment's failure, once decided
   std::string rollback_note;                    // what a rollback restored
   std::optional<FinalStatus> rollback_failure;  // the restore itself failed: why
@@ -67,6 +73,17 @@ inline bool may_have_applied(const Error& error) {
 // worth trying again: a garbled answer counts like a transient error.
 inline bool worth_retrying(const Error& error) {
   return error.retryable() || error.code == ErrorCode::aws_bad_response;
+}
+
+// The service deployments API is not there for us: denied by IAM, not
+// supported by this ECS (or a local endpoint that answers 5xx without an AWS
+// error code, as moto does for operations it lacks).
+inline bool deployments_api_unavailable(const Error& error) {
+  if (error.code == ErrorCode::aws_auth) return true;
+  if (error.aws_code == "UnsupportedFeatureException" || error.aws_code == "UnknownOperationException" ||
+      error.aws_code == "InvalidAction" || error.aws_code == "NotImplemented")
+    return true;
+  return error.http_status >= 500 && error.aws_code.empty();
 }
 
 }  // namespace adjust

@@ -1,5 +1,6 @@
 #include "adjust/logic/rollout.hpp"
 
+#include "adjust/logic/deployment_record.hpp"
 #include "adjust/model/arn.hpp"
 
 #include <algorithm>
@@ -43,7 +44,59 @@ int old_running(const EcsService& service, const std::string& our_id) {
   return running;
 }
 
+// The health of `ip` in a group of candidate target groups: where it is
+// registered (a blue/green pair registers it in one of the two).
+const TargetHealth* health_in(const Observation& observation, const std::vector<std::string>& groups,
+                              const std::string& ip) {
+  for (const auto& group : groups) {
+    auto found = observation.target_health.find(group);
+    if (found == observation.target_health.end()) continue;
+    for (const auto& candidate : found->second) {
+      if (candidate.id != ip) continue;
+      bool registered = candidate.state != "unused" && candidate.state != "unavailable" &&
+                        candidate.reason != "Target.NotRegistered";
+      if (registered) return &candidate;
+    }
+  }
+  return nullptr;
+}
+
+// Each load balancer's candidate target groups: the revision's resolved
+// group when known, else the configured one and its blue/green alternate.
+std::vector<std::vector<std::string>> health_slots(const Observation& observation) {
+  std::vector<std::vector<std::string>> slots;
+  if (!observation.serving_target_groups.empty()) {
+    for (const auto& group : observation.serving_target_groups) slots.push_back({group});
+    return slots;
+  }
+  for (const auto& lb : observation.service.load_balancers) {
+    if (lb.target_group_arn.empty()) continue;
+    std::vector<std::string> slot{lb.target_group_arn};
+    if (!lb.alternate_target_group_arn.empty()) slot.push_back(lb.alternate_target_group_arn);
+    slots.push_back(std::move(slot));
+  }
+  return slots;
+}
+
+std::string short_arn(const std::string& arn) {
+  auto slash = arn.rfind('/');
+  return slash == std::string::npos ? arn : arn.substr(slash + 1);
+}
+
 }  // namespace
+
+std::vector<std::string> target_groups_to_check(const EcsService& service,
+                                                const std::vector<std::string>& serving_target_groups) {
+  if (!serving_target_groups.empty()) return serving_target_groups;
+  std::vector<std::string> groups;
+  for (const auto& lb : service.load_balancers) {
+    for (const std::string* group : {&lb.target_group_arn, &lb.alternate_target_group_arn}) {
+      if (!group->empty() && std::find(groups.begin(), groups.end(), *group) == groups.end())
+        groups.push_back(*group);
+    }
+  }
+  return groups;
+}
 
 Reason classify_stopped_task(const EcsTask& task) {
   std::string text = task.stopped_reason + " " + task.stop_code;
@@ -70,7 +123,7 @@ std::string describe_stopped_task(const EcsTask& task) {
 }
 
 RolloutTracker::RolloutTracker(std::string component, RolloutTarget target)
-    : m_component(std::move(component)), m_target(std::move(target)) {}
+    : m_component(std::move(component)), m_target(std::move(target)), m_seen_ours(m_target.settling) {}
 
 RolloutStatus RolloutTracker::verdict(RolloutVerdict kind, Reason reason, std::string message) const {
   RolloutStatus status;
@@ -107,12 +160,7 @@ Reason RolloutTracker::failure_reason_for(const EcsDeployment* ours) const {
 std::optional<RolloutStatus> RolloutTracker::check_replaced(const Observation& observation,
                                                             const EcsDeployment* ours) const {
   const EcsService& service = observation.service;
-  if (service.desired_count != m_target.desired_count) {
-    return verdict(RolloutVerdict::failed, Reason::overwritten,
-                   "the service's desired count changed to " + std::to_string(service.desired_count) +
-                       " (expected " + std::to_string(m_target.desired_count) +
-                       ") by someone else, e.g. Application Auto Scaling");
-  }
+  if (auto count = check_desired_count(observation)) return count;
   if (ours != nullptr && ours->status == DeploymentStatus::primary) return std::nullopt;
   const EcsDeployment* primary = primary_of(service);
   bool we_changed_revision = m_target.task_definition != m_target.previous_task_definition;
@@ -131,6 +179,35 @@ std::optional<RolloutStatus> RolloutTracker::check_replaced(const Observation& o
   return verdict(RolloutVerdict::failed, Reason::overwritten,
                  who + " replaced the deployment of " + revision_of(m_target.task_definition) +
                      " that this adjustment started");
+}
+
+std::optional<RolloutStatus> RolloutTracker::check_desired_count(const Observation& observation) const {
+  const EcsService& service = observation.service;
+  if (service.desired_count == m_target.desired_count) return std::nullopt;
+  return verdict(RolloutVerdict::failed, Reason::overwritten,
+                 "the service's desired count changed to " + std::to_string(service.desired_count) + " (expected " +
+                     std::to_string(m_target.desired_count) + ") by someone else, e.g. Application Auto Scaling");
+}
+
+std::optional<RolloutStatus> RolloutTracker::confirmed(const Observation& observation,
+                                                       std::optional<RolloutStatus> against_us) {
+  if (!against_us) {
+    m_unconfirmed.reset();
+    return std::nullopt;
+  }
+  bool just_started = !m_seen_ours && m_first_look && observation.now - *m_first_look < m_target.stale_read_grace;
+  if (!just_started) {
+    if (m_unconfirmed && m_unconfirmed->first == against_us->reason && observation.now > m_unconfirmed->second)
+      return against_us;
+    if (!m_unconfirmed || m_unconfirmed->first != against_us->reason)
+      m_unconfirmed.emplace(against_us->reason, observation.now);
+  }
+  RolloutStatus waiting;
+  std::string said = against_us->message.substr(std::min(against_us->message.size(), m_component.size() + 2));
+  waiting.message = m_component + ": " +
+                    (just_started ? "waiting for ECS to show the new deployment"
+                                  : "checking again what DescribeServices says (" + said + ")");
+  return waiting;
 }
 
 void RolloutTracker::collect_evidence(const Observation& observation, const std::string& deployment_id) {
@@ -226,18 +303,23 @@ std::optional<RolloutStatus> RolloutTracker::check_failures(const Observation& o
   return std::nullopt;
 }
 
-RolloutStatus RolloutTracker::check_ready(const Observation& observation, const EcsDeployment& ours) {
+RolloutStatus RolloutTracker::check_ready(const Observation& observation, const EcsDeployment& ours,
+                                          bool ecs_done) {
   const int desired = m_target.desired_count;
   const EcsService& service = observation.service;
-  std::vector<std::string> target_groups;
-  for (const auto& lb : service.load_balancers) {
-    if (!lb.target_group_arn.empty()) target_groups.push_back(lb.target_group_arn);
-  }
-  bool rollout_done = ours.rollout_state == RolloutState::none
-                          ? (ours.running_count >= desired && ours.pending_count == 0)
-                          : ours.rollout_state == RolloutState::completed;
+  const std::vector<std::vector<std::string>> slots = health_slots(observation);
+  bool rollout_done = ecs_done;
   bool counts_done = ours.running_count >= desired && ours.pending_count == 0;
   int draining = old_running(service, ours.id);
+  if (observation.running_tasks) {
+    // Tasks of another revision still running, whatever deployments[] says
+    // (early success leaves them serving outside any deployment).
+    int others = 0;
+    for (const auto& task : *observation.running_tasks) {
+      if (task.task_definition_arn != m_target.task_definition && task.last_status == "RUNNING") ++others;
+    }
+    draining = std::max(draining, others);
+  }
 
   int running_ours = std::min(ours.running_count, desired);
   int healthy = 0;
@@ -253,14 +335,8 @@ RolloutStatus RolloutTracker::check_ready(const Observation& observation, const 
     running_ours = std::min(static_cast<int>(ours_running.size()), desired);
     for (const EcsTask* task : ours_running) {
       bool healthy_everywhere = true;
-      for (const auto& group : target_groups) {
-        const TargetHealth* health = nullptr;
-        auto found = observation.target_health.find(group);
-        if (found != observation.target_health.end()) {
-          for (const auto& candidate : found->second) {
-            if (candidate.id == task->private_ipv4) health = &candidate;
-          }
-        }
+      for (const auto& slot : slots) {
+        const TargetHealth* health = health_in(observation, slot, task->private_ipv4);
         std::string state = health == nullptr ? "unregistered" : health->state;
         if (state == "healthy") continue;
         healthy_everywhere = false;
@@ -286,7 +362,7 @@ RolloutStatus RolloutTracker::check_ready(const Observation& observation, const 
 
   RolloutStatus status;
   int denominator = std::max(desired, 1);
-  bool has_targets = !target_groups.empty();
+  bool has_targets = !slots.empty();
   if (desired == 0) {
     status.percent = ours.running_count == 0 ? 100 : 50;
   } else if (has_targets) {
@@ -310,7 +386,10 @@ RolloutStatus RolloutTracker::check_ready(const Observation& observation, const 
                        " new tasks still running during settlement" +
                        (m_evidence.empty() ? "" : ": " + evidence_text()));
   }
-  bool drained = !m_target.wait_for_drain || draining == 0;
+  // Old tasks must be gone unless all we know is an ECS too old to say when
+  // a deployment is done (then draining ones are tolerated, as configured).
+  bool old_must_go = observation.deployment || ours.rollout_state != RolloutState::none || m_target.wait_for_drain;
+  bool drained = !old_must_go || draining == 0;
   if (desired == 0) {
     if (rollout_done && ours.running_count == 0 && drained) {
       return verdict(RolloutVerdict::succeeded, Reason::success, "scaled to 0");
@@ -331,22 +410,26 @@ RolloutStatus RolloutTracker::check_ready(const Observation& observation, const 
 }
 
 RolloutStatus RolloutTracker::step(const Observation& observation) {
+  if (!m_first_look) m_first_look = observation.now;
+  if (observation.deployment) return step_with_record(observation);
   const EcsService& service = observation.service;
-  const EcsDeployment* ours = nullptr;
   if (m_target.deployment_id.empty()) {
     // No id from UpdateService: adopt the PRIMARY once it runs our revision.
     const EcsDeployment* primary = primary_of(service);
     if (primary == nullptr || primary->task_definition != m_target.task_definition) {
+      std::optional<RolloutStatus> replaced;
       if (primary != nullptr && primary->task_definition != m_target.previous_task_definition) {
-        return *check_replaced(observation, nullptr);
+        replaced = check_replaced(observation, nullptr);
       }
+      if (auto decided = confirmed(observation, replaced)) return *decided;
       RolloutStatus waiting;
       waiting.message = m_component + ": waiting for the new deployment to start";
       return waiting;
     }
     m_target.deployment_id = primary->id;
   }
-  ours = find_deployment(service, m_target.deployment_id);
+  const EcsDeployment* ours = find_deployment(service, m_target.deployment_id);
+  if (ours != nullptr) m_seen_ours = true;
   collect_evidence(observation, m_target.deployment_id);
   if (wants_evidence(observation, ours)) {
     RolloutStatus fetch;
@@ -354,14 +437,136 @@ RolloutStatus RolloutTracker::step(const Observation& observation) {
     fetch.message = m_component + ": looking at stopped tasks";
     return fetch;
   }
-  if (auto replaced = check_replaced(observation, ours)) return *replaced;
-  if (ours->task_definition != m_target.task_definition) {
-    return verdict(RolloutVerdict::failed, Reason::overwritten,
-                   "deployment " + ours->id + " runs " + revision_of(ours->task_definition) + ", not " +
-                       revision_of(m_target.task_definition));
+  std::optional<RolloutStatus> against_us = check_replaced(observation, ours);
+  if (!against_us && ours->task_definition != m_target.task_definition) {
+    against_us = verdict(RolloutVerdict::failed, Reason::overwritten,
+                         "deployment " + ours->id + " runs " + revision_of(ours->task_definition) + ", not " +
+                             revision_of(m_target.task_definition));
   }
+  if (auto decided = confirmed(observation, against_us)) return *decided;
   if (auto failure = check_failures(observation, *ours)) return *failure;
-  return check_ready(observation, *ours);
+  bool ecs_done = ours->rollout_state == RolloutState::none
+                      ? (ours->running_count >= m_target.desired_count && ours->pending_count == 0)
+                      : ours->rollout_state == RolloutState::completed;
+  return check_ready(observation, *ours, ecs_done);
+}
+
+// With ECS's own record of our deployment: its status decides success and
+// failure; DescribeServices gives the live fleet and the early evidence.
+RolloutStatus RolloutTracker::step_with_record(const Observation& observation) {
+  using Kind = DeploymentReading::Kind;
+  const EcsService& service = observation.service;
+  const ServiceDeployment& record = *observation.deployment;
+  const std::string& current = service.current_service_deployment;
+  if (!current.empty() && current != m_target.service_deployment &&
+      current != m_target.previous_service_deployment) {
+    return verdict(RolloutVerdict::failed, Reason::overwritten,
+                   "service deployment " + short_arn(current) + " (not this adjustment's) replaced the deployment of " +
+                       revision_of(m_target.task_definition) + " that this adjustment started");
+  }
+  if (auto decided = confirmed(observation, check_desired_count(observation))) return *decided;
+
+  // Our entry in deployments[]: live counts and failed tasks.
+  const EcsDeployment* ours = m_target.deployment_id.empty() ? nullptr : find_deployment(service, m_target.deployment_id);
+  if (ours == nullptr) {
+    const EcsDeployment* primary = primary_of(service);
+    if (primary != nullptr && primary->task_definition == m_target.task_definition) ours = primary;
+  }
+  if (ours != nullptr) {
+    m_seen_ours = true;
+    if (m_target.deployment_id.empty()) m_target.deployment_id = ours->id;
+  }
+  collect_evidence(observation, m_target.deployment_id);
+
+  if (record.lifecycle_stage == "BAKE_TIME" && !m_bake_started) m_bake_started = observation.now;
+  std::optional<std::chrono::seconds> bake_elapsed;
+  if (m_bake_started)
+    bake_elapsed = std::chrono::duration_cast<std::chrono::seconds>(observation.now - *m_bake_started);
+  DeploymentReading reading = read_deployment(record, m_target.configuration, bake_elapsed);
+
+  RolloutStatus status;
+  if (m_target.rollback_of_record) {
+    // Our rollback of our own deployment: done once ECS says so and the
+    // previous revision serves, healthy.
+    if (record.status == ServiceDeploymentStatus::rollback_successful && ours != nullptr)
+      return check_ready(observation, *ours, true);
+    if (is_completed(record.status) && record.status != ServiceDeploymentStatus::rollback_successful) {
+      return verdict(RolloutVerdict::failed, Reason::aws_error,
+                     "the rollback ended " + std::string(to_string(record.status)) +
+                         (record.status_reason.empty() ? "" : " (" + record.status_reason + ")"));
+    }
+    status.message = m_component + ": ECS is rolling the deployment back" +
+                     (record.lifecycle_stage.empty() ? "" : " (" + record.lifecycle_stage + ")");
+    return status;
+  }
+  switch (reading.kind) {
+    case Kind::ended: {
+      if (reading.breaker) {
+        if (!observation.evidence_fetched && m_evidence.empty()) {
+          status.wants_evidence = true;
+          status.message = m_component + ": looking at stopped tasks";
+          return status;
+        }
+        reading.reason = m_target.settling ? Reason::unstable : failure_reason_for(ours);
+        if (auto evidence = evidence_text(); !evidence.empty()) reading.message += ": " + evidence;
+      }
+      return verdict(reading.status == protocol::Status::rejected ? RolloutVerdict::rejected : RolloutVerdict::failed,
+                     reading.reason, reading.message);
+    }
+    case Kind::rolling_back:
+      status.message = m_component + ": " + reading.message;
+      return status;
+    case Kind::paused:
+      if (m_target.continue_paused_hooks) {
+        status.continue_hook = reading.hook_id;
+        status.message = m_component + ": continuing the deployment paused at lifecycle hook " + reading.hook_id +
+                         " (deployment.paused_hooks: continue)";
+        return status;
+      }
+      return verdict(RolloutVerdict::failed, Reason::deployment_paused,
+                     reading.message + "; the adjustment does not wait for that (with deployment.paused_hooks: "
+                                       "continue the driver continues it)");
+    case Kind::in_progress: {
+      if (ours == nullptr) {
+        status.message = m_component + ": ECS is starting the deployment" +
+                         (reading.stage.empty() ? "" : " (" + reading.stage + ")");
+        return status;
+      }
+      if (wants_evidence(observation, ours)) {
+        status.wants_evidence = true;
+        status.message = m_component + ": looking at stopped tasks";
+        return status;
+      }
+      if (auto failure = check_failures(observation, *ours)) return *failure;
+      if (!reading.stage.empty()) {
+        // The stage says more than task counts (the new tasks are up long
+        // before traffic moves and the bake ends).
+        status.percent = reading.percent;
+        status.message = m_component + ": " + to_string(m_target.configuration.strategy) + " " + reading.stage +
+                         "; " + std::to_string(std::min(ours->running_count, m_target.desired_count)) + "/" +
+                         std::to_string(m_target.desired_count) + " new tasks running";
+        return status;
+      }
+      status = check_ready(observation, *ours, false);
+      return status;
+    }
+    case Kind::successful: {
+      if (ours == nullptr) {
+        status.percent = 97;
+        status.message = m_component + ": ECS reports the deployment SUCCESSFUL; waiting for DescribeServices to show it";
+        return status;
+      }
+      status = check_ready(observation, *ours, true);
+      if (status.verdict == RolloutVerdict::in_progress && !status.wants_tasks) {
+        bool early = m_target.configuration.early_success && m_target.configuration.early_success->enable;
+        status.message += std::string(" (ECS reports the deployment SUCCESSFUL") +
+                          (early ? " by its early success criteria" : "") +
+                          "; waiting until every serving task runs the new revision, healthy)";
+      }
+      return status;
+    }
+  }
+  return status;
 }
 
 }  // namespace adjust

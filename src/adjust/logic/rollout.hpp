@@ -12,6 +12,7 @@
 
 #include "adjust/model/ecs.hpp"
 #include "adjust/model/elbv2.hpp"
+#include "adjust/model/service_deployment.hpp"
 #include "adjust/protocol/status.hpp"
 
 namespace adjust {
@@ -27,6 +28,21 @@ struct RolloutTarget {
   // unhealthy target is instability, and there is no further progress to make.
   bool settling = false;
   std::chrono::seconds unhealthy_grace{120};
+  // The service deployments API: the ARN of the deployment we follow ("" =
+  // judge by DescribeServices alone, as before 2024).
+  std::string service_deployment;
+  // currentServiceDeployment before our UpdateService: a read still showing
+  // it is merely stale, not someone else's deployment.
+  std::string previous_service_deployment;
+  EcsDeploymentConfiguration configuration;  // the service's strategy, bake, hooks
+  bool continue_paused_hooks = false;        // config deployment.paused_hooks: continue
+  // A verdict against us from DescribeServices alone (rolled back, replaced,
+  // count changed) before our deployment was ever seen is taken as a stale
+  // read for this long.
+  std::chrono::seconds stale_read_grace{30};
+  // Following the rollback of our own deployment (StopServiceDeployment):
+  // ROLLBACK_SUCCESSFUL is the success, on `task_definition` (the previous one).
+  bool rollback_of_record = false;
 };
 
 struct Observation {
@@ -39,6 +55,11 @@ struct Observation {
   // Target health per target group ARN, fetched with the running tasks.
   std::map<std::string, std::vector<TargetHealth>> target_health;
   std::chrono::steady_clock::time_point now{};
+  // Ours, from DescribeServiceDeployments this poll (service deployments API mode).
+  std::optional<ServiceDeployment> deployment;
+  // The target groups our revision serves from (its resolved configuration);
+  // empty = unknown: a task counts where it is registered.
+  std::vector<std::string> serving_target_groups;
 };
 
 enum class RolloutVerdict { in_progress, succeeded, rejected, failed };
@@ -52,7 +73,13 @@ struct RolloutStatus {
   int percent = 0;
   bool wants_tasks = false;     // fetch running tasks + target health, then step again
   bool wants_evidence = false;  // fetch stopped tasks, then step again
+  std::string continue_hook;    // ContinueServiceDeployment(CONTINUE) at this paused hook
 };
+
+// The target groups whose health decides for a service: each load balancer's
+// group, or both of its blue/green pair when the one in use is unknown.
+std::vector<std::string> target_groups_to_check(const EcsService& service,
+                                                const std::vector<std::string>& serving_target_groups);
 
 class RolloutTracker {
  public:
@@ -60,14 +87,22 @@ class RolloutTracker {
 
   RolloutStatus step(const Observation& observation);
   const RolloutTarget& target() const { return m_target; }
+  // The service deployment ours turned out to be (found after UpdateService).
+  void bind(std::string service_deployment) { m_target.service_deployment = std::move(service_deployment); }
 
  private:
+  RolloutStatus step_with_record(const Observation& observation);
   std::optional<RolloutStatus> check_replaced(const Observation& observation,
                                               const EcsDeployment* ours) const;
+  std::optional<RolloutStatus> check_desired_count(const Observation& observation) const;
+  // A verdict against us read from DescribeServices only: held back until a
+  // later look confirms it (eventual consistency right after UpdateService).
+  std::optional<RolloutStatus> confirmed(const Observation& observation, std::optional<RolloutStatus> verdict);
   void collect_evidence(const Observation& observation, const std::string& deployment_id);
   bool wants_evidence(const Observation& observation, const EcsDeployment* ours);
   std::optional<RolloutStatus> check_failures(const Observation& observation, const EcsDeployment& ours);
-  RolloutStatus check_ready(const Observation& observation, const EcsDeployment& ours);
+  // `ecs_done`: ECS says the deployment is finished (SUCCESSFUL, or rolloutState).
+  RolloutStatus check_ready(const Observation& observation, const EcsDeployment& ours, bool ecs_done);
   std::string evidence_text() const;
   protocol::Reason failure_reason_for(const EcsDeployment* ours) const;
   RolloutStatus verdict(RolloutVerdict verdict, protocol::Reason reason, std::string message) const;
@@ -86,6 +121,10 @@ class RolloutTracker {
   // (comparing AWS timestamps with our clock would trust two clocks).
   std::optional<std::set<std::string>> m_events_before;
   std::map<std::string, std::chrono::steady_clock::time_point> m_unhealthy_since;  // by target id
+  bool m_seen_ours = false;  // a DescribeServices showed our deployment
+  std::optional<std::chrono::steady_clock::time_point> m_first_look;
+  std::optional<std::pair<protocol::Reason, std::chrono::steady_clock::time_point>> m_unconfirmed;
+  std::optional<std::chrono::steady_clock::time_point> m_bake_started;
 };
 
 // The reason a stopped task points to: image_pull_failed, health_check_failed
