@@ -248,8 +248,10 @@ TEST(Rollout, AnotherPrimaryIsOverwrittenNotSuccess) {
       {deployment("ecs-svc/other", DeploymentStatus::primary, foreign, 2, 2, RolloutState::completed),
        deployment("ecs-svc/new", DeploymentStatus::active, k_new, 2, 2)},
       2, foreign);
-  EXPECT_EQ(tracker.step(observe(service)).verdict, RolloutVerdict::in_progress) << "confirmed by a later look";
-  auto status = tracker.step(observe(service, std::chrono::steady_clock::time_point{} + std::chrono::seconds(2)));
+  EXPECT_EQ(tracker.step(observe(service)).verdict, RolloutVerdict::in_progress)
+      << "confirmed by a later look";
+  auto status =
+      tracker.step(observe(service, std::chrono::steady_clock::time_point{} + std::chrono::seconds(2)));
   EXPECT_EQ(status.verdict, RolloutVerdict::failed);
   EXPECT_EQ(status.reason, Reason::overwritten);
   EXPECT_NE(status.message.find("web:99"), std::string::npos);
@@ -258,8 +260,10 @@ TEST(Rollout, AnotherPrimaryIsOverwrittenNotSuccess) {
 TEST(Rollout, DesiredCountChangedBySomeoneElseIsOverwritten) {
   RolloutTracker tracker("web", target(2));
   EcsService scaled = service_with({deployment("ecs-svc/new", DeploymentStatus::primary, k_new, 5, 2)}, 5);
-  EXPECT_EQ(tracker.step(observe(scaled)).verdict, RolloutVerdict::in_progress) << "confirmed by a later look";
-  auto status = tracker.step(observe(scaled, std::chrono::steady_clock::time_point{} + std::chrono::seconds(2)));
+  EXPECT_EQ(tracker.step(observe(scaled)).verdict, RolloutVerdict::in_progress)
+      << "confirmed by a later look";
+  auto status =
+      tracker.step(observe(scaled, std::chrono::steady_clock::time_point{} + std::chrono::seconds(2)));
   EXPECT_EQ(status.verdict, RolloutVerdict::failed);
   EXPECT_EQ(status.reason, Reason::overwritten);
 }
@@ -269,9 +273,8 @@ TEST(Rollout, DesiredCountChangedBySomeoneElseIsOverwritten) {
 // is no rollback, however often it is read, until the grace has passed.
 TEST(Rollout, StaleReadRightAfterUpdateIsNoVerdict) {
   RolloutTracker tracker("web", target());
-  EcsService stale =
-      service_with({deployment("ecs-svc/old", DeploymentStatus::primary, k_old, 2, 2, RolloutState::completed)}, 2,
-                   k_old);
+  EcsService stale = service_with(
+      {deployment("ecs-svc/old", DeploymentStatus::primary, k_old, 2, 2, RolloutState::completed)}, 2, k_old);
   auto t0 = std::chrono::steady_clock::time_point{};
   for (int second : {0, 1, 2, 5, 20}) {
     auto status = tracker.step(observe(stale, t0 + std::chrono::seconds(second)));
@@ -355,6 +358,177 @@ TEST(Rollout, WaitForDrainHoldsSuccessUntilOldTasksStop) {
   EXPECT_NE(status.message.find("1 old task draining"), std::string::npos) << status.message;
   o.service.deployments.pop_back();
   EXPECT_EQ(tracker.step(o).verdict, RolloutVerdict::succeeded);
+}
+
+}  // namespace
+}  // namespace adjust
+
+// ---- with ECS's own record of the deployment (service deployments API) ----
+namespace adjust {
+namespace {
+
+const std::string k_ours_sd = "arn:aws:ecs:us-east-1:1:service-deployment/demo/web/ours";
+const std::string k_before_sd = "arn:aws:ecs:us-east-1:1:service-deployment/demo/web/before";
+const std::string k_alt_tg = "arn:aws:elasticloadbalancing:us-east-1:1:targetgroup/web-alt/2";
+
+RolloutTarget api_target(DeploymentStrategy strategy = DeploymentStrategy::rolling) {
+  RolloutTarget t = target();
+  t.service_deployment = k_ours_sd;
+  t.previous_service_deployment = k_before_sd;
+  t.configuration.strategy = strategy;
+  t.configuration.bake_time_minutes = 5;
+  return t;
+}
+
+ServiceDeployment record(ServiceDeploymentStatus status, std::string stage = "") {
+  ServiceDeployment d;
+  d.arn = k_ours_sd;
+  d.status = status;
+  d.lifecycle_stage = std::move(stage);
+  d.target_revision =
+      ServiceRevisionSummary{"arn:aws:ecs:us-east-1:1:service-revision/demo/web/9", 2, 2, 0, {}, {}};
+  return d;
+}
+
+Observation with_record(EcsService service, ServiceDeployment deployment, int second = 0) {
+  service.current_service_deployment = k_ours_sd;
+  Observation o =
+      observe(std::move(service), std::chrono::steady_clock::time_point{} + std::chrono::seconds(second));
+  o.deployment = std::move(deployment);
+  return o;
+}
+
+TEST(RolloutRecord, BlueGreenHealthyInTheAlternateGroupIsNotDoneBeforeEcsSaysSo) {
+  RolloutTracker tracker("web", api_target(DeploymentStrategy::blue_green));
+  EcsService service = service_with({deployment("ecs-svc/new", DeploymentStatus::primary, k_new, 2, 2),
+                                     deployment("ecs-svc/old", DeploymentStatus::active, k_old, 2, 2)});
+  auto baking = record(ServiceDeploymentStatus::in_progress, "BAKE_TIME");
+  auto first = tracker.step(with_record(service, baking, 0));
+  EXPECT_EQ(first.verdict, RolloutVerdict::in_progress);
+  auto later = tracker.step(with_record(service, baking, 120));
+  EXPECT_NE(later.message.find("BLUE_GREEN bake time, 3 min left of 5 min"), std::string::npos)
+      << later.message;
+  EXPECT_GT(later.percent, first.percent);
+
+  // SUCCESSFUL, blue gone, the new tasks healthy in the group their revision uses.
+  EcsService done = service_with(
+      {deployment("ecs-svc/new", DeploymentStatus::primary, k_new, 2, 2, RolloutState::completed)});
+  Observation o = with_record(done, record(ServiceDeploymentStatus::successful), 400);
+  o.serving_target_groups = {k_alt_tg};
+  o.running_tasks =
+      std::vector<EcsTask>{task("a", k_new, "RUNNING", "10.0.0.1"), task("b", k_new, "RUNNING", "10.0.0.2")};
+  o.target_health[k_tg] = {};  // the configured group no longer has them
+  o.target_health[k_alt_tg] = {health("10.0.0.1", "healthy"), health("10.0.0.2", "healthy")};
+  EXPECT_EQ(tracker.step(o).verdict, RolloutVerdict::succeeded);
+}
+
+TEST(RolloutRecord, UnknownServingGroupCountsWhereTheTaskIsRegistered) {
+  RolloutTarget t = api_target(DeploymentStrategy::blue_green);
+  RolloutTracker tracker("web", t);
+  EcsService done = service_with(
+      {deployment("ecs-svc/new", DeploymentStatus::primary, k_new, 2, 2, RolloutState::completed)});
+  done.load_balancers[0].alternate_target_group_arn = k_alt_tg;
+  Observation o = with_record(done, record(ServiceDeploymentStatus::successful));
+  o.running_tasks =
+      std::vector<EcsTask>{task("a", k_new, "RUNNING", "10.0.0.1"), task("b", k_new, "RUNNING", "10.0.0.2")};
+  o.target_health[k_tg] = {health("10.0.0.1", "unused", "Target.NotRegistered"),
+                           health("10.0.0.2", "unused", "Target.NotRegistered")};
+  o.target_health[k_alt_tg] = {health("10.0.0.1", "healthy"), health("10.0.0.2", "healthy")};
+  EXPECT_EQ(tracker.step(o).verdict, RolloutVerdict::succeeded);
+  EXPECT_EQ(target_groups_to_check(done, {}), (std::vector<std::string>{k_tg, k_alt_tg}));
+}
+
+TEST(RolloutRecord, EarlySuccessWithOldTasksServingIsNotOk) {
+  RolloutTarget t = api_target();
+  t.configuration.early_success = EarlySuccessCriteria{true, 50.0, "DEFERRED"};
+  RolloutTracker tracker("web", t);
+  EcsService service = service_with(
+      {deployment("ecs-svc/new", DeploymentStatus::primary, k_new, 2, 2, RolloutState::completed),
+       deployment("ecs-svc/old", DeploymentStatus::active, k_old, 2, 2)});
+  Observation o = with_record(service, record(ServiceDeploymentStatus::successful));
+  o.running_tasks =
+      std::vector<EcsTask>{task("a", k_new, "RUNNING", "10.0.0.1"), task("b", k_new, "RUNNING", "10.0.0.2"),
+                           task("c", k_old, "RUNNING", "10.0.0.3"), task("d", k_old, "RUNNING", "10.0.0.4")};
+  o.target_health[k_tg] = {health("10.0.0.1", "healthy"), health("10.0.0.2", "healthy"),
+                           health("10.0.0.3", "healthy"), health("10.0.0.4", "healthy")};
+  auto status = tracker.step(o);
+  EXPECT_EQ(status.verdict, RolloutVerdict::in_progress);
+  EXPECT_NE(status.message.find("2 old tasks"), std::string::npos) << status.message;
+  EXPECT_NE(status.message.find("early success"), std::string::npos) << status.message;
+}
+
+TEST(RolloutRecord, AlarmRollbackIsRejectedNamingTheAlarm) {
+  RolloutTracker tracker("web", api_target(DeploymentStrategy::blue_green));
+  auto rolled_back = record(ServiceDeploymentStatus::rollback_successful, "BAKE_TIME");
+  rolled_back.alarms.status = "TRIGGERED";
+  rolled_back.alarms.triggered_alarm_names = {"web-5xx"};
+  auto status = tracker.step(with_record(
+      service_with({deployment("ecs-svc/old", DeploymentStatus::primary, k_old, 2, 2)}), rolled_back));
+  EXPECT_EQ(status.verdict, RolloutVerdict::rejected);
+  EXPECT_EQ(status.reason, Reason::alarm_triggered);
+  EXPECT_NE(status.message.find("web-5xx"), std::string::npos) << status.message;
+}
+
+TEST(RolloutRecord, StoppedBySomeoneElseIsOverwrittenNotRejected) {
+  RolloutTracker tracker("web", api_target());
+  auto stopped = record(ServiceDeploymentStatus::stopped);
+  stopped.status_reason = "Stopped by user";
+  auto status = tracker.step(with_record(
+      service_with({deployment("ecs-svc/new", DeploymentStatus::primary, k_new, 2, 1)}), stopped));
+  EXPECT_EQ(status.verdict, RolloutVerdict::failed);
+  EXPECT_EQ(status.reason, Reason::overwritten);
+}
+
+TEST(RolloutRecord, AnotherCurrentDeploymentIsOverwrittenButThePreviousOneIsAStaleRead) {
+  RolloutTracker tracker("web", api_target());
+  EcsService service = service_with({deployment("ecs-svc/new", DeploymentStatus::primary, k_new, 2, 1)});
+  Observation stale = with_record(service, record(ServiceDeploymentStatus::in_progress));
+  stale.service.current_service_deployment = k_before_sd;
+  EXPECT_EQ(tracker.step(stale).verdict, RolloutVerdict::in_progress);
+  Observation foreign = with_record(service, record(ServiceDeploymentStatus::stopped));
+  foreign.service.current_service_deployment = "arn:aws:ecs:us-east-1:1:service-deployment/demo/web/theirs";
+  auto status = tracker.step(foreign);
+  EXPECT_EQ(status.reason, Reason::overwritten);
+  EXPECT_NE(status.message.find("theirs"), std::string::npos) << status.message;
+}
+
+TEST(RolloutRecord, PausedHookFailsFastOrIsContinuedByConfig) {
+  auto paused = record(ServiceDeploymentStatus::in_progress, "POST_SCALE_UP");
+  paused.lifecycle_hooks.push_back({"hook-1", "PAUSE", "", "AWAITING_ACTION", std::nullopt, "ROLLBACK"});
+  EcsService service = service_with({deployment("ecs-svc/new", DeploymentStatus::primary, k_new, 2, 2),
+                                     deployment("ecs-svc/old", DeploymentStatus::active, k_old, 2, 2)});
+  RolloutTracker failing("web", api_target());
+  auto status = failing.step(with_record(service, paused));
+  EXPECT_EQ(status.verdict, RolloutVerdict::failed);
+  EXPECT_EQ(status.reason, Reason::deployment_paused);
+  EXPECT_NE(status.message.find("hook-1"), std::string::npos) << status.message;
+
+  RolloutTarget continuing = api_target();
+  continuing.continue_paused_hooks = true;
+  RolloutTracker tracker("web", continuing);
+  auto continued = tracker.step(with_record(service, paused));
+  EXPECT_EQ(continued.verdict, RolloutVerdict::in_progress);
+  EXPECT_EQ(continued.continue_hook, "hook-1");
+}
+
+TEST(RolloutRecord, BreakerEndingIsExplainedByTheStoppedTasks) {
+  RolloutTracker tracker("web", api_target());
+  auto failed = record(ServiceDeploymentStatus::rollback_successful);
+  failed.circuit_breaker = RollbackMonitor{"TRIGGERED", 3, 3, {}, {}};
+  EcsService service =
+      service_with({deployment("ecs-svc/old", DeploymentStatus::primary, k_old, 2, 2)}, 2, k_old);
+  auto first = tracker.step(with_record(service, failed));
+  ASSERT_TRUE(first.wants_evidence);
+  Observation o = with_record(service, failed);
+  o.evidence_fetched = true;
+  EcsTask stopped = task("dead", k_new, "STOPPED", "");
+  stopped.stop_code = "TaskFailedToStart";
+  stopped.stopped_reason = "CannotPullContainerError: pull image manifest";
+  o.stopped_tasks = {stopped};
+  auto status = tracker.step(o);
+  EXPECT_EQ(status.verdict, RolloutVerdict::rejected);
+  EXPECT_EQ(status.reason, Reason::image_pull_failed);
+  EXPECT_NE(status.message.find("3/3 failed tasks"), std::string::npos) << status.message;
 }
 
 }  // namespace
