@@ -15,15 +15,16 @@ namespace {
 nlohmann::ordered_json deployment_summary(const EcsService& service) {
   bool in_progress = service.deployments.size() > 1;
   for (const auto& deployment : service.deployments) {
-    if (deployment.status == DeploymentStatus::primary && deployment.rollout_state == RolloutState::in_progress)
+    if (deployment.status == DeploymentStatus::primary &&
+        deployment.rollout_state == RolloutState::in_progress)
       in_progress = true;
   }
   const auto& configuration = service.deployment_configuration;
-  nlohmann::ordered_json summary = {{"strategy", configuration.strategy == DeploymentStrategy::unknown
-                                                     ? configuration.strategy_text
-                                                     : to_string(configuration.strategy)},
-                                    {"description", describe_strategy(configuration)},
-                                    {"in_progress", in_progress}};
+  nlohmann::ordered_json summary = {
+      {"strategy", configuration.strategy == DeploymentStrategy::unknown ? configuration.strategy_text
+                                                                         : to_string(configuration.strategy)},
+      {"description", describe_strategy(configuration)},
+      {"in_progress", in_progress}};
   if (!service.current_service_deployment.empty()) summary["current"] = service.current_service_deployment;
   return summary;
 }
@@ -61,7 +62,8 @@ FinalStatus query(Context& context) {
     for (const auto& [name, setting] : by_name.items()) {
       if (!settings.contains(name)) settings[name] = setting;
     }
-    described[state.config->name] = {{"settings", settings}, {"deployment", deployment_summary(state.service)}};
+    described[state.config->name] = {{"settings", settings},
+                                     {"deployment", deployment_summary(state.service)}};
   }
   context.output.document({{"application", {{"components", described}}}});
   return FinalStatus::ok();
