@@ -440,7 +440,7 @@ class Model(Lifecycle):
             self.new_primary(svc, previous.td_arn, dep.desired, now,
                              {"scenario": "converge", "step": self.step(dep),
                               "health_delay": dep.scenario.get("health_delay", 10),
-                              "drain_delay": dep.scenario.get("drain_delay", 10)})
+                              "drain_delay": dep.scenario.get("drain_delay", 10)}, revision=previous.revision)
 
     def drain(self, svc: Service, task: Task, now: float, reason: str) -> None:
         """Deregister the task's targets, stop the task after the deregistration delay."""

@@ -513,6 +513,18 @@ class ServiceDeploymentsTest(unittest.TestCase):
             self.assertEqual(self.sim.health(blue_tg), {})
             blue_ips = green
 
+    def test_blue_green_superseded_in_bake_reconciles(self) -> None:
+        self.sim.seed(config=strategy("BLUE_GREEN"))
+        _, older = self.start(taskDefinition="web:2")
+        self.follow(older, lambda d: d.get("lifecycleStage") == "BAKE_TIME")
+        _, newer = self.start(taskDefinition="web:1")
+        self.assertEqual(self.sim.sd(older)["status"], "STOPPED")
+        sd, seen = self.follow(newer, lambda d: d["status"] == "SUCCESSFUL")
+        self.assertEqual(seen[0][0], "RECONCILE_SERVICE")  # two revisions were active at start
+        self.assertEqual(len(sd["sourceServiceRevisions"]), 2)
+        self.assertEqual(len(self.sim.health(TG)), 2)  # green TG2 served production, so TG is green now
+        self.assertEqual(self.sim.health(TG2), {})
+
     def test_linear_and_canary_shift_in_steps(self) -> None:
         for name, extra, weights in (
                 ("LINEAR", {"linearConfiguration": {"stepPercent": 25, "stepBakeTimeInMinutes": 1}},

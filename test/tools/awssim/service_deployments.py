@@ -550,30 +550,29 @@ class Lifecycle:
                                             if not k.startswith("_")} for h in sd.hooks]
         if sd.rollback:
             out["rollback"] = dict(sd.rollback, startedAt=epoch3(sd.rollback["startedAt"]))
-        done = sd.status not in ONGOING
-        breaker = sd.config.get("deploymentCircuitBreaker") or {}
-        if sd.initial:
-            pass
-        elif sd.breaker_triggered:
-            out["deploymentCircuitBreaker"] = {"status": "TRIGGERED", "failureCount": sd.target_dep.failed_tasks,
-                                               "threshold": sd.threshold or 0}
-        elif breaker.get("enable"):
-            dep = sd.target_dep
-            threshold = int(dep.scenario.get("threshold", max(3, min(200, math.ceil(0.5 * dep.desired)))))
-            out["deploymentCircuitBreaker"] = {"status": "MONITORING_COMPLETE" if done else "MONITORING",
-                                               "failureCount": dep.failed_tasks, "threshold": threshold}
-        else:
-            out["deploymentCircuitBreaker"] = {"status": "DISABLED"}
-        alarms = sd.config.get("alarms") or {}
-        if sd.triggered_alarms:
-            out["alarms"] = {"status": "TRIGGERED", "alarmNames": list(alarms.get("alarmNames") or []),
-                             "triggeredAlarmNames": list(sd.triggered_alarms)}
-        elif alarms.get("enable") and not sd.initial:
-            out["alarms"] = {"status": "MONITORING_COMPLETE" if done else "MONITORING",
-                             "alarmNames": list(alarms.get("alarmNames") or []), "triggeredAlarmNames": []}
-        elif not sd.initial:
-            out["alarms"] = {"status": "DISABLED"}
+        if not sd.initial:  # the seeded one has no monitoring history to show
+            out.update(self.monitoring(sd))
         return out
+
+    @staticmethod
+    def monitoring(sd: ServiceDeployment) -> dict[str, Any]:
+        watching = "MONITORING_COMPLETE" if sd.status not in ONGOING else "MONITORING"
+        dep, breaker = sd.target_dep, sd.config.get("deploymentCircuitBreaker") or {}
+        if sd.breaker_triggered:
+            cb = {"status": "TRIGGERED", "failureCount": dep.failed_tasks, "threshold": sd.threshold or 0}
+        elif breaker.get("enable"):
+            threshold = int(dep.scenario.get("threshold", max(3, min(200, math.ceil(0.5 * dep.desired)))))
+            cb = {"status": watching, "failureCount": dep.failed_tasks, "threshold": threshold}
+        else:
+            cb = {"status": "DISABLED"}
+        alarms, names = sd.config.get("alarms") or {}, list((sd.config.get("alarms") or {}).get("alarmNames") or [])
+        if sd.triggered_alarms:
+            al = {"status": "TRIGGERED", "alarmNames": names, "triggeredAlarmNames": list(sd.triggered_alarms)}
+        elif alarms.get("enable"):
+            al = {"status": watching, "alarmNames": names, "triggeredAlarmNames": []}
+        else:
+            al = {"status": "DISABLED"}
+        return {"deploymentCircuitBreaker": cb, "alarms": al}
 
     def render_brief(self, sd: ServiceDeployment) -> dict[str, Any]:
         out = {"serviceDeploymentArn": sd.arn, "serviceArn": sd.svc.arn, "clusterArn": sd.svc.cluster_arn,
