@@ -9,6 +9,10 @@ One process, one loopback port. Two modes:
   UpdateService, ListTasks, DescribeTasks, Describe/Register/Deregister/ListTaskDefinitions, DescribeTargetHealth,
   DescribeTargetGroupAttributes, GetCallerIdentity) from services seeded through the control API.
 
+In both modes the service deployments API (List/DescribeServiceDeployments, DescribeServiceRevisions,
+Stop/ContinueServiceDeployment) is answered from the model for the services it knows, with ROLLING,
+BLUE_GREEN, LINEAR and CANARY deployments, lifecycle hooks and rollbacks (service_deployments.py).
+
 Control API (JSON) under ``/_sim/``; see control.py and test/tools/README.md.
 On start it prints one JSON line ``{"port": N, "pid": P}`` on stdout. Logs go to stderr and never
 contain Authorization headers or secrets. Binds 127.0.0.1 only; exits by itself after
@@ -21,6 +25,7 @@ One module per concern:
 * wire.py       what an incoming request is (service, operation, signer) and the reply formats;
 * faults.py     fault rules: which calls, what to do (errors, resets, hangs, skew, JSON patches);
 * ecs_model.py  the ECS deployment model: services, deployments, tasks, targets, scenarios;
+* service_deployments.py  service deployments and revisions: strategies, stages, hooks, rollbacks;
 * answers.py    the fake ECS / ELBv2 / STS answers from the model;
 * proxy.py      forwarding to moto (proxy mode);
 * creds.py      the IMDS and container credential endpoints;

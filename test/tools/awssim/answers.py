@@ -9,7 +9,11 @@ from xml.sax.saxutils import escape as xml_escape
 
 from .clock import epoch3
 from .ecs_model import Service, fargate_pair_ok, units
+from .service_deployments import ONGOING
 from .wire import DEFAULT_ACCOUNT, DEFAULT_REGION, ELB_NS, STS_NS, AwsRequest, Reply, json_error, json_reply, query_error, xml_reply
+
+SD_OPS = ("ListServiceDeployments", "DescribeServiceDeployments", "DescribeServiceRevisions",
+          "StopServiceDeployment", "ContinueServiceDeployment")
 
 
 class Answers:
@@ -26,6 +30,8 @@ class Answers:
             return self.ecs_services(req)
         if op in ("ListTasks", "DescribeTasks"):
             return self.after_upstream(req, lambda: self.ecs_tasks(req))
+        if op in SD_OPS:
+            return self.service_deployments(req)
         if self.upstream is not None:
             return self.forward(req)
         if op == "DescribeTaskDefinition":
@@ -99,8 +105,8 @@ class Answers:
                     continue
                 if svc is None:
                     svc = self.model.learn(service)
-                out.append(self.model.render_service(svc, {k: v for k, v in service.items()
-                                                           if k not in ("deployments", "events")}))
+                out.append(self.stale_or(svc) or self.model.render_service(
+                    svc, {k: v for k, v in service.items() if k not in ("deployments", "events")}))
             data["services"] = out
             reply = json_reply(data)
             reply.headers = [(k, v) for k, v in upstream.headers if k.lower() != "content-type"] + \
@@ -114,10 +120,106 @@ class Answers:
                 arn = name if str(name).startswith("arn:") else f"arn:aws:ecs:{region}:{account}:service/{name}"
                 failures.append({"arn": arn, "reason": "MISSING"})
             else:
-                services.append(self.model.render_service(svc))
+                services.append(self.stale_or(svc) or self.model.render_service(svc))
         if cluster and not any(s.cluster == cluster.rsplit("/", 1)[-1] for s in self.model.services.values()):
             return json_error("ClusterNotFoundException", "Cluster not found.")
         return json_reply({"services": services, "failures": failures})
+
+    @staticmethod
+    def stale_or(svc: Service) -> dict[str, Any] | None:
+        """`stale_describes`: the service as it was just before the last UpdateService, N times."""
+        if not svc.stale or svc.stale[0] <= 0:
+            return None
+        svc.stale[0] -= 1
+        return json.loads(json.dumps(svc.stale[1]))
+
+    # ---- service deployments and revisions ----------------------------------------------------
+    def service_deployments(self, req: AwsRequest) -> Reply:
+        op, body = req.operation, req.json
+        api = self.model.deployments_api
+        if api == "denied":
+            return json_error("AccessDeniedException", f"User: arn:aws:iam::{DEFAULT_ACCOUNT}:user/sim is not "
+                              f"authorized to perform: ecs:{op} on resource: * because no identity-based "
+                              f"policy allows the ecs:{op} action")
+        if api == "unsupported":
+            return json_error("UnsupportedFeatureException", f"{op} is not supported in this region.")
+        with self.lock:
+            self.model.tick()
+            handler = {"ListServiceDeployments": self.list_sds, "DescribeServiceDeployments": self.describe_sds,
+                       "DescribeServiceRevisions": self.describe_revisions,
+                       "StopServiceDeployment": self.stop_sd, "ContinueServiceDeployment": self.continue_sd}[op]
+            reply = handler(body)
+        if reply is None and self.upstream is not None:
+            return self.forward(req)  # nothing the model knows: moto's answer (it has none of these)
+        return reply or json_error("ServiceDeploymentNotFoundException", "Service deployment not found.")
+
+    def list_sds(self, body: dict[str, Any]) -> Reply | None:
+        svc = self.model.find(body.get("cluster"), str(body.get("service", "")))
+        if svc is None:
+            return None if self.upstream is not None else json_error("ServiceNotFoundException", "Service not found.")
+        limit = body.get("maxResults", 20)
+        if not isinstance(limit, int) or not 1 <= limit <= 100:
+            return json_error("InvalidParameterException", "maxResults must be between 1 and 100.")
+        statuses = body.get("status") or []
+        created = body.get("createdAt") or {}
+        after, before = created.get("after"), created.get("before")
+        rows = [sd for sd in self.model.visible_sds(svc) if (not statuses or sd.status in statuses)
+                and (after is None or sd.created >= float(after)) and (before is None or sd.created <= float(before))]
+        start = 0
+        if body.get("nextToken"):
+            try:
+                start = int(str(body["nextToken"]).split("sim-offset-", 1)[1])
+            except (IndexError, ValueError):
+                return json_error("InvalidParameterException", "Invalid nextToken.")
+        out: dict[str, Any] = {"serviceDeployments": [self.model.render_brief(sd) for sd in rows[start:start + limit]]}
+        if start + limit < len(rows):
+            out["nextToken"] = f"sim-offset-{start + limit}"
+        return json_reply(out)
+
+    def describe_many(self, body: dict[str, Any], key: str, known: dict[str, Any], render: Callable[[Any], Any],
+                      out_key: str) -> Reply | None:
+        arns = [str(a) for a in body.get(key) or []]
+        if len(arns) > 20:
+            return json_error("InvalidParameterException", f"{key} can have at most 20 items.")
+        if self.upstream is not None and arns and not any(a in known for a in arns):
+            return None
+        return json_reply({out_key: [render(known[a]) for a in arns if a in known],
+                           "failures": [{"arn": a, "reason": "MISSING"} for a in arns if a not in known]})
+
+    def describe_sds(self, body: dict[str, Any]) -> Reply | None:
+        return self.describe_many(body, "serviceDeploymentArns", self.model.sds, self.model.render_sd,
+                                  "serviceDeployments")
+
+    def describe_revisions(self, body: dict[str, Any]) -> Reply | None:
+        return self.describe_many(body, "serviceRevisionArns", self.model.revisions, lambda r: r.render(),
+                                  "serviceRevisions")
+
+    def stop_sd(self, body: dict[str, Any]) -> Reply | None:
+        sd = self.model.sds.get(str(body.get("serviceDeploymentArn", "")))
+        stop_type = str(body.get("stopType") or "ROLLBACK")
+        if sd is None:
+            return None
+        if stop_type not in ("ROLLBACK", "ABORT"):
+            return json_error("InvalidParameterException", "stopType must be ROLLBACK or ABORT.")
+        if sd.status not in ("PENDING", "IN_PROGRESS"):
+            return json_error("ConflictException", f"The service deployment is {sd.status}; it cannot be stopped.")
+        self.model.sd_stop(sd, stop_type, self.clock.now())
+        return json_reply({"serviceDeploymentArn": sd.arn})
+
+    def continue_sd(self, body: dict[str, Any]) -> Reply | None:
+        sd = self.model.sds.get(str(body.get("serviceDeploymentArn", "")))
+        if sd is None:
+            return None
+        action = str(body.get("action") or "CONTINUE")
+        if action not in ("CONTINUE", "ROLLBACK"):
+            return json_error("InvalidParameterException", "action must be CONTINUE or ROLLBACK.")
+        error = self.model.sd_continue(sd, str(body.get("hookId", "")), action, self.clock.now())
+        if error == "InvalidParameterException":
+            return json_error(error, "Unknown hookId for this service deployment.")
+        if error:
+            return json_error(error, f"The service deployment is not waiting at lifecycle hook {body.get('hookId')}"
+                                     f" (status {sd.status}{'' if sd.status in ONGOING else ', completed'}).")
+        return json_reply({"serviceDeploymentArn": sd.arn})
 
     def service_for_tasks(self, body: dict[str, Any]) -> list[Service]:
         cluster = str(body.get("cluster") or "default").rsplit("/", 1)[-1]
@@ -263,8 +365,13 @@ class Answers:
         return query_error("TargetGroupNotFound", "One or more target groups not found", 400)
 
     def modelled_tg(self, arn: str) -> bool:
-        return arn in self.model.targets or any(
-            lb["targetGroupArn"] == arn for s in self.model.services.values() for lb in s.lbs())
+        return arn in self.model.targets or any(arn in self.service_tgs(s) for s in self.model.services.values())
+
+    @staticmethod
+    def service_tgs(svc: Service) -> list[str]:
+        """The service's target groups, blue/green alternates included."""
+        return [tg for lb in svc.lbs() for tg in (lb["targetGroupArn"], (lb.get("advancedConfiguration") or {})
+                                                 .get("alternateTargetGroupArn")) if tg]
 
     def target_health(self, form: dict[str, str]) -> Reply | None:
         arn = form.get("TargetGroupArn", "")
@@ -303,7 +410,7 @@ class Answers:
             return None
         delay = 300
         for svc in self.model.services.values():
-            if any(lb["targetGroupArn"] == arn for lb in svc.lbs()):
+            if arn in self.service_tgs(svc):
                 delay = int(float(self.model.scenario_for(svc).get("drain_delay", 10)))
         attrs = {"deregistration_delay.timeout_seconds": str(delay), "stickiness.enabled": "false",
                  "load_balancing.algorithm.type": "round_robin"}

@@ -7,6 +7,7 @@ from typing import Any
 
 from .clock import epoch3
 from .ecs_model import SCENARIOS
+from .service_deployments import SD_OPTIONS
 from .faults import Rule
 from .wire import DEFAULT_ACCOUNT, DEFAULT_REGION
 
@@ -68,6 +69,16 @@ class Control:
         kind = body.get("scenario", "converge")
         if kind not in SCENARIOS:
             return 400, {"error": f"unknown scenario {kind}; known: {sorted(SCENARIOS)}"}
+        for name, (kind, minimum) in SD_OPTIONS.items():
+            if name not in body:
+                continue
+            value = body[name]
+            ok = isinstance(value, str) and bool(value) if kind is str else \
+                isinstance(value, (int, float)) and not isinstance(value, bool) and value >= minimum and \
+                (kind is float or float(value).is_integer())
+            if not ok:
+                return 400, {"error": f"scenario option {name} must be "
+                                      f"{'a non-empty string' if kind is str else f'a number >= {minimum}'}"}
         key = (str(body.get("cluster", "*")).rsplit("/", 1)[-1], str(body.get("service", "*")))
         self.model.scenarios[key] = dict(body)
         return 200, {"ok": True}
@@ -85,6 +96,10 @@ class Control:
             self.learn_services = bool(body["learn_services"])
         if "oldest_first" in body:
             self.model.oldest_first = bool(body["oldest_first"])
+        if "deployments_api" in body:
+            if body["deployments_api"] not in ("ok", "denied", "unsupported"):
+                return 400, {"error": "deployments_api must be ok, denied or unsupported"}
+            self.model.deployments_api = body["deployments_api"]
         return 200, {"now": epoch3(self.clock.now()), "wall": epoch3(self.wall())}
 
     def control_seed(self, body: dict[str, Any]) -> tuple[int, Any]:

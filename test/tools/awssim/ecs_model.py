@@ -9,6 +9,7 @@ import uuid
 from typing import Any, Callable
 
 from .clock import SimClock, epoch3
+from .service_deployments import Lifecycle, Revision, ServiceDeployment
 from .wire import DEFAULT_ACCOUNT, DEFAULT_REGION
 
 
@@ -43,6 +44,12 @@ class Deployment:
         self.completed_ever = False
         self.ready_at: float | None = None      # sim time: all new tasks running and healthy
         self.completed_at: float | None = None  # sim time: rolloutState became COMPLETED
+        self.revision: Revision | None = None
+        self.sd: ServiceDeployment | None = None           # the service deployment this one carries out
+        self.rollback_sd: ServiceDeployment | None = None  # ... or rolls back
+        # The service deployment's stages hold the classic round back: no scale-up yet, keep the
+        # old tasks (blue / deferred cleanup), do not complete yet (alarm bake).
+        self.hold_scale = self.hold_cleanup = self.hold_complete = False
 
     @property
     def kind(self) -> str:
@@ -61,8 +68,10 @@ class Deployment:
 
 class Task:
     def __init__(self, arn: str, td_arn: str, dep_id: str, ip: str, now: float, cpu: str, memory: str,
-                 containers: list[str]) -> None:
+                 containers: list[str], revision: Revision | None, groups: list[tuple[str, Any]]) -> None:
         self.arn = arn
+        self.revision = revision.arn if revision else ""
+        self.groups = groups  # (target group, port): where this task registers (its revision's groups)
         self.td_arn = td_arn
         self.deployment_id = dep_id
         self.ip = ip
@@ -104,6 +113,9 @@ class Service:
         self.history_deployments: list[dict[str, Any]] = []
         self.last_unplaceable_event = -math.inf
         self.round_token = 0  # one reconcile chain per service, restarted by each new deployment
+        self.sds: list[ServiceDeployment] = []  # newest first
+        self.live_tgs: dict[int, str] = {}      # load balancer index -> target group serving production
+        self.stale: list[Any] | None = None      # [describes left, the service as before UpdateService]
 
     def lbs(self) -> list[dict[str, Any]]:
         return [lb for lb in self.body.get("loadBalancers", []) or [] if lb.get("targetGroupArn")]
@@ -112,7 +124,7 @@ class Service:
         return self.deployments[0]
 
 
-class Model:
+class Model(Lifecycle):
     """ECS services, their deployments and tasks, and target-group health, on the sim clock."""
 
     def __init__(self, clock: SimClock) -> None:
@@ -126,6 +138,7 @@ class Model:
         self.counter = 0
         self.sim_now = clock.now()
         self.oldest_first = False  # render events and deployments oldest first (tests of list handling)
+        self.sd_init()
 
     # ---- ids --------------------------------------------------------------------------------
     def next_id(self) -> int:
@@ -144,8 +157,9 @@ class Model:
         td = self.task_defs.get(dep.td_arn, {}).get("taskDefinition", {})
         names = [c.get("name", "app") for c in td.get("containerDefinitions", [])] or \
             [lb.get("containerName", "app") for lb in svc.lbs()][:1] or ["app"]
+        groups = dep.revision.groups if dep.revision else self.live_groups(svc)
         task = Task(arn, dep.td_arn, dep.id, ip, now, str(td.get("cpu", "256")),
-                    str(td.get("memory", "512")), names)
+                    str(td.get("memory", "512")), names, dep.revision, groups)
         svc.tasks.append(task)
         return task
 
@@ -198,6 +212,7 @@ class Model:
         dep = Deployment(dep_id, td_arn, desired, now, {"scenario": "converge"})
         svc.deployments.append(dep)
         self.services[key] = svc
+        self.sd_seed(svc, dep, now, steady)
         if steady:
             for _ in range(desired):
                 task = self.new_task(svc, dep, now)
@@ -238,6 +253,12 @@ class Model:
     def update(self, svc: Service, request: dict[str, Any]) -> None:
         self.tick()
         now = self.clock.now()
+        stale = int(self.scenario_for(svc).get("stale_describes", 0) or 0)
+        svc.stale = [stale, self.render_service(svc)] if stale > 0 else None
+        # Stored as sent (whole members replaced, like moto; ECS's partial-update rule is unverified).
+        for key in ("deploymentConfiguration", "loadBalancers"):
+            if request.get(key) is not None:
+                svc.body[key] = json.loads(json.dumps(request[key]))
         primary = svc.primary()
         desired = int(request["desiredCount"]) if request.get("desiredCount") is not None else primary.desired
         td_ref = request.get("taskDefinition")
@@ -255,8 +276,11 @@ class Model:
         svc.body["desiredCount"] = desired
 
     def new_primary(self, svc: Service, td_arn: str, desired: int, now: float,
-                    scenario: dict[str, Any]) -> Deployment:
+                    scenario: dict[str, Any], revision: Revision | None = None) -> Deployment:
+        """A new PRIMARY; with a new revision and service deployment unless it rolls back to `revision`."""
         dep = Deployment(self.new_deployment_id(), td_arn, desired, now, scenario)
+        strategy = (svc.body.get("deploymentConfiguration") or {}).get("strategy") or "ROLLING"
+        dep.revision = revision or self.new_revision(svc, td_arn, now, strategy != "ROLLING")
         for old in svc.deployments:
             old.status = "ACTIVE"
             old.updated = now
@@ -265,6 +289,8 @@ class Model:
         if dep.kind == "external_change":
             self.schedule(now + float(scenario.get("after", 30)), lambda t, s=svc, d=dep: self.external(s, d, t))
         self.start_rounds(svc, dep, now)
+        if revision is None:
+            self.sd_start(svc, dep, now)
         return dep
 
     def external(self, svc: Service, ours: Deployment, now: float) -> None:
@@ -291,7 +317,7 @@ class Model:
         dep = svc.primary()
         self.schedule(now + self.step(dep), lambda t, s=svc, k=token: self.round(s, t, k))
         fate = dep.fate()
-        if dep.rollout == "FAILED":
+        if dep.rollout == "FAILED" or dep.hold_scale:
             return
         active = [t for t in svc.tasks if t.deployment_id == dep.id and t.active]
         if fate == "stall":
@@ -332,20 +358,20 @@ class Model:
         task.last_status, task.started = "RUNNING", now
         for c in task.containers:
             c["lastStatus"] = "RUNNING"
-        for lb in svc.lbs():
-            self.targets.setdefault(lb["targetGroupArn"], {})[task.ip] = {
-                "port": lb.get("containerPort", 80), "state": "initial",
+        for tg, port in task.groups:
+            self.targets.setdefault(tg, {})[task.ip] = {
+                "port": port, "state": "initial",
                 "reason": "Elb.RegistrationInProgress", "description": "Target registration is in progress"}
-        if svc.lbs():
+        if task.groups:
             self.event(svc, now, f"(service {svc.name}) registered 1 targets in (target-group "
-                                 f"{svc.lbs()[0]['targetGroupArn']})")
+                                 f"{task.groups[0][0]})")
 
     def set_healthy(self, svc: Service, task: Task, now: float) -> None:
         if not task.active:
             return
         task.healthy = True
-        for lb in svc.lbs():
-            target = self.targets.get(lb["targetGroupArn"], {}).get(task.ip)
+        for tg, _ in task.groups:
+            target = self.targets.get(tg, {}).get(task.ip)
             if target:
                 target.update(state="healthy", reason=None, description=None)
         self.check_complete(svc, now)
@@ -354,13 +380,12 @@ class Model:
         if not task.active:
             return
         tg = ""
-        for lb in svc.lbs():
-            tg = lb["targetGroupArn"]
+        for tg, port in task.groups:
             target = self.targets.get(tg, {}).get(task.ip)
             if target:
                 target.update(state="unhealthy", reason="Target.FailedHealthChecks",
                               description="Health checks failed")
-            self.event(svc, now, f"(service {svc.name}) (port {lb.get('containerPort')}) is unhealthy in "
+            self.event(svc, now, f"(service {svc.name}) (port {port}) is unhealthy in "
                                  f"(target-group {tg}) due to (reason Health checks failed).")
         grace = float(dep.scenario.get("unhealthy_grace", self.step(dep)))
 
@@ -408,12 +433,14 @@ class Model:
             self.drain(svc, task, now, f"Deployment {dep.id} failed")
         rollback = dep.scenario.get("rollback", dep.kind == "breaker_rollback")
         previous = next((d for d in svc.deployments[1:] if d.completed_ever), None)
+        if self.sd_breaker(svc, dep, now, why, threshold, bool(rollback and previous is not None)):
+            return
         if rollback and previous is not None:
             self.event(svc, now, f"(service {svc.name}) rolling back to deployment {previous.id}.")
             self.new_primary(svc, previous.td_arn, dep.desired, now,
                              {"scenario": "converge", "step": self.step(dep),
                               "health_delay": dep.scenario.get("health_delay", 10),
-                              "drain_delay": dep.scenario.get("drain_delay", 10)})
+                              "drain_delay": dep.scenario.get("drain_delay", 10)}, revision=previous.revision)
 
     def drain(self, svc: Service, task: Task, now: float, reason: str) -> None:
         """Deregister the task's targets, stop the task after the deregistration delay."""
@@ -428,8 +455,8 @@ class Model:
             delay = 0.0
         else:
             task.last_status = "DEACTIVATING"
-        for lb in svc.lbs():
-            target = self.targets.get(lb["targetGroupArn"], {}).get(task.ip)
+        for tg, _ in task.groups:
+            target = self.targets.get(tg, {}).get(task.ip)
             if target:
                 target.update(state="draining", reason="Target.DeregistrationInProgress",
                               description="Target deregistration is in progress")
@@ -439,8 +466,8 @@ class Model:
             for c in task.containers:
                 c["lastStatus"] = "STOPPED"
                 c.setdefault("exitCode", 0)
-            for lb in svc.lbs():
-                self.targets.get(lb["targetGroupArn"], {}).pop(task.ip, None)
+            for tg, _ in task.groups:
+                self.targets.get(tg, {}).pop(task.ip, None)
             self.check_complete(svc, t)
         if delay <= 0:
             finish(now)
@@ -448,6 +475,13 @@ class Model:
             self.schedule(now + delay, finish)
 
     def check_complete(self, svc: Service, now: float) -> None:
+        try:
+            self.settle(svc, now)
+        finally:
+            self.sd_observe(svc, now)
+
+    def settle(self, svc: Service, now: float) -> None:
+        """Once the PRIMARY's tasks all run healthy: drain the older deployments, then COMPLETED."""
         dep = svc.primary()
         if dep.rollout == "FAILED" or dep.fate() in ("stall", "unplaceable"):
             return
@@ -457,6 +491,8 @@ class Model:
             return
         if dep.ready_at is None:
             dep.ready_at = now
+        if dep.hold_cleanup:
+            return
         for old in svc.deployments[1:]:
             old.desired = 0
             for task in [t for t in svc.tasks if t.deployment_id == old.id and t.active]:
@@ -464,13 +500,14 @@ class Model:
         leftovers = [d for d in svc.deployments[1:]
                      if any(t.deployment_id == d.id and t.last_status != "STOPPED" for t in svc.tasks)]
         svc.deployments = [dep] + leftovers
-        if not leftovers and dep.rollout == "IN_PROGRESS":
+        if not leftovers and dep.rollout == "IN_PROGRESS" and not dep.hold_complete:
             dep.rollout, dep.reason, dep.completed_ever = "COMPLETED", f"ECS deployment {dep.id} completed.", True
             dep.completed_at = now
             svc.proven_tds.add(dep.td_arn)
             dep.updated = now
             self.event(svc, now, f"(service {svc.name}) (deployment {dep.id}) deployment completed.")
             self.event(svc, now, f"(service {svc.name}) has reached a steady state.")
+            self.sd_completed(svc, dep, now)
 
     # ---- rendering --------------------------------------------------------------------------
     def count(self, svc: Service, dep_id: str | None, status: str) -> int:
@@ -500,6 +537,7 @@ class Model:
                      "runningCount": self.count(svc, None, "RUNNING"),
                      "pendingCount": self.count(svc, None, "PENDING"),
                      "deployments": deployments, "events": events})
+        body.update(self.current_fields(svc))
         return body
 
     def render_task(self, svc: Service, task: Task) -> dict[str, Any]:
@@ -545,21 +583,37 @@ class Model:
                 "services": [self.render_service(s) for s in self.services.values()],
                 "tasks": [self.render_task(s, t) for s in self.services.values() for t in s.tasks],
                 "targets": self.targets, "scenarios": {f"{k[0]}/{k[1]}": v for k, v in self.scenarios.items()},
-                "convergence": self.convergence()}
+                "convergence": self.convergence(),
+                "service_deployments": [self.sd_state(sd) for s in self.services.values() for sd in s.sds],
+                "service_revisions": [{"arn": r.arn, "service": r.service_arn.rsplit("/", 1)[-1],
+                                       "task_definition": r.td_arn, "target_groups": [tg for tg, _ in r.groups]}
+                                      for r in self.revisions.values()],
+                "deployments_api": self.deployments_api}
 
     def convergence(self) -> list[dict[str, Any]]:
-        """When each deployment still known became ready and COMPLETED, in sim and wall time."""
+        """When each deployment still known became ready and COMPLETED, in sim and wall time; a row
+        per deployment that carries out a service deployment also has that one's fields (sd_state),
+        and service deployments whose deployment is gone (rolled back) get rows of their own."""
         out = []
         for svc in self.services.values():
+            covered = set()
             for dep in svc.deployments:
                 if dep.ready_at is None and dep.completed_at is None:
                     continue
                 row: dict[str, Any] = {"cluster": svc.cluster, "service": svc.name, "deployment": dep.id,
                                        "task_definition": dep.td_arn}
-                for key, value in (("ready", dep.ready_at), ("completed", dep.completed_at)):
-                    wall = self.clock.wall_of(value) if value is not None else None
-                    row[f"{key}_sim"] = epoch3(value) if value is not None else None
-                    row[f"{key}_wall"] = epoch3(wall) if wall is not None else None
+                row.update(self.times("ready", dep.ready_at))
+                row.update(self.times("completed", dep.completed_at))
+                if dep.sd is not None and not dep.sd.initial and dep.sd.target_dep is dep:
+                    row.update(self.sd_state(dep.sd))
+                    covered.add(dep.sd.arn)
+                out.append(row)
+            for sd in reversed(svc.sds):
+                if sd.initial or sd.arn in covered:
+                    continue
+                row = self.sd_state(sd)
+                row.update(self.times("ready", sd.target_dep.ready_at))
+                row.update(self.times("completed", sd.target_dep.completed_at))
                 out.append(row)
         return out
 

@@ -14,6 +14,8 @@ from typing import Any
 
 HERE = os.path.dirname(os.path.abspath(__file__))  # test/tools/awssim
 TG = "arn:aws:elasticloadbalancing:us-east-1:123456789012:targetgroup/web-tg/0123456789abcdef"
+TG2 = "arn:aws:elasticloadbalancing:us-east-1:123456789012:targetgroup/web-tg-green/fedcba9876543210"
+RULE = "arn:aws:elasticloadbalancing:us-east-1:123456789012:listener-rule/app/web/1/2/3"
 TD1 = "arn:aws:ecs:us-east-1:123456789012:task-definition/web:1"
 TD2 = "arn:aws:ecs:us-east-1:123456789012:task-definition/web:2"
 
@@ -64,8 +66,10 @@ class Sim:
         except ValueError:
             return status, hdrs, data
 
-    def health(self) -> dict[str, str]:
-        form = "Action=DescribeTargetHealth&Version=2015-12-01&TargetGroupArn=" + urllib.parse.quote(TG, safe="")
+    def health(self, tg: str = TG, targets: list[str] | None = None) -> dict[str, str]:
+        form = "Action=DescribeTargetHealth&Version=2015-12-01&TargetGroupArn=" + urllib.parse.quote(tg, safe="")
+        for i, ip in enumerate(targets or [], 1):
+            form += f"&Targets.member.{i}.Id={ip}&Targets.member.{i}.Port=8080"
         status, _, data = self.raw("POST", "/", form.encode(), {
             "Content-Type": "application/x-www-form-urlencoded; charset=utf-8",
             "Authorization": "AWS4-HMAC-SHA256 Credential=AKID/20250101/us-east-1/elasticloadbalancing/aws4_request, "
@@ -74,15 +78,26 @@ class Sim:
         import xml.etree.ElementTree as ET
         ns = {"e": "http://elasticloadbalancing.amazonaws.com/doc/2015-12-01/"}
         root = ET.fromstring(data)
-        return {m.find("e:Target/e:Id", ns).text: m.find("e:TargetHealth/e:State", ns).text  # type: ignore[union-attr]
-                for m in root.iterfind(".//e:TargetHealthDescriptions/e:member", ns)}
+        out = {}
+        for m in root.iterfind(".//e:TargetHealthDescriptions/e:member", ns):
+            state = m.find("e:TargetHealth/e:State", ns).text  # type: ignore[union-attr]
+            reason = m.find("e:TargetHealth/e:Reason", ns)
+            out[m.find("e:Target/e:Id", ns).text] = state if targets is None or reason is None \
+                else f"{state}/{reason.text}"  # type: ignore[union-attr]
+        return out
 
-    def seed(self, desired: int = 2, lb: bool = True) -> None:
+    def seed(self, desired: int = 2, lb: bool = True, config: dict[str, Any] | None = None) -> None:
         td = {"family": "web", "cpu": "256", "memory": "512", "requiresCompatibilities": ["FARGATE"],
               "containerDefinitions": [{"name": "web", "image": "nginx"}], "tags": [{"key": "team", "value": "p"}]}
         service: dict[str, Any] = {"serviceName": "web", "desiredCount": desired, "taskDefinition": "web:1"}
         if lb:
             service["loadBalancers"] = [{"targetGroupArn": TG, "containerName": "web", "containerPort": 8080}]
+        if config is not None:
+            service["deploymentConfiguration"] = config
+            if config.get("strategy", "ROLLING") != "ROLLING":
+                service["loadBalancers"][0]["advancedConfiguration"] = {
+                    "alternateTargetGroupArn": TG2, "productionListenerRule": RULE,
+                    "roleArn": "arn:aws:iam::123456789012:role/ecs-bg"}
         self.control("seed", {"cluster": "demo", "task_definitions": [td, dict(td, revision=2, cpu="512", memory="1024")],
                               "service": service})
 
@@ -95,6 +110,20 @@ class Sim:
         status, _, data = self.ecs("UpdateService", dict(cluster="demo", service="web", **body))
         assert status == 200, data
         return data["service"]
+
+    def ok(self, op: str, body: dict[str, Any]) -> Any:
+        status, _, data = self.ecs(op, body)
+        assert status == 200, (op, data)
+        return data
+
+    def sd(self, arn: str) -> dict[str, Any]:
+        return self.ok("DescribeServiceDeployments", {"serviceDeploymentArns": [arn]})["serviceDeployments"][0]
+
+    def sds(self, **body: Any) -> list[dict[str, Any]]:
+        return self.ok("ListServiceDeployments", dict(cluster="demo", service="web", **body))["serviceDeployments"]
+
+    def revision(self, arn: str) -> dict[str, Any]:
+        return self.ok("DescribeServiceRevisions", {"serviceRevisionArns": [arn]})["serviceRevisions"][0]
 
 
 class AwsSimTest(unittest.TestCase):
@@ -302,6 +331,404 @@ class AwsSimTest(unittest.TestCase):
         self.assertEqual(json.loads(data)["AccessKeyId"], "AKIDC")
         log = self.sim.control("requests", method="GET")["requests"]
         self.assertEqual(log[-1]["service"], "creds")
+
+
+def strategy(name: str, **extra: Any) -> dict[str, Any]:
+    config: dict[str, Any] = {"strategy": name, "bakeTimeInMinutes": 1, "maximumPercent": 200,
+                              "minimumHealthyPercent": 100,
+                              "deploymentCircuitBreaker": {"enable": True, "rollback": True}}
+    config.update(extra)
+    return config
+
+
+class ServiceDeploymentsTest(unittest.TestCase):
+    """The service deployments API, strategies, hooks, rollbacks, early success (sim clock advanced by hand)."""
+
+    def setUp(self) -> None:
+        self.sim = Sim()
+
+    def tearDown(self) -> None:
+        self.sim.close()
+
+    def follow(self, arn: str, until: Any, limit: int = 200, step: float = 5) -> tuple[dict[str, Any], list[Any]]:
+        """Advance until until(sd); returns the last ServiceDeployment and (stage, target weights) seen."""
+        seen: list[Any] = []
+        for _ in range(limit):
+            sd = self.sim.sd(arn)
+            target = sd["targetServiceRevision"]
+            mark = (sd.get("lifecycleStage"), target.get("requestedProductionTrafficWeight"))
+            if not seen or seen[-1] != mark:
+                seen.append(mark)
+            if until(sd):
+                return sd, seen
+            self.sim.control("advance", {"seconds": step})
+        self.fail("never reached: " + json.dumps(self.sim.sd(arn))[:3000])
+
+    def start(self, **update: Any) -> tuple[dict[str, Any], str]:
+        service = self.sim.update(**update)
+        return service, service["currentServiceDeployment"]
+
+    # ---- the API and ROLLING ----------------------------------------------------------------
+    def test_rolling_service_deployment_revisions_and_current_fields(self) -> None:
+        self.sim.seed()
+        service = self.sim.service()
+        first = service["currentServiceDeployment"]
+        self.assertTrue(first.startswith("arn:aws:ecs:us-east-1:123456789012:service-deployment/demo/web/"))
+        self.assertEqual([b["status"] for b in self.sim.sds()], ["SUCCESSFUL"])
+        self.assertEqual(service["currentServiceRevisions"][0]["runningTaskCount"], 2)
+        self.sim.update(desiredCount=2)  # replicas only: no new service deployment
+        self.assertEqual(len(self.sim.sds()), 1)
+        service, arn = self.start(taskDefinition="web:2")
+        self.assertNotEqual(arn, first)
+        briefs = self.sim.sds()
+        self.assertEqual([b["serviceDeploymentArn"] for b in briefs], [arn, first])  # newest first
+        sd, seen = self.follow(arn, lambda d: d["status"] == "SUCCESSFUL")
+        self.assertEqual([m[0] for m in seen], ["SCALE_UP", "CLEAN_UP"])
+        self.assertEqual(sd["targetServiceRevision"]["runningTaskCount"], 2)
+        self.assertEqual(sd["sourceServiceRevisions"][0]["runningTaskCount"], 0)
+        self.assertIn("finishedAt", sd)
+        rev = self.sim.revision(sd["targetServiceRevision"]["arn"])
+        self.assertTrue(rev["serviceRevisionArn"].startswith(
+            "arn:aws:ecs:us-east-1:123456789012:service-revision/demo/web/"))
+        self.assertEqual(rev["taskDefinition"], TD2)
+        self.assertEqual(rev["containerImages"][0]["containerName"], "web")
+        self.assertEqual(rev["resolvedConfiguration"]["loadBalancers"], [{"targetGroupArn": TG}])
+        self.assertEqual(self.sim.service()["currentServiceRevisions"][0]["arn"], rev["serviceRevisionArn"])
+        self.assertEqual(self.sim.sds(status=["IN_PROGRESS"]), [])
+
+    def test_a_newer_update_stops_the_older_deployment(self) -> None:
+        self.sim.seed()
+        _, older = self.start(taskDefinition="web:2")
+        _, newer = self.start(taskDefinition="web:1")
+        sd = self.sim.sd(older)
+        self.assertEqual(sd["status"], "STOPPED")
+        self.assertIn(newer, sd["statusReason"])
+        self.follow(newer, lambda d: d["status"] == "SUCCESSFUL")
+
+    def test_limits_failures_and_errors(self) -> None:
+        self.sim.seed()
+        arn = self.sim.service()["currentServiceDeployment"]
+        status, _, data = self.sim.ecs("DescribeServiceDeployments", {"serviceDeploymentArns": [arn] * 21})
+        self.assertEqual((status, data["__type"]), (400, "InvalidParameterException"))
+        status, _, data = self.sim.ecs("DescribeServiceRevisions", {"serviceRevisionArns": ["x"] * 21})
+        self.assertEqual((status, data["__type"]), (400, "InvalidParameterException"))
+        data = self.sim.ok("DescribeServiceDeployments", {"serviceDeploymentArns": [arn, arn + "nope"]})
+        self.assertEqual(len(data["serviceDeployments"]), 1)
+        self.assertEqual(data["failures"], [{"arn": arn + "nope", "reason": "MISSING"}])
+        data = self.sim.ok("DescribeServiceRevisions", {"serviceRevisionArns": ["arn:nope"]})
+        self.assertEqual((data["serviceRevisions"], data["failures"][0]["reason"]), ([], "MISSING"))
+        status, _, data = self.sim.ecs("StopServiceDeployment", {"serviceDeploymentArn": arn + "x"})
+        self.assertEqual((status, data["__type"]), (400, "ServiceDeploymentNotFoundException"))
+        status, _, data = self.sim.ecs("StopServiceDeployment", {"serviceDeploymentArn": arn, "stopType": "ABORT"})
+        self.assertEqual((status, data["__type"]), (400, "ConflictException"))  # already SUCCESSFUL
+        status, _, data = self.sim.ecs("ListServiceDeployments", {"cluster": "demo", "service": "web", "maxResults": 0})
+        self.assertEqual((status, data["__type"]), (400, "InvalidParameterException"))
+        status, _, data = self.sim.ecs("ListServiceDeployments", {"cluster": "demo", "service": "nope"})
+        self.assertEqual((status, data["__type"]), (400, "ServiceNotFoundException"))
+        for td in ("web:2", "web:1", "web:2"):
+            self.sim.update(taskDefinition=td)
+        page = self.sim.ok("ListServiceDeployments", {"cluster": "demo", "service": "web", "maxResults": 3})
+        self.assertEqual(len(page["serviceDeployments"]), 3)
+        rest = self.sim.ok("ListServiceDeployments", {"cluster": "demo", "service": "web",
+                                                      "nextToken": page["nextToken"]})
+        self.assertEqual([b["serviceDeploymentArn"] for b in rest["serviceDeployments"]], [arn])
+        later = self.sim.sds(createdAt={"after": page["serviceDeployments"][0]["createdAt"] - 0.0005})
+        self.assertGreaterEqual(len(later), 1)
+
+    def test_denied_unsupported_and_fault_rules(self) -> None:
+        self.sim.seed()
+        self.sim.control("config", {"deployments_api": "denied"})
+        for op in ("ListServiceDeployments", "DescribeServiceDeployments", "DescribeServiceRevisions",
+                   "StopServiceDeployment", "ContinueServiceDeployment"):
+            status, _, data = self.sim.ecs(op, {"cluster": "demo", "service": "web"})
+            self.assertEqual((status, data["__type"]), (400, "AccessDeniedException"))
+            self.assertIn(f"is not authorized to perform: ecs:{op}", data["message"])
+        self.sim.control("config", {"deployments_api": "unsupported"})
+        status, _, data = self.sim.ecs("ListServiceDeployments", {"cluster": "demo", "service": "web"})
+        self.assertEqual((status, data["__type"]), (400, "UnsupportedFeatureException"))
+        self.assertNotIn("currentServiceDeployment", self.sim.service())
+        status, _, _ = self.sim.raw("POST", "/_sim/config", b'{"deployments_api": "maybe"}')
+        self.assertEqual(status, 400)
+        self.sim.control("config", {"deployments_api": "ok"})
+        self.sim.control("rules", {"operation": "DescribeServiceDeployments", "call": 1, "action": "throttle"})
+        arn = self.sim.service()["currentServiceDeployment"]
+        status, _, data = self.sim.ecs("DescribeServiceDeployments", {"serviceDeploymentArns": [arn]})
+        self.assertEqual((status, data["__type"]), (400, "ThrottlingException"))
+        self.assertEqual(self.sim.sd(arn)["status"], "SUCCESSFUL")
+
+    def test_scenario_options_are_validated(self) -> None:
+        for bad in ({"stage_seconds": -1}, {"stale_describes": 1.5}, {"alarm_in_bake": 3}, {"current_lag": "x"}):
+            status, _, _ = self.sim.raw("POST", "/_sim/scenario", json.dumps(dict(bad, service="web")).encode())
+            self.assertEqual(status, 400, bad)
+
+    def test_current_lag_and_stale_describes(self) -> None:
+        self.sim.seed()
+        before = self.sim.service()
+        self.sim.control("scenario", {"service": "web", "current_lag": 12, "stale_describes": 2})
+        answer = self.sim.update(taskDefinition="web:2")
+        self.assertEqual(answer["currentServiceDeployment"], before["currentServiceDeployment"])
+        self.assertEqual(answer["taskDefinition"], TD2)
+        for _ in range(2):  # the next two describes: the service as before the update
+            stale = self.sim.service()
+            self.assertEqual((stale["taskDefinition"], len(stale["deployments"])), (TD1, 1))
+            self.assertEqual(stale["currentServiceDeployment"], before["currentServiceDeployment"])
+        fresh = self.sim.service()
+        self.assertEqual((fresh["taskDefinition"], len(fresh["deployments"])), (TD2, 2))
+        self.assertEqual(fresh["currentServiceDeployment"], before["currentServiceDeployment"])  # still lagging
+        self.assertEqual(len(self.sim.sds()), 1)
+        self.sim.control("advance", {"seconds": 12})
+        self.assertNotEqual(self.sim.service()["currentServiceDeployment"], before["currentServiceDeployment"])
+        self.assertEqual(len(self.sim.sds()), 2)
+
+    # ---- traffic-shifting strategies -----------------------------------------------------------
+    def test_blue_green_twice_swaps_target_groups(self) -> None:
+        self.sim.seed(config=strategy("BLUE_GREEN"))
+        blue_ips = set(self.sim.health(TG))
+        for n, (td, green_tg, blue_tg) in enumerate((("web:2", TG2, TG), ("web:1", TG, TG2))):
+            _, arn = self.start(taskDefinition=td)
+            sd, seen = self.follow(arn, lambda d: d.get("lifecycleStage") == "BAKE_TIME")
+            self.assertEqual(sd["targetServiceRevision"]["requestedProductionTrafficWeight"], 100)
+            self.assertEqual(sd["sourceServiceRevisions"][0]["requestedProductionTrafficWeight"], 0)
+            self.assertEqual(sd["targetServiceRevision"]["requestedTestTrafficWeight"], 100)
+            service = self.sim.service()
+            self.assertEqual([(d["status"], d["rolloutState"], d["runningCount"]) for d in service["deployments"]],
+                             [("PRIMARY", "IN_PROGRESS", 2), ("ACTIVE", "COMPLETED" if n == 0 else "COMPLETED", 2)])
+            green = set(self.sim.health(green_tg)) - blue_ips
+            self.assertEqual(len(green), 2)
+            self.assertEqual(set(self.sim.health(green_tg).values()), {"healthy"})
+            self.assertEqual(set(self.sim.health(blue_tg, sorted(green)).values()), {"unused/Target.NotRegistered"})
+            sd, rest = self.follow(arn, lambda d: d["status"] == "SUCCESSFUL")
+            stages = [m[0] for m in seen + rest]
+            self.assertEqual(list(dict.fromkeys(stages)), [
+                "PRE_SCALE_UP", "SCALE_UP", "POST_SCALE_UP", "TEST_TRAFFIC_SHIFT", "POST_TEST_TRAFFIC_SHIFT",
+                "PRODUCTION_TRAFFIC_SHIFT", "POST_PRODUCTION_TRAFFIC_SHIFT", "BAKE_TIME", "CLEAN_UP"])
+            rev = self.sim.revision(sd["targetServiceRevision"]["arn"])
+            self.assertEqual(rev["resolvedConfiguration"]["loadBalancers"],
+                             [{"targetGroupArn": green_tg, "productionListenerRule": RULE}])
+            self.assertEqual(rev["loadBalancers"][0]["advancedConfiguration"]["alternateTargetGroupArn"], TG2)
+            service = self.sim.service()
+            self.assertEqual([(d["rolloutState"], d["runningCount"]) for d in service["deployments"]],
+                             [("COMPLETED", 2)])
+            self.assertEqual(service["loadBalancers"][0]["targetGroupArn"], TG)  # not rewritten by the swap
+            self.assertEqual(self.sim.health(blue_tg), {})
+            blue_ips = green
+
+    def test_blue_green_superseded_in_bake_reconciles(self) -> None:
+        self.sim.seed(config=strategy("BLUE_GREEN"))
+        _, older = self.start(taskDefinition="web:2")
+        self.follow(older, lambda d: d.get("lifecycleStage") == "BAKE_TIME")
+        _, newer = self.start(taskDefinition="web:1")
+        self.assertEqual(self.sim.sd(older)["status"], "STOPPED")
+        sd, seen = self.follow(newer, lambda d: d["status"] == "SUCCESSFUL")
+        self.assertEqual(seen[0][0], "RECONCILE_SERVICE")  # two revisions were active at start
+        self.assertEqual(len(sd["sourceServiceRevisions"]), 2)
+        self.assertEqual(len(self.sim.health(TG)), 2)  # green TG2 served production, so TG is green now
+        self.assertEqual(self.sim.health(TG2), {})
+
+    def test_linear_and_canary_shift_in_steps(self) -> None:
+        for name, extra, weights in (
+                ("LINEAR", {"linearConfiguration": {"stepPercent": 25, "stepBakeTimeInMinutes": 1}},
+                 [0, 25, 50, 75, 100]),
+                ("CANARY", {"canaryConfiguration": {"canaryPercent": 10, "canaryBakeTimeInMinutes": 2}}, [0, 10, 100])):
+            self.sim.control("reset")
+            self.sim.seed(config=strategy(name, **extra))
+            _, arn = self.start(taskDefinition="web:2")
+            sd, seen = self.follow(arn, lambda d: d["status"] == "SUCCESSFUL", step=2)
+            shifted = [w for _, w in seen]
+            self.assertEqual(list(dict.fromkeys(shifted)), weights, name)
+            at = {w: i for i, (_, w) in enumerate(seen)}
+            self.assertTrue(all(seen[at[w]][0] == "PRODUCTION_TRAFFIC_SHIFT" for w in weights[1:-1]))
+            self.assertEqual(sd["deploymentConfiguration"]["strategy"], name)
+
+    def test_alarm_rollback_in_bake(self) -> None:
+        alarms = {"alarmNames": ["web-5xx"], "enable": True, "rollback": True}
+        self.sim.seed(config=strategy("BLUE_GREEN", alarms=alarms, bakeTimeInMinutes=2))
+        self.sim.control("scenario", {"service": "web", "alarm_in_bake": "web-5xx", "alarm_after": 30})
+        source = self.sim.service()["currentServiceRevisions"][0]["arn"]
+        _, arn = self.start(taskDefinition="web:2")
+        sd, _ = self.follow(arn, lambda d: d["status"] != "IN_PROGRESS")
+        self.assertEqual(sd["status"], "ROLLBACK_IN_PROGRESS")
+        self.assertEqual(sd["targetServiceRevision"]["requestedProductionTrafficWeight"], 0)
+        self.assertEqual(self.sim.service()["taskDefinition"], TD1)  # traffic and service back at once
+        sd, _ = self.follow(arn, lambda d: d["status"] != "ROLLBACK_IN_PROGRESS")
+        self.assertEqual(sd["status"], "ROLLBACK_SUCCESSFUL")
+        self.assertEqual(sd["alarms"], {"status": "TRIGGERED", "alarmNames": ["web-5xx"],
+                                        "triggeredAlarmNames": ["web-5xx"]})
+        self.assertIn("web-5xx", sd["rollback"]["reason"])
+        self.assertEqual(sd["rollback"]["serviceRevisionArn"], source)
+        service = self.sim.service()
+        self.assertEqual([d["taskDefinition"] for d in service["deployments"]], [TD1])
+        self.assertTrue(any("web-5xx" in e["message"] for e in service["events"]))
+        self.assertEqual(len(self.sim.sds()), 2)  # a rollback makes no new service deployment
+        self.assertEqual(self.sim.health(TG2), {})
+
+    def test_alarm_rollback_on_rolling(self) -> None:
+        alarms = {"alarmNames": ["web-5xx"], "enable": True, "rollback": True}
+        self.sim.seed(config=strategy("ROLLING", alarms=alarms))
+        self.sim.control("scenario", {"service": "web", "alarm_in_bake": "web-5xx", "stage_seconds": 20})
+        _, arn = self.start(taskDefinition="web:2")
+        sd, seen = self.follow(arn, lambda d: d["status"] == "ROLLBACK_SUCCESSFUL")
+        self.assertIn("BAKE_TIME", [m[0] for m in seen])
+        self.assertEqual(sd["alarms"]["triggeredAlarmNames"], ["web-5xx"])
+        self.assertEqual(self.sim.service()["taskDefinition"], TD1)
+
+    def test_breaker_rollback_and_stop(self) -> None:
+        for config, kind, final in ((strategy("ROLLING"), "breaker_rollback", "ROLLBACK_SUCCESSFUL"),
+                                    (strategy("BLUE_GREEN"), "breaker_rollback", "ROLLBACK_SUCCESSFUL"),
+                                    (strategy("ROLLING"), "fail_start", "STOPPED")):
+            self.sim.control("reset")
+            self.sim.seed(config=config)
+            self.sim.control("scenario", {"service": "web", "scenario": kind})
+            _, arn = self.start(taskDefinition="web:2")
+            sd, seen = self.follow(arn, lambda d: d["status"] not in ("IN_PROGRESS", "ROLLBACK_IN_PROGRESS"))
+            self.assertEqual(sd["status"], final, config)
+            self.assertEqual(sd["deploymentCircuitBreaker"]["status"], "TRIGGERED")
+            self.assertGreaterEqual(sd["deploymentCircuitBreaker"]["failureCount"],
+                                    sd["deploymentCircuitBreaker"]["threshold"])
+            if final == "ROLLBACK_SUCCESSFUL":
+                self.assertEqual(self.sim.service()["taskDefinition"], TD1)
+                self.assertEqual(self.sim.service()["deployments"][0]["rolloutState"], "COMPLETED")
+            else:
+                self.assertIn("stoppedAt", sd)
+            if config["strategy"] == "BLUE_GREEN":
+                self.assertIn("SCALE_UP", [m[0] for m in seen])
+                self.assertEqual(set(self.sim.health(TG).values()), {"healthy"})  # blue never left
+
+    def test_stop_rollback_and_abort(self) -> None:
+        self.sim.seed(config=strategy("BLUE_GREEN"))
+        _, arn = self.start(taskDefinition="web:2")
+        self.follow(arn, lambda d: d.get("lifecycleStage") == "BAKE_TIME")
+        self.sim.ok("StopServiceDeployment", {"serviceDeploymentArn": arn, "stopType": "ROLLBACK"})
+        self.assertEqual(self.sim.sd(arn)["status"], "ROLLBACK_REQUESTED")
+        sd, seen = self.follow(arn, lambda d: d["status"] == "ROLLBACK_SUCCESSFUL")
+        self.assertIn("StopServiceDeployment", sd["rollback"]["reason"])
+        self.assertEqual(self.sim.service()["taskDefinition"], TD1)
+        status, _, data = self.sim.ecs("StopServiceDeployment", {"serviceDeploymentArn": arn})
+        self.assertEqual((status, data["__type"]), (400, "ConflictException"))
+        for strat in ("ROLLING", "BLUE_GREEN"):  # ABORT: STOP_REQUESTED, STOPPED, tasks as they are
+            self.sim.control("reset")
+            self.sim.seed(config=strategy(strat))
+            _, arn = self.start(taskDefinition="web:2")
+            self.sim.control("advance", {"seconds": 10})
+            self.sim.ok("StopServiceDeployment", {"serviceDeploymentArn": arn, "stopType": "ABORT"})
+            self.assertEqual(self.sim.sd(arn)["status"], "STOP_REQUESTED")
+            sd, _ = self.follow(arn, lambda d: d["status"] == "STOPPED")
+            self.assertIn("stoppedAt", sd)
+            before = self.sim.service()
+            self.sim.control("advance", {"seconds": 120})
+            after = self.sim.service()
+            self.assertEqual([d["runningCount"] for d in before["deployments"]],
+                             [d["runningCount"] for d in after["deployments"]])
+
+    # ---- hooks ---------------------------------------------------------------------------------
+    def pause(self, stage: str, action: str = "ROLLBACK", minutes: int = 60) -> dict[str, Any]:
+        return {"targetType": "PAUSE", "lifecycleStages": [stage],
+                "timeoutConfiguration": {"timeoutInMinutes": minutes, "action": action}}
+
+    def waiting_hook(self, arn: str) -> tuple[dict[str, Any], dict[str, Any]]:
+        sd, _ = self.follow(arn, lambda d: any(h["status"] == "AWAITING_ACTION"
+                                               for h in d.get("lifecycleHookDetails", [])))
+        return sd, next(h for h in sd["lifecycleHookDetails"] if h["status"] == "AWAITING_ACTION")
+
+    def test_pause_hook_continue_rollback_and_timeout(self) -> None:
+        lam = {"targetType": "AWS_LAMBDA", "hookTargetArn": "arn:aws:lambda:us-east-1:123456789012:function:check",
+               "roleArn": "arn:aws:iam::123456789012:role/hook", "lifecycleStages": ["POST_TEST_TRAFFIC_SHIFT"]}
+        self.sim.seed(config=strategy("BLUE_GREEN", lifecycleHooks=[self.pause("POST_SCALE_UP"), lam]))
+        _, arn = self.start(taskDefinition="web:2")
+        sd, hook = self.waiting_hook(arn)
+        self.assertEqual((sd["lifecycleStage"], hook["targetType"], hook["timeoutAction"]),
+                         ("POST_SCALE_UP", "PAUSE", "ROLLBACK"))
+        self.sim.control("advance", {"seconds": 300})
+        self.assertEqual(self.sim.sd(arn)["lifecycleStage"], "POST_SCALE_UP")  # waits for us
+        status, _, data = self.sim.ecs("ContinueServiceDeployment", {"serviceDeploymentArn": arn, "hookId": "nope",
+                                                                      "action": "CONTINUE"})
+        self.assertEqual((status, data["__type"]), (400, "InvalidParameterException"))
+        self.sim.ok("ContinueServiceDeployment", {"serviceDeploymentArn": arn, "hookId": hook["hookId"],
+                                                  "action": "CONTINUE"})
+        status, _, data = self.sim.ecs("ContinueServiceDeployment", {"serviceDeploymentArn": arn,
+                                                                      "hookId": hook["hookId"], "action": "CONTINUE"})
+        self.assertEqual((status, data["__type"]), (400, "ConflictException"))
+        sd, _ = self.follow(arn, lambda d: d["status"] == "SUCCESSFUL")
+        self.assertEqual([(h["targetType"], h["status"]) for h in sd["lifecycleHookDetails"]],
+                         [("PAUSE", "SUCCEEDED"), ("AWS_LAMBDA", "SUCCEEDED")])
+        self.assertEqual(sd["lifecycleHookDetails"][1]["targetArn"], lam["hookTargetArn"])
+        # ContinueServiceDeployment(ROLLBACK), on a rolling deployment paused before scale-up
+        self.sim.control("reset")
+        self.sim.seed(config=strategy("ROLLING", lifecycleHooks=[self.pause("PRE_SCALE_UP")]))
+        _, arn = self.start(taskDefinition="web:2")
+        sd, hook = self.waiting_hook(arn)
+        self.assertEqual(sd["lifecycleStage"], "PRE_SCALE_UP")
+        self.assertEqual(sd["targetServiceRevision"]["runningTaskCount"], 0)
+        self.sim.ok("ContinueServiceDeployment", {"serviceDeploymentArn": arn, "hookId": hook["hookId"],
+                                                  "action": "ROLLBACK"})
+        sd, _ = self.follow(arn, lambda d: d["status"] == "ROLLBACK_SUCCESSFUL")
+        self.assertEqual(sd["lifecycleHookDetails"][0]["status"], "FAILED")
+        # timeouts: CONTINUE goes on, ROLLBACK rolls back
+        for action, final in (("CONTINUE", "SUCCESSFUL"), ("ROLLBACK", "ROLLBACK_SUCCESSFUL")):
+            self.sim.control("reset")
+            self.sim.seed(config=strategy("ROLLING", lifecycleHooks=[self.pause("POST_SCALE_UP", action, 1)]))
+            _, arn = self.start(taskDefinition="web:2")
+            self.waiting_hook(arn)
+            sd, _ = self.follow(arn, lambda d: d["status"] == final)
+            self.assertEqual(sd["lifecycleHookDetails"][0]["status"], "TIMED_OUT")
+
+    # ---- early success ---------------------------------------------------------------------------
+    def test_early_success_deferred_vs_blocking(self) -> None:
+        for cleanup in ("DEFERRED", "BLOCKING"):
+            self.sim.control("reset")
+            self.sim.seed(desired=4, config=strategy("ROLLING", earlySuccessCriteria={
+                "enable": True, "healthyPercent": 50, "sourceServiceRevisionCleanup": cleanup}))
+            # One task starts per 5 s round and is healthy 1 s later: 2 of 4 healthy at 16 s.
+            self.sim.control("scenario", {"service": "web", "deferred_cleanup_seconds": 600, "health_delay": 1,
+                                          "drain_delay": 2})
+            _, arn = self.start(taskDefinition="web:2")
+            sd, _ = self.follow(arn, lambda d: d["status"] == "SUCCESSFUL", step=1)
+            self.assertEqual(sd["targetServiceRevision"]["runningTaskCount"], 2)
+            self.assertEqual(sd["targetServiceRevision"]["pendingTaskCount"], 2)
+            service = self.sim.service()
+            self.assertEqual(service["deployments"][0]["rolloutState"], "COMPLETED")
+            old = [d for d in service["deployments"] if d["taskDefinition"] == TD1]
+            if cleanup == "DEFERRED":
+                self.assertEqual(old[0]["runningCount"], 4)
+                self.assertEqual(sum(1 for s in self.sim.health().values() if s == "healthy"), 4 + 2)
+            else:
+                self.assertEqual(sd["sourceServiceRevisions"][0]["runningTaskCount"], 0)
+            frozen = sd["targetServiceRevision"]
+            self.sim.control("advance", {"seconds": 60})  # the rest start by regular scaling
+            self.assertEqual(self.sim.sd(arn)["targetServiceRevision"], frozen)
+            service = self.sim.service()
+            self.assertEqual(service["deployments"][0]["runningCount"], 4)
+            if cleanup == "DEFERRED":
+                self.assertEqual(len(service["deployments"]), 2)
+                self.sim.control("advance", {"seconds": 600})
+                self.sim.control("advance", {"seconds": 30})
+            self.assertEqual([d["taskDefinition"] for d in self.sim.service()["deployments"]], [TD2])
+
+    # ---- /_sim/state on a running clock -------------------------------------------------------
+    def test_state_times_on_a_fast_clock(self) -> None:
+        self.sim.seed(config=strategy("CANARY", canaryConfiguration={"canaryPercent": 5, "canaryBakeTimeInMinutes": 1},
+                                      lifecycleHooks=[self.pause("POST_SCALE_UP", "CONTINUE", 1)]))
+        self.sim.control("config", {"factor": 400})
+        started = time.time()
+        _, arn = self.start(taskDefinition="web:2")
+        while self.sim.sd(arn)["status"] != "SUCCESSFUL":
+            self.assertLess(time.time() - started, 20)
+            time.sleep(0.05)
+        state = self.sim.control("state", method="GET")
+        row = next(r for r in state["service_deployments"] if r["arn"] == arn)
+        self.assertEqual((row["strategy"], row["status"], row["target_groups"]), ("CANARY", "SUCCESSFUL", [TG2]))
+        self.assertEqual(row["source_revisions"][0]["target_groups"], [TG])
+        self.assertLess(started, row["production_shift_wall"])
+        self.assertLess(row["production_shift_wall"], row["finished_wall"])
+        self.assertLessEqual(row["finished_wall"], time.time())
+        self.assertEqual(row["hook_pauses"][0]["status"], "TIMED_OUT")
+        self.assertLess(row["hook_pauses"][0]["paused_sim"], row["hook_pauses"][0]["resolved_sim"])
+        conv = [r for r in state["convergence"] if r.get("service_deployment") == arn]
+        self.assertEqual(len(conv), 1)
+        self.assertEqual(conv[0]["production_shift_wall"], row["production_shift_wall"])
+        self.assertIsNotNone(conv[0]["completed_wall"])
+        self.assertIn({"arn": row["target_revision"], "service": "web", "task_definition": TD2,
+                       "target_groups": [TG2]}, state["service_revisions"])
 
 
 if __name__ == "__main__":
