@@ -1,6 +1,6 @@
 // JSON -> typed ECS views. Tolerant of missing fields, strict about types.
 #include "adjust/aws/ecs_client.hpp"
-#include "json_decoder.hpp"
+#include "adjust/aws/json_decoder.hpp"
 
 namespace adjust {
 namespace {
@@ -48,23 +48,6 @@ EcsDeployment decode_deployment(JsonDecoder& d, const nlohmann::json& json, cons
   d.read(json, path, "platformFamily", deployment.platform_family);
   deployment.capacity_provider_strategy = decode_providers(d, json, path);
   return deployment;
-}
-
-// Apply `decode` to each object element of the array member `key`.
-template <class T, class F>
-std::vector<T> decode_list(JsonDecoder& d, const nlohmann::json& parent, const std::string& path,
-                           const char* key, F decode) {
-  std::vector<T> out;
-  if (const auto* items = d.array(parent, path, key)) {
-    std::string base = json_path(path, key);
-    for (std::size_t i = 0; i < items->size(); ++i) {
-      std::string item_path = json_path(base, i);
-      if (d.expect_object((*items)[i], item_path)) {
-        out.push_back(decode((*items)[i], item_path));
-      }
-    }
-  }
-  return out;
 }
 
 // Everything but `raw`, which the callers copy or move in.
