@@ -2,6 +2,9 @@
 
 #include <gtest/gtest.h>
 
+#include <functional>
+#include <utility>
+
 #include "adjust/aws/client.hpp"
 #include "fakes/clock.hpp"
 #include "fakes/transport.hpp"
@@ -288,6 +291,265 @@ TEST(EcsClient, ErrorsCarryTheOperation) {
   auto missing = f.ecs->describe_services("prod", {"web"});
   ASSERT_FALSE(missing);
   EXPECT_EQ(missing.error().code, ErrorCode::aws_bad_response);
+}
+
+// ---- the service deployments API ----
+
+constexpr const char* k_deployment_arn =
+    "arn:aws:ecs:us-east-1:123456789012:service-deployment/prod/web/Kq1fQm3sV0Zb6bW1nYyHc";
+constexpr const char* k_blue_revision =
+    "arn:aws:ecs:us-east-1:123456789012:service-revision/prod/web/4982301934879101";
+constexpr const char* k_green_revision =
+    "arn:aws:ecs:us-east-1:123456789012:service-revision/prod/web/9086637243870797878";
+
+// A blue/green deployment baking after the production traffic shift (its
+// hooks ran), and an older linear one the alarms rolled back, as
+// DescribeServiceDeployments answers them.
+const nlohmann::json k_service_deployments_json = nlohmann::json::parse(R"({
+  "serviceDeployments": [
+    {"serviceDeploymentArn": "arn:aws:ecs:us-east-1:123456789012:service-deployment/prod/web/Kq1fQm3sV0Zb6bW1nYyHc",
+     "serviceArn": "arn:aws:ecs:us-east-1:123456789012:service/prod/web",
+     "clusterArn": "arn:aws:ecs:us-east-1:123456789012:cluster/prod",
+     "createdAt": 1795290768.579, "startedAt": 1795290769.012, "updatedAt": 1795291201.25,
+     "sourceServiceRevisions": [
+       {"arn": "arn:aws:ecs:us-east-1:123456789012:service-revision/prod/web/4982301934879101",
+        "requestedTaskCount": 2, "runningTaskCount": 2, "pendingTaskCount": 0,
+        "requestedTestTrafficWeight": 0.0, "requestedProductionTrafficWeight": 0.0}],
+     "targetServiceRevision": {
+        "arn": "arn:aws:ecs:us-east-1:123456789012:service-revision/prod/web/9086637243870797878",
+        "requestedTaskCount": 2, "runningTaskCount": 1, "pendingTaskCount": 1,
+        "requestedTestTrafficWeight": 100.0, "requestedProductionTrafficWeight": 100.0},
+     "status": "IN_PROGRESS",
+     "statusReason": "Service deployment is baking before the source revision is scaled down.",
+     "lifecycleStage": "BAKE_TIME",
+     "lifecycleHookDetails": [
+       {"hookId": "hk-3c0f9a", "targetType": "PAUSE", "status": "SUCCEEDED",
+        "expiresAt": 1795377168.579, "timeoutAction": "ROLLBACK"},
+       {"hookId": "hk-7d21be", "targetType": "AWS_LAMBDA",
+        "targetArn": "arn:aws:lambda:us-east-1:123456789012:function:web-smoke-test",
+        "status": "SUCCEEDED", "expiresAt": 1795291050.0, "timeoutAction": "CONTINUE"}],
+     "deploymentConfiguration": {"strategy": "BLUE_GREEN", "bakeTimeInMinutes": 10,
+        "deploymentCircuitBreaker": {"enable": true, "rollback": true},
+        "alarms": {"alarmNames": ["web-5xx", "web-p99-latency"], "enable": true, "rollback": true},
+        "maximumPercent": 200, "minimumHealthyPercent": 100},
+     "deploymentCircuitBreaker": {"status": "MONITORING", "failureCount": 1, "threshold": 3},
+     "alarms": {"status": "MONITORING", "alarmNames": ["web-5xx", "web-p99-latency"]}},
+    {"serviceDeploymentArn": "arn:aws:ecs:us-east-1:123456789012:service-deployment/prod/web/Pz8dLw2uR1Xa4cT9oHhMs",
+     "serviceArn": "arn:aws:ecs:us-east-1:123456789012:service/prod/web",
+     "clusterArn": "arn:aws:ecs:us-east-1:123456789012:cluster/prod",
+     "createdAt": 1795200000.0, "startedAt": 1795200001.5, "finishedAt": 1795200900.75,
+     "stoppedAt": 1795200600.125, "updatedAt": 1795200900.75,
+     "sourceServiceRevisions": [
+       {"arn": "arn:aws:ecs:us-east-1:123456789012:service-revision/prod/web/4982301934879101",
+        "requestedTaskCount": 2, "runningTaskCount": 2, "pendingTaskCount": 0}],
+     "targetServiceRevision": {
+        "arn": "arn:aws:ecs:us-east-1:123456789012:service-revision/prod/web/1111111111111111111",
+        "requestedTaskCount": 0, "runningTaskCount": 0, "pendingTaskCount": 0,
+        "requestedTestTrafficWeight": 20.0, "requestedProductionTrafficWeight": 20.0},
+     "status": "ROLLBACK_SUCCESSFUL",
+     "statusReason": "Service deployment rolled back because CloudWatch alarm web-5xx went into ALARM.",
+     "rollback": {"reason": "Service deployment rolled back because CloudWatch alarm web-5xx went into ALARM.",
+                  "startedAt": 1795200600.125,
+                  "serviceRevisionArn": "arn:aws:ecs:us-east-1:123456789012:service-revision/prod/web/4982301934879101"},
+     "deploymentCircuitBreaker": {"status": "DISABLED", "failureCount": 0, "threshold": 0},
+     "alarms": {"status": "TRIGGERED", "alarmNames": ["web-5xx", "web-p99-latency"],
+                "triggeredAlarmNames": ["web-5xx"]}}],
+  "failures": [{"arn": "arn:aws:ecs:us-east-1:123456789012:service-deployment/prod/web/gone",
+                "reason": "MISSING"}]})");
+
+const nlohmann::json k_service_revision_json = nlohmann::json::parse(R"({
+  "serviceRevisionArn": "arn:aws:ecs:us-east-1:123456789012:service-revision/prod/web/9086637243870797878",
+  "serviceArn": "arn:aws:ecs:us-east-1:123456789012:service/prod/web",
+  "clusterArn": "arn:aws:ecs:us-east-1:123456789012:cluster/prod",
+  "taskDefinition": "arn:aws:ecs:us-east-1:123456789012:task-definition/web:9",
+  "launchType": "FARGATE", "platformVersion": "1.4.0", "platformFamily": "Linux",
+  "loadBalancers": [{"targetGroupArn": "arn:aws:elasticloadbalancing:us-east-1:123456789012:targetgroup/web-blue/0123456789abcdef",
+                     "containerName": "web", "containerPort": 8080,
+                     "advancedConfiguration": {
+                       "alternateTargetGroupArn": "arn:aws:elasticloadbalancing:us-east-1:123456789012:targetgroup/web-green/fedcba9876543210",
+                       "productionListenerRule": "arn:aws:elasticloadbalancing:us-east-1:123456789012:listener-rule/app/prod/50dc6c495c0c9188/f2f7dc8efc522ab2/9683b2d02a6cabee",
+                       "roleArn": "arn:aws:iam::123456789012:role/ecsInfrastructureRoleForLoadBalancers"}}],
+  "containerImages": [{"containerName": "web", "imageDigest": "sha256:8f1c0c7e", "image": "123456789012.dkr.ecr.us-east-1.amazonaws.com/web:1.9"}],
+  "guardDutyEnabled": false,
+  "createdAt": 1795290768.43,
+  "resolvedConfiguration": {"loadBalancers": [
+    {"targetGroupArn": "arn:aws:elasticloadbalancing:us-east-1:123456789012:targetgroup/web-green/fedcba9876543210",
+     "productionListenerRule": "arn:aws:elasticloadbalancing:us-east-1:123456789012:listener-rule/app/prod/50dc6c495c0c9188/f2f7dc8efc522ab2/9683b2d02a6cabee"}]}})");
+
+long long epoch_ms(const std::optional<SystemTime>& time) {
+  return time ? std::chrono::duration_cast<std::chrono::milliseconds>(time->time_since_epoch()).count() : -1;
+}
+
+TEST(EcsDecode, ServiceDeploymentBlueGreenInBakeTime) {
+  auto deployment = decode_service_deployment(k_service_deployments_json["serviceDeployments"][0]);
+  ASSERT_TRUE(deployment) << deployment.error().message;
+  EXPECT_EQ(deployment->arn, k_deployment_arn);
+  EXPECT_EQ(deployment->service_arn, "arn:aws:ecs:us-east-1:123456789012:service/prod/web");
+  EXPECT_EQ(deployment->cluster_arn, "arn:aws:ecs:us-east-1:123456789012:cluster/prod");
+  EXPECT_EQ(epoch_ms(deployment->created_at), 1795290768579);
+  EXPECT_EQ(epoch_ms(deployment->started_at), 1795290769012);
+  EXPECT_EQ(epoch_ms(deployment->updated_at), 1795291201250);
+  EXPECT_FALSE(deployment->finished_at);
+  EXPECT_FALSE(deployment->stopped_at);
+  ASSERT_EQ(deployment->source_revisions.size(), 1u);
+  const auto& source = deployment->source_revisions[0];
+  EXPECT_EQ(source.arn, k_blue_revision);
+  EXPECT_EQ(source.requested_task_count, 2);
+  EXPECT_EQ(source.running_task_count, 2);
+  EXPECT_EQ(source.pending_task_count, 0);
+  EXPECT_EQ(source.requested_test_traffic_weight, 0.0);
+  EXPECT_EQ(source.requested_production_traffic_weight, 0.0);
+  ASSERT_TRUE(deployment->target_revision);
+  EXPECT_EQ(deployment->target_revision->arn, k_green_revision);
+  EXPECT_EQ(deployment->target_revision->requested_task_count, 2);
+  EXPECT_EQ(deployment->target_revision->running_task_count, 1);
+  EXPECT_EQ(deployment->target_revision->pending_task_count, 1);
+  EXPECT_EQ(deployment->target_revision->requested_test_traffic_weight, 100.0);
+  EXPECT_EQ(deployment->target_revision->requested_production_traffic_weight, 100.0);
+  EXPECT_EQ(deployment->status, ServiceDeploymentStatus::in_progress);
+  EXPECT_EQ(deployment->status_text, "IN_PROGRESS");
+  EXPECT_EQ(deployment->status_reason,
+            "Service deployment is baking before the source revision is scaled down.");
+  EXPECT_EQ(deployment->lifecycle_stage, "BAKE_TIME");
+  ASSERT_EQ(deployment->lifecycle_hooks.size(), 2u);
+  const auto& pause = deployment->lifecycle_hooks[0];
+  EXPECT_EQ(pause.hook_id, "hk-3c0f9a");
+  EXPECT_EQ(pause.target_type, "PAUSE");
+  EXPECT_EQ(pause.target_arn, "");
+  EXPECT_EQ(pause.status, "SUCCEEDED");
+  EXPECT_EQ(epoch_ms(pause.expires_at), 1795377168579);
+  EXPECT_EQ(pause.timeout_action, "ROLLBACK");
+  const auto& lambda = deployment->lifecycle_hooks[1];
+  EXPECT_EQ(lambda.target_type, "AWS_LAMBDA");
+  EXPECT_EQ(lambda.target_arn, "arn:aws:lambda:us-east-1:123456789012:function:web-smoke-test");
+  EXPECT_EQ(lambda.timeout_action, "CONTINUE");
+  EXPECT_EQ(deployment->rollback_reason, "");
+  EXPECT_EQ(deployment->rollback_service_revision, "");
+  EXPECT_FALSE(deployment->rollback_started_at);
+  EXPECT_EQ(deployment->circuit_breaker.status, "MONITORING");
+  EXPECT_EQ(deployment->circuit_breaker.failure_count, 1);
+  EXPECT_EQ(deployment->circuit_breaker.threshold, 3);
+  EXPECT_EQ(deployment->alarms.status, "MONITORING");
+  EXPECT_EQ(deployment->alarms.alarm_names, (std::vector<std::string>{"web-5xx", "web-p99-latency"}));
+  EXPECT_TRUE(deployment->alarms.triggered_alarm_names.empty());
+}
+
+TEST(EcsDecode, ServiceDeploymentRolledBackByAnAlarm) {
+  auto deployment = decode_service_deployment(k_service_deployments_json["serviceDeployments"][1]);
+  ASSERT_TRUE(deployment) << deployment.error().message;
+  EXPECT_EQ(deployment->status, ServiceDeploymentStatus::rollback_successful);
+  EXPECT_TRUE(is_completed(deployment->status));
+  EXPECT_EQ(epoch_ms(deployment->finished_at), 1795200900750);
+  EXPECT_EQ(epoch_ms(deployment->stopped_at), 1795200600125);
+  EXPECT_EQ(deployment->lifecycle_stage, "");
+  EXPECT_TRUE(deployment->lifecycle_hooks.empty());
+  EXPECT_FALSE(deployment->source_revisions[0].requested_test_traffic_weight);
+  EXPECT_EQ(deployment->target_revision->requested_production_traffic_weight, 20.0);
+  EXPECT_EQ(deployment->rollback_reason,
+            "Service deployment rolled back because CloudWatch alarm web-5xx went into ALARM.");
+  EXPECT_EQ(deployment->rollback_service_revision, k_blue_revision);
+  EXPECT_EQ(epoch_ms(deployment->rollback_started_at), 1795200600125);
+  EXPECT_EQ(deployment->circuit_breaker.status, "DISABLED");
+  EXPECT_EQ(deployment->alarms.status, "TRIGGERED");
+  EXPECT_EQ(deployment->alarms.triggered_alarm_names, (std::vector<std::string>{"web-5xx"}));
+}
+
+TEST(EcsDecode, ServiceDeploymentUnknownValuesAndAbsentMembers) {
+  auto empty = decode_service_deployment(nlohmann::json::object());
+  ASSERT_TRUE(empty) << empty.error().message;
+  EXPECT_EQ(empty->status, ServiceDeploymentStatus::unknown);
+  EXPECT_EQ(empty->status_text, "");
+  EXPECT_FALSE(empty->target_revision);
+  EXPECT_EQ(empty->circuit_breaker.status, "");
+
+  auto future = k_service_deployments_json["serviceDeployments"][0];
+  future["status"] = "PAUSED_FOR_REVIEW";
+  future["lifecycleStage"] = "PRE_BAKE_TIME";
+  future["lifecycleHookDetails"][0]["status"] = "WAITING_FOR_GODOT";
+  future["someNewMember"] = {{"x", 1}};
+  auto decoded = decode_service_deployment(future);
+  ASSERT_TRUE(decoded) << decoded.error().message;
+  EXPECT_EQ(decoded->status, ServiceDeploymentStatus::unknown);
+  EXPECT_EQ(decoded->status_text, "PAUSED_FOR_REVIEW");
+  EXPECT_FALSE(is_completed(decoded->status));
+  EXPECT_EQ(decoded->lifecycle_stage, "PRE_BAKE_TIME");
+  EXPECT_EQ(decoded->lifecycle_hooks[0].status, "WAITING_FOR_GODOT");
+
+  auto brief =
+      decode_service_deployment_brief({{"serviceDeploymentArn", k_deployment_arn}, {"status", "NEW"}});
+  ASSERT_TRUE(brief) << brief.error().message;
+  EXPECT_EQ(brief->status, ServiceDeploymentStatus::unknown);
+  EXPECT_FALSE(brief->created_at);
+}
+
+TEST(EcsDecode, ServiceDeploymentWrongTypesNameThePath) {
+  struct Case {
+    const char* pointer;
+    nlohmann::json value;
+    const char* message;
+  };
+  const std::vector<Case> cases = {
+      {"/targetServiceRevision/requestedTestTrafficWeight", "100",
+       "/serviceDeployments/0/targetServiceRevision/requestedTestTrafficWeight: expected a number, got "
+       "string"},
+      {"/sourceServiceRevisions/0/runningTaskCount", 1.5,
+       "/serviceDeployments/0/sourceServiceRevisions/0/runningTaskCount: expected an integer, got number"},
+      {"/sourceServiceRevisions", nlohmann::json::object(),
+       "/serviceDeployments/0/sourceServiceRevisions: expected an array, got object"},
+      {"/lifecycleHookDetails/1", "hk",
+       "/serviceDeployments/0/lifecycleHookDetails/1: expected an object, got string"},
+      {"/lifecycleHookDetails/0/expiresAt", true,
+       "/serviceDeployments/0/lifecycleHookDetails/0/expiresAt: expected a timestamp, got boolean"},
+      {"/alarms/alarmNames/1", 7, "/serviceDeployments/0/alarms/alarmNames/1: expected a string, got number"},
+      {"/deploymentCircuitBreaker", "MONITORING",
+       "/serviceDeployments/0/deploymentCircuitBreaker: expected an object, got string"},
+      {"/rollback", nlohmann::json::array(), "/serviceDeployments/0/rollback: expected an object, got array"},
+      {"/status", 3, "/serviceDeployments/0/status: expected a string, got number"},
+  };
+  for (const auto& c : cases) {
+    auto json = k_service_deployments_json["serviceDeployments"][0];
+    json[nlohmann::json::json_pointer(c.pointer)] = c.value;
+    auto decoded =
+        decode_service_deployment(json, "DescribeServiceDeployments response", "/serviceDeployments/0");
+    ASSERT_FALSE(decoded) << c.pointer;
+    EXPECT_EQ(decoded.error().code, ErrorCode::aws_bad_response);
+    EXPECT_EQ(decoded.error().message, std::string("DescribeServiceDeployments response: ") + c.message);
+  }
+  EXPECT_EQ(decode_service_deployment(nlohmann::json::array()).error().message,
+            "service deployment: /: expected an object, got array");
+  auto brief = decode_service_deployment_brief({{"createdAt", "yesterday"}},
+                                               "ListServiceDeployments response", "/serviceDeployments/4");
+  EXPECT_EQ(
+      brief.error().message,
+      "ListServiceDeployments response: /serviceDeployments/4/createdAt: expected a timestamp, got string");
+  auto revision = k_service_revision_json;
+  revision["resolvedConfiguration"]["loadBalancers"][0]["targetGroupArn"] = nullptr;
+  EXPECT_TRUE(decode_service_revision(revision)->resolved_target_groups.empty());
+  revision["resolvedConfiguration"]["loadBalancers"] = {{"targetGroupArn", "tg"}};
+  EXPECT_EQ(decode_service_revision(revision, "DescribeServiceRevisions response", "/serviceRevisions/0")
+                .error()
+                .message,
+            "DescribeServiceRevisions response: /serviceRevisions/0/resolvedConfiguration/loadBalancers: "
+            "expected an array, got object");
+}
+
+TEST(EcsDecode, ServiceRevisionResolvedTargetGroups) {
+  auto revision = decode_service_revision(k_service_revision_json);
+  ASSERT_TRUE(revision) << revision.error().message;
+  EXPECT_EQ(revision->arn, k_green_revision);
+  EXPECT_EQ(revision->service_arn, "arn:aws:ecs:us-east-1:123456789012:service/prod/web");
+  EXPECT_EQ(revision->cluster_arn, "arn:aws:ecs:us-east-1:123456789012:cluster/prod");
+  EXPECT_EQ(revision->task_definition, "arn:aws:ecs:us-east-1:123456789012:task-definition/web:9");
+  EXPECT_EQ(epoch_ms(revision->created_at), 1795290768430);
+  // The green target group the revision resolved to, not the configured blue one.
+  EXPECT_EQ(
+      revision->resolved_target_groups,
+      (std::vector<std::string>{
+          "arn:aws:elasticloadbalancing:us-east-1:123456789012:targetgroup/web-green/fedcba9876543210"}));
+
+  auto no_resolution = k_service_revision_json;
+  no_resolution.erase("resolvedConfiguration");
+  EXPECT_TRUE(decode_service_revision(no_resolution)->resolved_target_groups.empty());
 }
 
 }  // namespace
