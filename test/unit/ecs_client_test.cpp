@@ -552,6 +552,132 @@ TEST(EcsDecode, ServiceRevisionResolvedTargetGroups) {
   EXPECT_TRUE(decode_service_revision(no_resolution)->resolved_target_groups.empty());
 }
 
+TEST(EcsDecode, BlueGreenServiceWithAdvancedConfigurationAndHooks) {
+  auto json = k_service_json;
+  json["currentServiceDeployment"] = k_deployment_arn;
+  json["loadBalancers"][0]["advancedConfiguration"] = {
+      {"alternateTargetGroupArn",
+       "arn:aws:elasticloadbalancing:us-east-1:123456789012:targetgroup/web-green/fedcba9876543210"},
+      {"productionListenerRule",
+       "arn:aws:elasticloadbalancing:us-east-1:123456789012:listener-rule/app/prod/50dc6c495c0c9188/"
+       "f2f7dc8efc522ab2/"
+       "9683b2d02a6cabee"},
+      {"roleArn", "arn:aws:iam::123456789012:role/ecsInfrastructureRoleForLoadBalancers"}};
+  json["deploymentConfiguration"] = nlohmann::json::parse(R"({
+    "deploymentCircuitBreaker": {"enable": true, "rollback": true},
+    "maximumPercent": 200, "minimumHealthyPercent": 100,
+    "alarms": {"alarmNames": ["web-5xx", "web-p99-latency"], "rollback": true, "enable": true},
+    "strategy": "BLUE_GREEN", "bakeTimeInMinutes": 10,
+    "lifecycleHooks": [
+      {"targetType": "AWS_LAMBDA", "hookTargetArn": "arn:aws:lambda:us-east-1:123456789012:function:web-smoke-test",
+       "roleArn": "arn:aws:iam::123456789012:role/ecsLambdaHookRole",
+       "lifecycleStages": ["POST_TEST_TRAFFIC_SHIFT", "POST_PRODUCTION_TRAFFIC_SHIFT"],
+       "timeoutConfiguration": {"timeoutInMinutes": 30, "action": "ROLLBACK"}},
+      {"targetType": "PAUSE", "lifecycleStages": ["PRE_PRODUCTION_TRAFFIC_SHIFT"]}]})");
+  auto service = decode_ecs_service(json);
+  ASSERT_TRUE(service) << service.error().message;
+  EXPECT_EQ(service->current_service_deployment, k_deployment_arn);
+  EXPECT_EQ(service->load_balancers[0].alternate_target_group_arn,
+            "arn:aws:elasticloadbalancing:us-east-1:123456789012:targetgroup/web-green/fedcba9876543210");
+  const auto& config = service->deployment_configuration;
+  EXPECT_EQ(config.strategy, DeploymentStrategy::blue_green);
+  EXPECT_EQ(config.strategy_text, "BLUE_GREEN");
+  EXPECT_EQ(config.bake_time_minutes, 10);
+  EXPECT_TRUE(config.circuit_breaker_enable);
+  EXPECT_EQ(config.maximum_percent, 200);
+  EXPECT_TRUE(config.alarms_enable);
+  EXPECT_TRUE(config.alarms_rollback);
+  EXPECT_EQ(config.alarm_names, (std::vector<std::string>{"web-5xx", "web-p99-latency"}));
+  ASSERT_EQ(config.lifecycle_hooks.size(), 2u);
+  const auto& lambda = config.lifecycle_hooks[0];
+  EXPECT_EQ(lambda.target_type, "AWS_LAMBDA");
+  EXPECT_EQ(lambda.target_arn, "arn:aws:lambda:us-east-1:123456789012:function:web-smoke-test");
+  EXPECT_EQ(lambda.stages,
+            (std::vector<std::string>{"POST_TEST_TRAFFIC_SHIFT", "POST_PRODUCTION_TRAFFIC_SHIFT"}));
+  EXPECT_EQ(lambda.timeout_minutes, 30);
+  EXPECT_EQ(lambda.timeout_action, "ROLLBACK");
+  const auto& pause = config.lifecycle_hooks[1];
+  EXPECT_EQ(pause.target_type, "PAUSE");
+  EXPECT_EQ(pause.target_arn, "");
+  EXPECT_FALSE(pause.timeout_minutes);
+  EXPECT_EQ(pause.timeout_action, "");
+  EXPECT_FALSE(config.linear_step_percent);
+  EXPECT_FALSE(config.canary_percent);
+  EXPECT_FALSE(config.early_success);
+
+  // Linear and canary services carry their step and bake settings.
+  json["deploymentConfiguration"]["strategy"] = "LINEAR";
+  json["deploymentConfiguration"]["linearConfiguration"] = {{"stepPercent", 12.5},
+                                                            {"stepBakeTimeInMinutes", 3}};
+  json["deploymentConfiguration"]["canaryConfiguration"] = {{"canaryPercent", 5},
+                                                            {"canaryBakeTimeInMinutes", 15}};
+  auto linear = decode_ecs_service(json);
+  ASSERT_TRUE(linear) << linear.error().message;
+  EXPECT_EQ(linear->deployment_configuration.strategy, DeploymentStrategy::linear);
+  EXPECT_EQ(linear->deployment_configuration.linear_step_percent, 12.5);
+  EXPECT_EQ(linear->deployment_configuration.linear_step_bake_minutes, 3);
+  EXPECT_EQ(linear->deployment_configuration.canary_percent, 5.0);
+  EXPECT_EQ(linear->deployment_configuration.canary_bake_minutes, 15);
+
+  json["deploymentConfiguration"]["strategy"] = "SHADOW";
+  EXPECT_EQ(decode_ecs_service(json)->deployment_configuration.strategy, DeploymentStrategy::unknown);
+  EXPECT_EQ(decode_ecs_service(json)->deployment_configuration.strategy_text, "SHADOW");
+}
+
+TEST(EcsDecode, RollingServiceWithEarlySuccessCriteria) {
+  auto json = k_service_json;
+  json["deploymentConfiguration"]["earlySuccessCriteria"] = {
+      {"enable", true}, {"healthyPercent", 75}, {"sourceServiceRevisionCleanup", "DEFERRED"}};
+  auto service = decode_ecs_service(json);
+  ASSERT_TRUE(service) << service.error().message;
+  const auto& config = service->deployment_configuration;
+  EXPECT_EQ(config.strategy, DeploymentStrategy::rolling);  // absent: ROLLING
+  EXPECT_EQ(config.strategy_text, "");
+  EXPECT_EQ(service->current_service_deployment, "");
+  EXPECT_EQ(service->load_balancers[0].alternate_target_group_arn, "");
+  ASSERT_TRUE(config.early_success);
+  EXPECT_TRUE(config.early_success->enable);
+  EXPECT_EQ(config.early_success->healthy_percent, 75.0);
+  EXPECT_EQ(config.early_success->source_cleanup, "DEFERRED");
+  EXPECT_FALSE(decode_ecs_service(k_service_json)->deployment_configuration.early_success);
+
+  struct Case {
+    const char* pointer;
+    nlohmann::json value;
+    const char* message;
+  };
+  const std::vector<Case> cases = {
+      {"/deploymentConfiguration/earlySuccessCriteria/healthyPercent", "75",
+       "/deploymentConfiguration/earlySuccessCriteria/healthyPercent: expected a number, got string"},
+      {"/deploymentConfiguration/strategy", 1,
+       "/deploymentConfiguration/strategy: expected a string, got number"},
+      {"/deploymentConfiguration/bakeTimeInMinutes", 2.5,
+       "/deploymentConfiguration/bakeTimeInMinutes: expected an integer, got number"},
+      {"/deploymentConfiguration/linearConfiguration", "10%",
+       "/deploymentConfiguration/linearConfiguration: expected an object, got string"},
+      {"/deploymentConfiguration/lifecycleHooks/0/lifecycleStages", "PRE_SCALE_UP",
+       "/deploymentConfiguration/lifecycleHooks/0/lifecycleStages: expected an array, got string"},
+      {"/deploymentConfiguration/lifecycleHooks/0/timeoutConfiguration/timeoutInMinutes", "30",
+       "/deploymentConfiguration/lifecycleHooks/0/timeoutConfiguration/timeoutInMinutes: expected an "
+       "integer, "
+       "got string"},
+      {"/deploymentConfiguration/alarms/enable", "true",
+       "/deploymentConfiguration/alarms/enable: expected a boolean, got string"},
+      {"/loadBalancers/0/advancedConfiguration/alternateTargetGroupArn", 5,
+       "/loadBalancers/0/advancedConfiguration/alternateTargetGroupArn: expected a string, got number"},
+      {"/currentServiceDeployment", nlohmann::json::object(),
+       "/currentServiceDeployment: expected a string, got object"},
+  };
+  for (const auto& c : cases) {
+    auto bad = json;
+    bad[nlohmann::json::json_pointer(c.pointer)] = c.value;
+    auto decoded = decode_ecs_service(bad, "DescribeServices response", "/services/0");
+    ASSERT_FALSE(decoded) << c.pointer;
+    EXPECT_EQ(decoded.error().code, ErrorCode::aws_bad_response);
+    EXPECT_EQ(decoded.error().message, std::string("DescribeServices response: /services/0") + c.message);
+  }
+}
+
 }  // namespace
 TEST(EcsClient, UpdateServiceSendsOnlyWhatChangesAndKeepsTheRestOfTheDeploymentConfiguration) {
   UpdateServiceRequest count_only{"prod", "web", {}, 4, {}};
