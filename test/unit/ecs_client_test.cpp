@@ -678,6 +678,333 @@ TEST(EcsDecode, RollingServiceWithEarlySuccessCriteria) {
   }
 }
 
+std::string target_of(const HttpRequest& request) {
+  return find_header(request.headers, "X-Amz-Target").value_or("");
+}
+
+TEST(EcsClient, ListServiceDeploymentsSendsTheFilterAndFollowsNextToken) {
+  EcsFixture f;
+  auto brief = [](const std::string& id, const char* status) {
+    return nlohmann::json{
+        {"serviceDeploymentArn", "arn:aws:ecs:us-east-1:123456789012:service-deployment/prod/web/" + id},
+        {"serviceArn", "arn:aws:ecs:us-east-1:123456789012:service/prod/web"},
+        {"clusterArn", "arn:aws:ecs:us-east-1:123456789012:cluster/prod"},
+        {"startedAt", 1795290769.012},
+        {"createdAt", 1795290768.579},
+        {"finishedAt", 1795291500.5},
+        {"targetServiceRevisionArn", k_green_revision},
+        {"status", status},
+        {"statusReason", "Service deployment succeeded."}};
+  };
+  f.transport.push(
+      json_reply(200, {{"serviceDeployments", {brief("a", "SUCCESSFUL"), brief("b", "IN_PROGRESS")}},
+                       {"nextToken", "page2"}}));
+  f.transport.push(json_reply(200, {{"serviceDeployments", {brief("c", "ROLLBACK_FAILED")}}}));
+  ListServiceDeploymentsRequest request{
+      "prod",
+      "web",
+      SystemTime(std::chrono::milliseconds(1795290000999)),
+      {ServiceDeploymentStatus::in_progress, ServiceDeploymentStatus::rollback_in_progress}};
+  auto result = f.ecs->list_service_deployments(request);
+  ASSERT_TRUE(result) << result.error().message;
+  ASSERT_EQ(result->size(), 3u);
+  const auto& first = (*result)[0];
+  EXPECT_EQ(first.arn, "arn:aws:ecs:us-east-1:123456789012:service-deployment/prod/web/a");
+  EXPECT_EQ(first.service_arn, "arn:aws:ecs:us-east-1:123456789012:service/prod/web");
+  EXPECT_EQ(first.cluster_arn, "arn:aws:ecs:us-east-1:123456789012:cluster/prod");
+  EXPECT_EQ(epoch_ms(first.created_at), 1795290768579);
+  EXPECT_EQ(epoch_ms(first.started_at), 1795290769012);
+  EXPECT_EQ(epoch_ms(first.finished_at), 1795291500500);
+  EXPECT_EQ(first.target_service_revision_arn, k_green_revision);
+  EXPECT_EQ(first.status, ServiceDeploymentStatus::successful);
+  EXPECT_EQ(first.status_reason, "Service deployment succeeded.");
+  EXPECT_EQ((*result)[2].status, ServiceDeploymentStatus::rollback_failed);
+
+  auto requests = f.transport.requests();
+  ASSERT_EQ(requests.size(), 2u);
+  EXPECT_EQ(target_of(requests[0]), "AmazonEC2ContainerServiceV20141113.ListServiceDeployments");
+  // createdAt.after in whole epoch seconds, as a number (botocore's form).
+  EXPECT_EQ(nlohmann::json::parse(requests[0].body),
+            (nlohmann::json{{"cluster", "prod"},
+                            {"service", "web"},
+                            {"status", {"IN_PROGRESS", "ROLLBACK_IN_PROGRESS"}},
+                            {"createdAt", {{"after", 1795290000}}},
+                            {"maxResults", 100}}));
+  EXPECT_TRUE(nlohmann::json::parse(requests[0].body).at("createdAt").at("after").is_number_integer());
+  EXPECT_EQ(nlohmann::json::parse(requests[1].body).at("nextToken"), "page2");
+
+  // No filter: neither status nor createdAt is sent.
+  f.transport.push(json_reply(200, {{"serviceDeployments", nlohmann::json::array()}}));
+  auto all = f.ecs->list_service_deployments({"prod", "web", {}, {}});
+  ASSERT_TRUE(all) << all.error().message;
+  EXPECT_TRUE(all->empty());
+  EXPECT_EQ(nlohmann::json::parse(f.transport.last_request().body),
+            (nlohmann::json{{"cluster", "prod"}, {"service", "web"}, {"maxResults", 100}}));
+}
+
+TEST(EcsClient, ListServiceDeploymentsReadsAtMostTenPages) {
+  EcsFixture f;
+  int page = 0;
+  f.transport.on("ListServiceDeployments", [&page](const HttpRequest&) -> Result<HttpResponse> {
+    ++page;
+    return json_reply(200,
+                      {{"serviceDeployments", {{{"serviceDeploymentArn", "sd-" + std::to_string(page)}}}},
+                       {"nextToken", "after-" + std::to_string(page)}});
+  });
+  auto result = f.ecs->list_service_deployments({"prod", "web", {}, {}});
+  ASSERT_TRUE(result) << result.error().message;
+  EXPECT_EQ(f.transport.request_count(), 10u);
+  ASSERT_EQ(result->size(), 10u);
+  EXPECT_EQ(result->back().arn, "sd-10");
+  EXPECT_EQ(f.transport.json_bodies("ListServiceDeployments").back().at("nextToken"), "after-9");
+}
+
+TEST(EcsClient, ListServiceDeploymentsBadPagesNameThePath) {
+  EcsFixture f;
+  f.transport.push(json_reply(200, {{"nextToken", "x"}}));
+  auto missing = f.ecs->list_service_deployments({"prod", "web", {}, {}});
+  ASSERT_FALSE(missing);
+  EXPECT_EQ(missing.error().code, ErrorCode::aws_bad_response);
+  EXPECT_EQ(missing.error().message, "ListServiceDeployments response: /serviceDeployments is missing");
+  f.transport.push(json_reply(200, {{"serviceDeployments", {{{"status", 1}}}}}));
+  EXPECT_EQ(f.ecs->list_service_deployments({"prod", "web", {}, {}}).error().message,
+            "ListServiceDeployments response: /serviceDeployments/0/status: expected a string, got number");
+  f.transport.push(json_reply(200, {{"serviceDeployments", nlohmann::json::array()}, {"nextToken", 5}}));
+  EXPECT_EQ(f.ecs->list_service_deployments({"prod", "web", {}, {}}).error().message,
+            "ListServiceDeployments response: /nextToken: expected a string, got number");
+  // A status ECS cannot spell is a caller's bug, not a filter to drop silently.
+  auto unknown = f.ecs->list_service_deployments({"prod", "web", {}, {ServiceDeploymentStatus::unknown}});
+  ASSERT_FALSE(unknown);
+  EXPECT_EQ(unknown.error().code, ErrorCode::internal);
+  EXPECT_EQ(f.transport.request_count(), 3u);
+}
+
+TEST(EcsClient, DescribeServiceDeploymentsBatchesByTwentyAndMergesFailures) {
+  EcsFixture f;
+  f.transport.on("DescribeServiceDeployments", [](const HttpRequest& request) -> Result<HttpResponse> {
+    auto body = nlohmann::json::parse(request.body);
+    nlohmann::json deployments = nlohmann::json::array();
+    nlohmann::json failures = nlohmann::json::array();
+    for (const auto& arn : body.at("serviceDeploymentArns")) {
+      if (arn == "sd-7" || arn == "sd-33") {
+        failures.push_back({{"arn", arn}, {"reason", "MISSING"}});
+      } else {
+        deployments.push_back({{"serviceDeploymentArn", arn}, {"status", "SUCCESSFUL"}});
+      }
+    }
+    return json_reply(200, {{"serviceDeployments", deployments}, {"failures", failures}});
+  });
+  EXPECT_TRUE(f.ecs->describe_service_deployments({})->deployments.empty());
+  EXPECT_EQ(f.transport.request_count(), 0u);
+
+  std::vector<std::string> arns;
+  for (int i = 0; i < 45; ++i) arns.push_back("sd-" + std::to_string(i));
+  auto result = f.ecs->describe_service_deployments(arns);
+  ASSERT_TRUE(result) << result.error().message;
+  auto requests = f.transport.requests();
+  ASSERT_EQ(requests.size(), 3u);
+  EXPECT_EQ(target_of(requests[0]), "AmazonEC2ContainerServiceV20141113.DescribeServiceDeployments");
+  auto first = nlohmann::json::parse(requests[0].body);
+  EXPECT_EQ(first.size(), 1u);  // serviceDeploymentArns only
+  EXPECT_EQ(first.at("serviceDeploymentArns").size(), 20u);
+  EXPECT_EQ(first.at("serviceDeploymentArns")[0], "sd-0");
+  EXPECT_EQ(nlohmann::json::parse(requests[2].body).at("serviceDeploymentArns").size(), 5u);
+  ASSERT_EQ(result->deployments.size(), 43u);
+  EXPECT_EQ(result->deployments[0].arn, "sd-0");
+  EXPECT_EQ(result->deployments[7].arn, "sd-8");
+  EXPECT_EQ(result->deployments[42].arn, "sd-44");
+  ASSERT_EQ(result->failures.size(), 2u);
+  EXPECT_EQ(result->failures[0].arn, "sd-7");
+  EXPECT_EQ(result->failures[1].arn, "sd-33");
+  EXPECT_EQ(result->failures[1].reason, "MISSING");
+}
+
+TEST(EcsClient, DescribeServiceDeploymentsDecodesTheWholeAnswer) {
+  EcsFixture f;
+  f.transport.push(json_reply(200, k_service_deployments_json));
+  auto result = f.ecs->describe_service_deployments({k_deployment_arn, "b", "gone"});
+  ASSERT_TRUE(result) << result.error().message;
+  ASSERT_EQ(result->deployments.size(), 2u);
+  EXPECT_EQ(result->deployments[0].lifecycle_stage, "BAKE_TIME");
+  EXPECT_EQ(result->deployments[1].alarms.triggered_alarm_names, (std::vector<std::string>{"web-5xx"}));
+  ASSERT_EQ(result->failures.size(), 1u);
+  EXPECT_EQ(result->failures[0].reason, "MISSING");
+
+  auto bad = k_service_deployments_json;
+  bad["serviceDeployments"][1]["rollback"]["startedAt"] = "soon";
+  f.transport.push(json_reply(200, bad));
+  auto decoded = f.ecs->describe_service_deployments({k_deployment_arn, "b"});
+  ASSERT_FALSE(decoded);
+  EXPECT_EQ(decoded.error().code, ErrorCode::aws_bad_response);
+  EXPECT_EQ(
+      decoded.error().message,
+      "DescribeServiceDeployments response: /serviceDeployments/1/rollback/startedAt: expected a timestamp, "
+      "got string");
+}
+
+TEST(EcsClient, DescribeServiceRevisionsBatchesByTwenty) {
+  EcsFixture f;
+  f.transport.on("DescribeServiceRevisions", [](const HttpRequest& request) -> Result<HttpResponse> {
+    auto body = nlohmann::json::parse(request.body);
+    nlohmann::json revisions = nlohmann::json::array();
+    nlohmann::json failures = nlohmann::json::array();
+    for (const auto& arn : body.at("serviceRevisionArns")) {
+      if (arn == "sr-20") {
+        failures.push_back({{"arn", arn}, {"reason", "MISSING"}, {"detail", "no such revision"}});
+        continue;
+      }
+      auto revision = k_service_revision_json;
+      revision["serviceRevisionArn"] = arn;
+      revisions.push_back(revision);
+    }
+    return json_reply(200, {{"serviceRevisions", revisions}, {"failures", failures}});
+  });
+  EXPECT_TRUE(f.ecs->describe_service_revisions({})->revisions.empty());
+  EXPECT_EQ(f.transport.request_count(), 0u);
+
+  std::vector<std::string> arns;
+  for (int i = 0; i < 21; ++i) arns.push_back("sr-" + std::to_string(i));
+  auto result = f.ecs->describe_service_revisions(arns);
+  ASSERT_TRUE(result) << result.error().message;
+  auto requests = f.transport.requests();
+  ASSERT_EQ(requests.size(), 2u);
+  EXPECT_EQ(target_of(requests[1]), "AmazonEC2ContainerServiceV20141113.DescribeServiceRevisions");
+  EXPECT_EQ(nlohmann::json::parse(requests[0].body).at("serviceRevisionArns").size(), 20u);
+  EXPECT_EQ(nlohmann::json::parse(requests[1].body), (nlohmann::json{{"serviceRevisionArns", {"sr-20"}}}));
+  ASSERT_EQ(result->revisions.size(), 20u);
+  EXPECT_EQ(result->revisions[19].arn, "sr-19");
+  EXPECT_EQ(result->revisions[0].task_definition, "arn:aws:ecs:us-east-1:123456789012:task-definition/web:9");
+  EXPECT_EQ(result->revisions[0].resolved_target_groups.size(), 1u);
+  ASSERT_EQ(result->failures.size(), 1u);
+  EXPECT_EQ(result->failures[0].detail, "no such revision");
+
+  f.transport.push(json_reply(200, {{"failures", nlohmann::json::array()}}));
+  EXPECT_EQ(f.ecs->describe_service_revisions({"sr-1"}).error().message,
+            "DescribeServiceRevisions response: /serviceRevisions is missing");
+}
+
+TEST(EcsClient, StopAndContinueServiceDeployment) {
+  EcsFixture f;
+  f.transport.on("StopServiceDeployment", [](const HttpRequest&) -> Result<HttpResponse> {
+    return json_reply(200, {{"serviceDeploymentArn", k_deployment_arn}});
+  });
+  f.transport.on("ContinueServiceDeployment", [](const HttpRequest&) -> Result<HttpResponse> {
+    return json_reply(200, {{"serviceDeploymentArn", k_deployment_arn}});
+  });
+  ASSERT_TRUE(f.ecs->stop_service_deployment(k_deployment_arn, StopType::rollback));
+  ASSERT_TRUE(f.ecs->stop_service_deployment(k_deployment_arn, StopType::abort));
+  ASSERT_TRUE(f.ecs->continue_service_deployment(k_deployment_arn, "hk-3c0f9a", HookAction::resume));
+  ASSERT_TRUE(f.ecs->continue_service_deployment(k_deployment_arn, "", HookAction::rollback));
+  auto requests = f.transport.requests();
+  ASSERT_EQ(requests.size(), 4u);
+  EXPECT_EQ(target_of(requests[0]), "AmazonEC2ContainerServiceV20141113.StopServiceDeployment");
+  EXPECT_EQ(nlohmann::json::parse(requests[0].body),
+            (nlohmann::json{{"serviceDeploymentArn", k_deployment_arn}, {"stopType", "ROLLBACK"}}));
+  EXPECT_EQ(nlohmann::json::parse(requests[1].body),
+            (nlohmann::json{{"serviceDeploymentArn", k_deployment_arn}, {"stopType", "ABORT"}}));
+  EXPECT_EQ(target_of(requests[2]), "AmazonEC2ContainerServiceV20141113.ContinueServiceDeployment");
+  EXPECT_EQ(
+      nlohmann::json::parse(requests[2].body),
+      (nlohmann::json{
+          {"serviceDeploymentArn", k_deployment_arn}, {"hookId", "hk-3c0f9a"}, {"action", "CONTINUE"}}));
+  EXPECT_EQ(nlohmann::json::parse(requests[3].body),
+            (nlohmann::json{{"serviceDeploymentArn", k_deployment_arn}, {"action", "ROLLBACK"}}));
+}
+
+// Every service deployments call, as a Status, for the error tables below.
+std::vector<std::pair<std::string, std::function<Status(EcsApi&)>>> service_deployment_calls() {
+  auto status_of = [](const auto& result) -> Status {
+    if (!result) return fail(result.error());
+    return {};
+  };
+  return {
+      {"ListServiceDeployments",
+       [status_of](EcsApi& ecs) {
+         return status_of(ecs.list_service_deployments({"prod", "web", {}, {}}));
+       }},
+      {"DescribeServiceDeployments",
+       [status_of](EcsApi& ecs) { return status_of(ecs.describe_service_deployments({k_deployment_arn})); }},
+      {"DescribeServiceRevisions",
+       [status_of](EcsApi& ecs) { return status_of(ecs.describe_service_revisions({k_green_revision})); }},
+      {"StopServiceDeployment",
+       [](EcsApi& ecs) { return ecs.stop_service_deployment(k_deployment_arn, StopType::rollback); }},
+      {"ContinueServiceDeployment",
+       [](EcsApi& ecs) {
+         return ecs.continue_service_deployment(k_deployment_arn, "hk", HookAction::resume);
+       }},
+  };
+}
+
+TEST(EcsClient, ServiceDeploymentErrorsMapLikeEveryEcsCall) {
+  for (const auto& [operation, call] : service_deployment_calls()) {
+    EcsFixture f;
+    f.transport.push(json_error(400, "AccessDeniedException",
+                                "User: arn:aws:sts::123456789012:assumed-role/adjust/s is not authorized to "
+                                "perform: ecs:" +
+                                    operation,
+                                "rq-1"));
+    auto denied = call(*f.ecs);
+    ASSERT_FALSE(denied) << operation;
+    EXPECT_EQ(denied.error().code, ErrorCode::aws_auth) << operation;
+    EXPECT_EQ(denied.error().aws_code, "AccessDeniedException");
+    EXPECT_TRUE(denied.error().message.starts_with(operation + ": AccessDeniedException: "))
+        << denied.error().message;
+
+    f.transport.push(json_error(400, "UnsupportedFeatureException",
+                                "The service deployments API is not supported in this Region.", "rq-2"));
+    auto unsupported = call(*f.ecs);
+    ASSERT_FALSE(unsupported) << operation;
+    EXPECT_EQ(unsupported.error().code, ErrorCode::aws_client) << operation;
+    EXPECT_EQ(unsupported.error().aws_code, "UnsupportedFeatureException");
+    EXPECT_EQ(unsupported.error().http_status, 400);
+    EXPECT_EQ(unsupported.error().message,
+              operation +
+                  ": UnsupportedFeatureException: The service deployments API is not supported in this "
+                  "Region. (request id rq-2)");
+    EXPECT_EQ(f.transport.request_count(), 2u) << operation << ": neither is retried";
+  }
+}
+
+// A double that implements only the classic calls gets the defaults, which
+// fail the way a real ECS without the API does.
+class ClassicEcsOnly final : public EcsApi {
+ public:
+  Result<EcsServices> describe_services(const std::string&, const std::vector<std::string>&) override {
+    return EcsServices{};
+  }
+  Result<EcsTaskDefinition> describe_task_definition(const std::string&) override {
+    return EcsTaskDefinition{};
+  }
+  Result<EcsTaskDefinition> register_task_definition(const nlohmann::json&) override {
+    return EcsTaskDefinition{};
+  }
+  Result<EcsTaskDefinition> deregister_task_definition(const std::string&) override {
+    return EcsTaskDefinition{};
+  }
+  Result<std::vector<std::string>> list_task_definitions(const std::string&) override {
+    return std::vector<std::string>{};
+  }
+  Result<EcsService> update_service(const UpdateServiceRequest&) override { return EcsService{}; }
+  Result<std::vector<std::string>> list_tasks(const std::string&, const std::string&,
+                                              const std::string&) override {
+    return std::vector<std::string>{};
+  }
+  Result<EcsTasks> describe_tasks(const std::string&, const std::vector<std::string>&) override {
+    return EcsTasks{};
+  }
+};
+
+TEST(EcsClient, EcsApiDefaultsAnswerLikeAnEcsWithoutTheApi) {
+  ClassicEcsOnly ecs;
+  for (const auto& [operation, call] : service_deployment_calls()) {
+    auto result = call(ecs);
+    ASSERT_FALSE(result) << operation;
+    EXPECT_EQ(result.error().code, ErrorCode::aws_client) << operation;
+    EXPECT_EQ(result.error().aws_code, "UnsupportedFeatureException");
+    EXPECT_EQ(result.error().http_status, 400);
+    EXPECT_TRUE(result.error().message.starts_with(operation + ": UnsupportedFeatureException")) << operation;
+  }
+}
 }  // namespace
 TEST(EcsClient, UpdateServiceSendsOnlyWhatChangesAndKeepsTheRestOfTheDeploymentConfiguration) {
   UpdateServiceRequest count_only{"prod", "web", {}, 4, {}};
