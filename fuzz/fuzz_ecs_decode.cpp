@@ -1,6 +1,7 @@
 // Fuzz target: ECS (awsJson1_1) response bodies. Every input is served, with
-// HTTP 200, as the answer to each ECS call the driver makes (through the real
-// AwsClient and EcsClient over an in-memory transport); then what decoded
+// HTTP 200, as the answer to each ECS call the driver makes, the service
+// deployments API included (through the real AwsClient and EcsClient over an
+// in-memory transport); then what decoded
 // feeds the task-definition clone, the --query current values and the plan.
 // Contract: decoded values or ErrorCode::aws_bad_response; the later stages
 // fail only with their documented codes; never a crash or an escaping exception.
@@ -37,15 +38,18 @@ const adjust::DesiredComponent& desired_web() {
 }
 
 // An EcsClient whose every call is answered by `body`, except ListTasks which
-// gets it once (a nextToken in it would otherwise page forever).
+// gets it once (a nextToken in it would otherwise page forever;
+// ListServiceDeployments stops by itself after 10 pages).
 class ServedBody {
  public:
   explicit ServedBody(std::string body)
       : m_body(std::move(body)),
         m_client(m_transport, m_credentials, m_clock, adjust::null_logger(), options(), [] { return 0.5; }),
         m_ecs(m_client) {
-    for (const char* operation : {"DescribeServices", "DescribeTaskDefinition", "DescribeTasks",
-                                  "ListTaskDefinitions", "UpdateService"}) {
+    for (const char* operation :
+         {"DescribeServices", "DescribeTaskDefinition", "DescribeTasks", "ListTaskDefinitions",
+          "UpdateService", "ListServiceDeployments", "DescribeServiceDeployments", "DescribeServiceRevisions",
+          "StopServiceDeployment", "ContinueServiceDeployment"}) {
       m_transport.on(operation, [this](const adjust::HttpRequest&) -> adjust::Result<adjust::HttpResponse> {
         return adjust::testing::text_reply(200, m_body);
       });
@@ -99,6 +103,26 @@ void clone(const adjust::EcsTaskDefinition& definition) {
   }
 }
 
+// The service deployments API: decoded values or aws_bad_response (Stop and
+// Continue read nothing of their answer, but it must still be a JSON object).
+void service_deployments(adjust::EcsClient& ecs) {
+  const std::string arn = "arn:aws:ecs:us-east-1:1:service-deployment/fuzz/web/1";
+  auto briefs = ecs.list_service_deployments({"fuzz", "web", std::chrono::system_clock::time_point{}, {}});
+  expect_decoded_or_bad_response(briefs);
+  auto deployments = ecs.describe_service_deployments({arn});
+  expect_decoded_or_bad_response(deployments);
+  if (deployments) {
+    for (const auto& deployment : deployments->deployments) {
+      FUZZ_CHECK(adjust::parse_service_deployment_status(deployment.status_text) == deployment.status);
+      (void)adjust::is_completed(deployment.status);
+    }
+  }
+  expect_decoded_or_bad_response(
+      ecs.describe_service_revisions({"arn:aws:ecs:us-east-1:1:service-revision/fuzz/web/1"}));
+  expect_decoded_or_bad_response(ecs.stop_service_deployment(arn, adjust::StopType::rollback));
+  expect_decoded_or_bad_response(ecs.continue_service_deployment(arn, "hook", adjust::HookAction::resume));
+}
+
 void plan(adjust::EcsApi& ecs) {
   const adjust::ComponentConfig* web = adjust::fuzz::fuzz_config().find_component("web");
   auto states = adjust::read_component_states(ecs, {web});
@@ -142,6 +166,8 @@ extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size
   expect_decoded_or_bad_response(ecs.describe_tasks("fuzz", {"arn:aws:ecs:us-east-1:1:task/fuzz/1"}));
   expect_decoded_or_bad_response(ecs.list_task_definitions("web"));
   expect_decoded_or_bad_response(ecs.update_service(adjust::UpdateServiceRequest{"fuzz", "web", {}, {}, {}}));
+
+  service_deployments(ecs);
 
   served.serve_once();
   auto tasks = ecs.list_tasks("fuzz", "web", "RUNNING");

@@ -256,23 +256,110 @@ Status EcsApi::continue_service_deployment(const std::string&, const std::string
   return fail(unsupported_feature("ContinueServiceDeployment"));
 }
 
-// Placeholders until the service deployments API client lands.
+namespace {
+
+constexpr std::size_t k_service_deployments_batch = 20;  // Describe{ServiceDeployments,ServiceRevisions}
+constexpr int k_list_service_deployments_page = 100;
+// The interface's promise: a service's last 1000 deployments are plenty.
+constexpr int k_max_service_deployment_pages = 10;
+
+// createdAt.after as botocore sends it: whole epoch seconds. Rounding down
+// can only let an earlier deployment in, never leave a later one out.
+long long epoch_seconds(SystemTime time) {
+  return std::chrono::floor<std::chrono::seconds>(time.time_since_epoch()).count();
+}
+
+}  // namespace
+
 Result<std::vector<ServiceDeploymentBrief>> EcsClient::list_service_deployments(
     const ListServiceDeploymentsRequest& request) {
-  return EcsApi::list_service_deployments(request);
+  const std::string what = "ListServiceDeployments response";
+  nlohmann::json base{{"cluster", request.cluster},
+                      {"service", request.service},
+                      {"maxResults", k_list_service_deployments_page}};
+  if (!request.statuses.empty()) {
+    nlohmann::json statuses = nlohmann::json::array();
+    for (auto status : request.statuses) {
+      if (status == ServiceDeploymentStatus::unknown) {
+        return fail(ErrorCode::internal, "ListServiceDeployments: asked for the status 'unknown'");
+      }
+      statuses.push_back(to_string(status));
+    }
+    base["status"] = std::move(statuses);
+  }
+  if (request.created_after) {
+    base["createdAt"] = {{"after", epoch_seconds(*request.created_after)}};
+  }
+  std::vector<ServiceDeploymentBrief> out;
+  std::string next_token;
+  for (int page = 0; page < k_max_service_deployment_pages; ++page) {
+    nlohmann::json body = base;
+    if (!next_token.empty()) body["nextToken"] = next_token;
+    auto response = ADJUST_TRY(m_client.call_json(k_ecs_target_prefix, "ListServiceDeployments", body));
+    const auto* items = ADJUST_TRY(required_array(response, "serviceDeployments", what));
+    for (std::size_t i = 0; i < items->size(); ++i) {
+      out.push_back(ADJUST_TRY(
+          decode_service_deployment_brief((*items)[i], what, json_path("/serviceDeployments", i))));
+    }
+    JsonDecoder d(what);
+    next_token.clear();
+    d.read(response, "", "nextToken", next_token);
+    if (d.failed()) return fail(d.error());
+    if (next_token.empty()) break;
+  }
+  return out;
 }
+
 Result<ServiceDeployments> EcsClient::describe_service_deployments(const std::vector<std::string>& arns) {
-  return EcsApi::describe_service_deployments(arns);
+  const std::string what = "DescribeServiceDeployments response";
+  ServiceDeployments out;
+  for (const auto& batch : chunks(arns, k_service_deployments_batch)) {
+    nlohmann::json request{{"serviceDeploymentArns", batch}};
+    auto response =
+        ADJUST_TRY(m_client.call_json(k_ecs_target_prefix, "DescribeServiceDeployments", request));
+    const auto* items = ADJUST_TRY(required_array(response, "serviceDeployments", what));
+    for (std::size_t i = 0; i < items->size(); ++i) {
+      out.deployments.push_back(
+          ADJUST_TRY(decode_service_deployment((*items)[i], what, json_path("/serviceDeployments", i))));
+    }
+    auto failures = ADJUST_TRY(decode_failures(response, what));
+    out.failures.insert(out.failures.end(), failures.begin(), failures.end());
+  }
+  return out;
 }
+
 Result<ServiceRevisions> EcsClient::describe_service_revisions(const std::vector<std::string>& arns) {
-  return EcsApi::describe_service_revisions(arns);
+  const std::string what = "DescribeServiceRevisions response";
+  ServiceRevisions out;
+  for (const auto& batch : chunks(arns, k_service_deployments_batch)) {
+    nlohmann::json request{{"serviceRevisionArns", batch}};
+    auto response = ADJUST_TRY(m_client.call_json(k_ecs_target_prefix, "DescribeServiceRevisions", request));
+    const auto* items = ADJUST_TRY(required_array(response, "serviceRevisions", what));
+    for (std::size_t i = 0; i < items->size(); ++i) {
+      out.revisions.push_back(
+          ADJUST_TRY(decode_service_revision((*items)[i], what, json_path("/serviceRevisions", i))));
+    }
+    auto failures = ADJUST_TRY(decode_failures(response, what));
+    out.failures.insert(out.failures.end(), failures.begin(), failures.end());
+  }
+  return out;
 }
+
+// Both answer {serviceDeploymentArn}, which tells nothing new: only success matters.
 Status EcsClient::stop_service_deployment(const std::string& arn, StopType stop_type) {
-  return EcsApi::stop_service_deployment(arn, stop_type);
+  nlohmann::json request{{"serviceDeploymentArn", arn},
+                         {"stopType", stop_type == StopType::rollback ? "ROLLBACK" : "ABORT"}};
+  ADJUST_CHECK(m_client.call_json(k_ecs_target_prefix, "StopServiceDeployment", request));
+  return {};
 }
+
 Status EcsClient::continue_service_deployment(const std::string& arn, const std::string& hook_id,
                                               HookAction action) {
-  return EcsApi::continue_service_deployment(arn, hook_id, action);
+  nlohmann::json request{{"serviceDeploymentArn", arn},
+                         {"action", action == HookAction::resume ? "CONTINUE" : "ROLLBACK"}};
+  if (!hook_id.empty()) request["hookId"] = hook_id;
+  ADJUST_CHECK(m_client.call_json(k_ecs_target_prefix, "ContinueServiceDeployment", request));
+  return {};
 }
 
 }  // namespace adjust

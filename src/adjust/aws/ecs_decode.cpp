@@ -1,6 +1,6 @@
 // JSON -> typed ECS views. Tolerant of missing fields, strict about types.
 #include "adjust/aws/ecs_client.hpp"
-#include "json_decoder.hpp"
+#include "adjust/aws/json_decoder.hpp"
 
 namespace adjust {
 namespace {
@@ -50,21 +50,60 @@ EcsDeployment decode_deployment(JsonDecoder& d, const nlohmann::json& json, cons
   return deployment;
 }
 
-// Apply `decode` to each object element of the array member `key`.
-template <class T, class F>
-std::vector<T> decode_list(JsonDecoder& d, const nlohmann::json& parent, const std::string& path,
-                           const char* key, F decode) {
-  std::vector<T> out;
-  if (const auto* items = d.array(parent, path, key)) {
-    std::string base = json_path(path, key);
-    for (std::size_t i = 0; i < items->size(); ++i) {
-      std::string item_path = json_path(base, i);
-      if (d.expect_object((*items)[i], item_path)) {
-        out.push_back(decode((*items)[i], item_path));
-      }
-    }
+// deploymentConfiguration.lifecycleHooks[] (blue/green, linear, canary).
+LifecycleHookConfig decode_hook_config(JsonDecoder& d, const nlohmann::json& json, const std::string& path) {
+  LifecycleHookConfig hook;
+  d.read(json, path, "targetType", hook.target_type);
+  d.read(json, path, "hookTargetArn", hook.target_arn);
+  d.read(json, path, "lifecycleStages", hook.stages);
+  if (const auto* timeout = d.object(json, path, "timeoutConfiguration")) {
+    std::string timeout_path = json_path(path, "timeoutConfiguration");
+    d.read(*timeout, timeout_path, "timeoutInMinutes", hook.timeout_minutes);
+    d.read(*timeout, timeout_path, "action", hook.timeout_action);
   }
-  return out;
+  return hook;
+}
+
+void decode_deployment_configuration(JsonDecoder& d, const nlohmann::json& config, const std::string& path,
+                                     EcsDeploymentConfiguration& out) {
+  d.read(config, path, "maximumPercent", out.maximum_percent);
+  d.read(config, path, "minimumHealthyPercent", out.minimum_healthy_percent);
+  if (const auto* breaker = d.object(config, path, "deploymentCircuitBreaker")) {
+    std::string breaker_path = json_path(path, "deploymentCircuitBreaker");
+    d.read(*breaker, breaker_path, "enable", out.circuit_breaker_enable);
+    d.read(*breaker, breaker_path, "rollback", out.circuit_breaker_rollback);
+  }
+  d.read(config, path, "strategy", out.strategy_text);
+  out.strategy = parse_deployment_strategy(out.strategy_text);
+  d.read(config, path, "bakeTimeInMinutes", out.bake_time_minutes);
+  if (const auto* linear = d.object(config, path, "linearConfiguration")) {
+    std::string linear_path = json_path(path, "linearConfiguration");
+    d.read(*linear, linear_path, "stepPercent", out.linear_step_percent);
+    d.read(*linear, linear_path, "stepBakeTimeInMinutes", out.linear_step_bake_minutes);
+  }
+  if (const auto* canary = d.object(config, path, "canaryConfiguration")) {
+    std::string canary_path = json_path(path, "canaryConfiguration");
+    d.read(*canary, canary_path, "canaryPercent", out.canary_percent);
+    d.read(*canary, canary_path, "canaryBakeTimeInMinutes", out.canary_bake_minutes);
+  }
+  out.lifecycle_hooks = decode_list<LifecycleHookConfig>(
+      d, config, path, "lifecycleHooks", [&d](const nlohmann::json& item, const std::string& item_path) {
+        return decode_hook_config(d, item, item_path);
+      });
+  if (const auto* alarms = d.object(config, path, "alarms")) {
+    std::string alarms_path = json_path(path, "alarms");
+    d.read(*alarms, alarms_path, "alarmNames", out.alarm_names);
+    d.read(*alarms, alarms_path, "enable", out.alarms_enable);
+    d.read(*alarms, alarms_path, "rollback", out.alarms_rollback);
+  }
+  if (const auto* early = d.object(config, path, "earlySuccessCriteria")) {
+    std::string early_path = json_path(path, "earlySuccessCriteria");
+    EarlySuccessCriteria criteria;
+    d.read(*early, early_path, "enable", criteria.enable);
+    d.read(*early, early_path, "healthyPercent", criteria.healthy_percent);
+    d.read(*early, early_path, "sourceServiceRevisionCleanup", criteria.source_cleanup);
+    out.early_success = std::move(criteria);
+  }
 }
 
 // Everything but `raw`, which the callers copy or move in.
@@ -87,6 +126,7 @@ Result<EcsService> decode_service_fields(const nlohmann::json& json, const std::
   d.read(json, path, "platformFamily", service.platform_family);
   d.read(json, path, "platformVersion", service.platform_version);
   d.read(json, path, "taskDefinition", service.task_definition);
+  d.read(json, path, "currentServiceDeployment", service.current_service_deployment);
   service.capacity_provider_strategy = decode_providers(d, json, path);
   service.deployments = decode_list<EcsDeployment>(
       d, json, path, "deployments", [&d](const nlohmann::json& item, const std::string& item_path) {
@@ -107,18 +147,15 @@ Result<EcsService> decode_service_fields(const nlohmann::json& json, const std::
         d.read(item, item_path, "loadBalancerName", lb.load_balancer_name);
         d.read(item, item_path, "containerName", lb.container_name);
         d.read(item, item_path, "containerPort", lb.container_port);
+        if (const auto* advanced = d.object(item, item_path, "advancedConfiguration")) {
+          d.read(*advanced, json_path(item_path, "advancedConfiguration"), "alternateTargetGroupArn",
+                 lb.alternate_target_group_arn);
+        }
         return lb;
       });
   if (const auto* config = d.object(json, path, "deploymentConfiguration")) {
-    std::string config_path = json_path(path, "deploymentConfiguration");
-    auto& out = service.deployment_configuration;
-    d.read(*config, config_path, "maximumPercent", out.maximum_percent);
-    d.read(*config, config_path, "minimumHealthyPercent", out.minimum_healthy_percent);
-    if (const auto* breaker = d.object(*config, config_path, "deploymentCircuitBreaker")) {
-      std::string breaker_path = json_path(config_path, "deploymentCircuitBreaker");
-      d.read(*breaker, breaker_path, "enable", out.circuit_breaker_enable);
-      d.read(*breaker, breaker_path, "rollback", out.circuit_breaker_rollback);
-    }
+    decode_deployment_configuration(d, *config, json_path(path, "deploymentConfiguration"),
+                                    service.deployment_configuration);
   }
   if (const auto* controller = d.object(json, path, "deploymentController")) {
     d.read(*controller, json_path(path, "deploymentController"), "type", service.deployment_controller_type);

@@ -84,6 +84,37 @@ void JsonDecoder::read(const nlohmann::json& object, std::string_view path, cons
 }
 
 void JsonDecoder::read(const nlohmann::json& object, std::string_view path, const char* key,
+                       std::optional<double>& out) {
+  if (const auto* value = member(object, key)) {
+    // nlohmann never parses NaN or infinity, but a value built in code may hold one.
+    if (value->is_number() && std::isfinite(value->get<double>())) {
+      out = value->get<double>();
+    } else {
+      type_error(path, key, "a number", *value);
+    }
+  }
+}
+
+void JsonDecoder::read(const nlohmann::json& object, std::string_view path, const char* key,
+                       std::vector<std::string>& out) {
+  const auto* items = array(object, path, key);
+  if (items == nullptr) {
+    return;
+  }
+  std::vector<std::string> values;
+  values.reserve(items->size());
+  for (std::size_t i = 0; i < items->size(); ++i) {
+    const auto& item = (*items)[i];
+    if (!item.is_string()) {
+      type_error(json_path(json_path(path, key), i), nullptr, "a string", item);
+      return;
+    }
+    values.push_back(item.get<std::string>());
+  }
+  out = std::move(values);
+}
+
+void JsonDecoder::read(const nlohmann::json& object, std::string_view path, const char* key,
                        std::optional<std::chrono::system_clock::time_point>& out) {
   if (const auto* value = member(object, key)) {
     if (value->is_number()) {
