@@ -143,6 +143,7 @@ void roll_back(const EngineDeps& deps, Follow& follow, const std::vector<Compone
         rollout_target(run.plan.current_task_definition, run.target_task_definition,
                        run.plan.current_desired_count, *answer.service, deps.policy.unhealthy_grace);
     target.configuration = run.service.deployment_configuration;
+    target.restoring = true;
     if (answer.by_record) {
       // Follow our own deployment to ROLLBACK_SUCCESSFUL.
       target.deployment_id.clear();

@@ -388,7 +388,8 @@ RolloutStatus RolloutTracker::check_ready(const Observation& observation, const 
   }
   // Old tasks must be gone unless all we know is an ECS too old to say when
   // a deployment is done (then draining ones are tolerated, as configured).
-  bool old_must_go = observation.deployment || ours.rollout_state != RolloutState::none || m_target.wait_for_drain;
+  bool old_must_go = m_target.wait_for_drain ||
+                     (!m_target.restoring && (observation.deployment || ours.rollout_state != RolloutState::none));
   bool drained = !old_must_go || draining == 0;
   if (desired == 0) {
     if (rollout_done && ours.running_count == 0 && drained) {

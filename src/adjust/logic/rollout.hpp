@@ -43,6 +43,10 @@ struct RolloutTarget {
   // Following the rollback of our own deployment (StopServiceDeployment):
   // ROLLBACK_SUCCESSFUL is the success, on `task_definition` (the previous one).
   bool rollback_of_record = false;
+  // Restoring the previous revision after a failure: it serves again once
+  // ECS is done and its tasks are healthy; the failed revision's tasks left
+  // to ECS's clean-up do not hold that up (unless wait_for_drain).
+  bool restoring = false;
 };
 
 struct Observation {
