@@ -213,6 +213,27 @@ class FakeEcs final : public EcsApi {
   // A Fargate task definition like the e2e tests': cpu 256, memory 512, one
   // container "web" (port 8080, MODE=safe, LOG_LEVEL=info).
   static nlohmann::json fargate_task_definition(const std::string& family);
+  // Its first service deployment is SUCCESSFUL already.
+  //
+  // Service deployments, per strategy (a round = a DescribeServices naming it):
+  // - every deployment FakeEcs starts is PENDING until its first round, then
+  //   IN_PROGRESS; a newer one STOPs it ("superseded"); StopServiceDeployment
+  //   ROLLBACK makes it ROLLBACK_REQUESTED, the next round ROLLBACK_IN_PROGRESS,
+  //   then ROLLBACK_SUCCESSFUL once the source revision runs again (blue/green
+  //   with blue still running: the round after, traffic flipped at once); ABORT
+  //   STOPs it where it stands. A breaker trip (Fate) is ROLLBACK_IN_PROGRESS or
+  //   STOPPED as breaker_rollback says.
+  // - ROLLING: as before (no lifecycle stage); SUCCESSFUL when the deployment
+  //   COMPLETES. Its production weight is the new revision's share of the
+  //   serving (healthy) tasks.
+  // - BLUE_GREEN/LINEAR/CANARY with the default Fate: round 1 PRE_SCALE_UP
+  //   passes and green starts (SCALE_UP); round 2 green is healthy, the
+  //   post/test stages pass, production shifts to 100 (BAKE_TIME); round 3
+  //   CLEAN_UP drains blue and the deployment is SUCCESSFUL.
+  // - PAUSE hooks (lifecycleHooks, targetType PAUSE) wait AWAITING_ACTION at
+  //   their stages (ROLLING: PRE_SCALE_UP before tasks start, POST_SCALE_UP
+  //   once they are healthy and before the old ones go) until
+  //   ContinueServiceDeployment or StopServiceDeployment.
   void add_service(const ServiceSpec& spec);
   // Deployments of `revision` ("web:2" or an ARN) follow `fate`; deployments of
   // other revisions follow the default fate, except a revision that already
