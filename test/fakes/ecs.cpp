@@ -90,6 +90,16 @@ const char* to_string(AwsOp op) {
       return "DescribeTargetHealth";
     case AwsOp::describe_target_group_attributes:
       return "DescribeTargetGroupAttributes";
+    case AwsOp::list_service_deployments:
+      return "ListServiceDeployments";
+    case AwsOp::describe_service_deployments:
+      return "DescribeServiceDeployments";
+    case AwsOp::describe_service_revisions:
+      return "DescribeServiceRevisions";
+    case AwsOp::stop_service_deployment:
+      return "StopServiceDeployment";
+    case AwsOp::continue_service_deployment:
+      return "ContinueServiceDeployment";
   }
   return "?";
 }
@@ -199,12 +209,29 @@ void FakeEcs::add_service(const ServiceSpec& spec) {
   service.cluster = spec.cluster;
   service.arn = fake_service_arn(spec.cluster, spec.name);
   service.desired = spec.desired;
-  if (spec.load_balancer) service.target_group = fake_target_group_arn(spec.name);
+  service.strategy = spec.strategy;
+  if (spec.load_balancer) {
+    service.target_group = fake_target_group_arn(spec.name);
+    if (spec.strategy != DeploymentStrategy::rolling)
+      service.alternate_target_group = fake_target_group_arn(spec.name + "-alt");
+  }
+  service.production_target_group = service.target_group;
   service.deployment_configuration = {
       {"deploymentCircuitBreaker", {{"enable", spec.circuit_breaker}, {"rollback", spec.circuit_breaker}}},
       {"maximumPercent", 200},
       {"minimumHealthyPercent", 100}};
+  if (spec.strategy != DeploymentStrategy::rolling) {
+    service.deployment_configuration["strategy"] = to_string(spec.strategy);
+  }
+  if (spec.strategy != DeploymentStrategy::rolling || spec.bake_minutes > 0) {
+    service.deployment_configuration["bakeTimeInMinutes"] = spec.bake_minutes;
+  }
+  if (spec.deployment_configuration_extra.is_object()) {
+    service.deployment_configuration.update(spec.deployment_configuration_extra);
+  }
   std::string td = fake_task_definition_arn(spec.revision.empty() ? spec.name + ":1" : spec.revision);
+  FakeServiceRevision& revision = new_revision(service, td, service.target_group);
+  service.serving_revision = revision.arn;
   Deployment& deployment = new_primary(service, td, spec.desired, Fate{});
   for (int i = 0; i < spec.desired; ++i) {
     Task& task = new_task(service, deployment);
@@ -216,6 +243,17 @@ void FakeEcs::add_service(const ServiceSpec& spec) {
   deployment.reason = "ECS deployment " + deployment.id + " completed.";
   deployment.rounds_completed = 100;
   service.proven.insert(td);
+  FakeServiceDeployment& first = new_service_deployment(service, revision.arn, deployment);
+  first.status = ServiceDeploymentStatus::successful;
+  first.status_reason = "Service deployment completed.";
+  first.stage = first.staged() ? "CLEAN_UP" : "";
+  first.production_weight = 100;
+  first.test_weight = first.staged() ? 100 : 0;
+  first.production_shift_seq = 0;
+  first.finished_at = first.created_at;
+  first.frozen_target = summary(service, revision.arn, 100, first.test_weight);
+  if (first.circuit_breaker.status == "MONITORING") first.circuit_breaker.status = "MONITORING_COMPLETE";
+  if (first.alarms.status == "MONITORING") first.alarms.status = "MONITORING_COMPLETE";
   event(service, "(service " + spec.name + ") has reached a steady state.");
   m_services[spec.cluster + "/" + spec.name] = std::move(service);
 }
@@ -249,7 +287,7 @@ void FakeEcs::deploy_external(const std::string& name, const std::string& revisi
   std::lock_guard lock(m_mutex);
   Service& service = service_named(name);
   std::string td = fake_task_definition_arn(revision);
-  new_primary(service, td, service.desired, Fate{});
+  start_deployment(service, td, service.desired, Fate{});
 }
 
 void FakeEcs::scale_external(const std::string& name, int desired) {
@@ -259,7 +297,32 @@ void FakeEcs::scale_external(const std::string& name, int desired) {
   service.deployments.front().desired = desired;
 }
 
+void FakeEcs::set_deployments_api(DeploymentsApi mode) {
+  std::lock_guard lock(m_mutex);
+  m_deployments_api = mode;
+}
+
+void FakeEcs::stale_describes(const std::string& name, int count) {
+  std::lock_guard lock(m_mutex);
+  service_named(name).stale_armed = count;
+}
+
+void FakeEcs::set_current_lag(int rounds) {
+  std::lock_guard lock(m_mutex);
+  m_current_lag = rounds;
+}
+
 // ---- records --------------------------------------------------------------------------------
+
+std::vector<StopRequest> FakeEcs::stop_requests() const {
+  std::lock_guard lock(m_mutex);
+  return m_stops;
+}
+
+std::vector<ContinueRequest> FakeEcs::continue_requests() const {
+  std::lock_guard lock(m_mutex);
+  return m_continues;
+}
 
 std::vector<UpdateServiceRequest> FakeEcs::update_requests() const {
   std::lock_guard lock(m_mutex);
@@ -299,7 +362,8 @@ int FakeEcs::count(AwsOp op) const {
 
 int FakeEcs::mutating_calls() const {
   return count(AwsOp::register_task_definition) + count(AwsOp::deregister_task_definition) +
-         count(AwsOp::update_service);
+         count(AwsOp::update_service) + count(AwsOp::stop_service_deployment) +
+         count(AwsOp::continue_service_deployment);
 }
 
 ServiceNow FakeEcs::service(const std::string& name) const {
@@ -314,6 +378,18 @@ ServiceNow FakeEcs::service(const std::string& name) const {
     if (task.deployment == primary.id && task.last_status == "RUNNING") ++now.primary_running;
   }
   now.deployments = service.deployments.size();
+  now.serving_target_group = service.production_target_group;
+  now.service_deployments = service.service_deployments.size();
+  if (!service.service_deployments.empty()) {
+    for (const auto& sd : m_service_deployments) {
+      if (sd.arn != service.service_deployments.back()) continue;
+      now.current_service_deployment = sd.arn;
+      now.deployment_status = adjust::to_string(sd.status);
+      now.lifecycle_stage = sd.stage;
+      now.production_weight = sd.production_weight;
+      now.production_shift_seq = sd.production_shift_seq;
+    }
+  }
   return now;
 }
 
@@ -372,8 +448,17 @@ Result<EcsServices> FakeEcs::describe_services(const std::string& cluster,
         answer["failures"].push_back({{"arn", arn}, {"reason", "MISSING"}});
         continue;
       }
+      m_round_seq = arrival.seq;
       round(*service);
-      answer["services"].push_back(render(*service));
+      if (service->stale_left > 0) {
+        --service->stale_left;
+        answer["services"].push_back(service->stale_snapshot);
+      } else {
+        answer["services"].push_back(render(*service));
+      }
+      for (auto& sd : m_service_deployments) {
+        if (sd.service_arn == service->arn && sd.lag_left > 0) --sd.lag_left;
+      }
     }
     if (arrival.garbled && !answer["services"].empty()) answer["services"][0]["desiredCount"] = "2";
   }
@@ -467,6 +552,11 @@ Result<EcsService> FakeEcs::update_service(const UpdateServiceRequest& request) 
       return fail(Error{ErrorCode::aws_client, "ServiceNotFoundException: Service not found.",
                         "ServiceNotFoundException", "req-missing", 400});
     }
+    if (service->stale_armed > 0) {
+      service->stale_snapshot = render(*service);
+      service->stale_left = service->stale_armed;
+      service->stale_armed = 0;
+    }
     apply_update(*service, request);
     if (arrival.fault) return fail(arrival.fault->error);
     answer = render(*service);
@@ -532,9 +622,8 @@ Result<std::vector<TargetHealth>> FakeEcs::target_health(const std::string& targ
         "<DescribeTargetHealthResponse xmlns=\"http://elasticloadbalancing.amazonaws.com/doc/2015-12-01/\">"
         "<DescribeTargetHealthResult><TargetHealthDescriptions>";
     for (const auto& [key, service] : m_services) {
-      if (service.target_group != target_group_arn) continue;
       for (const auto& task : service.tasks) {
-        if (task.target_state.empty()) continue;
+        if (task.target_state.empty() || task.target_group != target_group_arn) continue;
         xml += "<member><Target><Id>" + task.ip +
                "</Id><Port>8080</Port></Target>"
                "<HealthCheckPort>8080</HealthCheckPort><TargetHealth><State>" +
@@ -638,6 +727,8 @@ FakeEcs::Deployment& FakeEcs::new_primary(Service& service, const std::string& t
   deployment.desired = desired;
   deployment.fate = std::move(fate);
   deployment.reason = "ECS deployment " + deployment.id + " in progress.";
+  deployment.target_group = service.production_target_group;
+  deployment.revision = service.serving_revision;  // a rollback reuses its source's revision
   service.deployments.insert(service.deployments.begin(), std::move(deployment));
   return service.deployments.front();
 }
@@ -649,6 +740,8 @@ FakeEcs::Task& FakeEcs::new_task(Service& service, const Deployment& deployment)
              "/" + hex_id(n, 32);
   task.task_definition = deployment.task_definition;
   task.deployment = deployment.id;
+  task.target_group = deployment.target_group;
+  task.revision = deployment.revision;
   task.ip = "10.0." + std::to_string((n / 200) % 250) + "." + std::to_string(n % 200 + 10);
   service.tasks.push_back(std::move(task));
   return service.tasks.back();
@@ -692,6 +785,8 @@ void FakeEcs::drain_task(Task& task, const std::string& reason) {
 void FakeEcs::count_failure(Service& service, Deployment& deployment, int failures) {
   deployment.failed += failures;
   const Fate& fate = deployment.fate;
+  if (FakeServiceDeployment* sd = forwarding(service, deployment))
+    sd->circuit_breaker.failure_count = deployment.failed;
   if (fate.breaker_threshold <= 0 || deployment.rollout != "IN_PROGRESS" ||
       deployment.failed < fate.breaker_threshold) {
     return;
@@ -703,7 +798,13 @@ void FakeEcs::count_failure(Service& service, Deployment& deployment, int failur
   for (auto& task : service.tasks) {
     if (task.deployment == deployment.id) drain_task(task, "Deployment " + deployment.id + " failed");
   }
-  if (!fate.breaker_rollback) return;
+  // `deployment` and `fate` may move from here on (a flip reorders deployments).
+  std::string deployment_id = deployment.id;
+  std::string service_deployment = deployment.service_deployment;
+  int desired = deployment.desired;
+  bool rolling_back = fate.breaker_rollback;
+  on_breaker(service, deployment, rolling_back);
+  if (!rolling_back || service.deployments.front().id != deployment_id) return;  // stopped, or flipped
   std::string previous;
   for (std::size_t i = 1; i < service.deployments.size(); ++i) {
     if (service.deployments[i].rounds_completed >= 0) {
@@ -713,17 +814,46 @@ void FakeEcs::count_failure(Service& service, Deployment& deployment, int failur
   }
   if (previous.empty()) return;
   event(service, "(service " + service.name + ") rolling back to " + short_revision(previous) + ".");
-  int desired = deployment.desired;
-  new_primary(service, previous, desired, Fate{});
+  Deployment& rollback = new_primary(service, previous, desired, Fate{});
+  if (FakeServiceDeployment* sd = find_service_deployment(service_deployment);
+      sd != nullptr && sd->rollback == FakeServiceDeployment::Rollback::redeploying) {
+    rollback.service_deployment = sd->arn;
+    sd->rollback_deployment_id = rollback.id;
+  }
+}
+
+FakeEcs::Deployment* FakeEcs::find_deployment(Service& service, const std::string& id) {
+  for (auto& deployment : service.deployments) {
+    if (deployment.id == id) return &deployment;
+  }
+  return nullptr;
 }
 
 void FakeEcs::round(Service& service) {
+  bool hold = false;
+  if (FakeServiceDeployment* sd = live_service_deployment(service))
+    hold = service_deployment_before_round(service, *sd);
+  deployment_round(service, hold);
+  service_deployment_after_round(service);
+}
+
+void FakeEcs::deployment_round(Service& service, bool hold) {
   Deployment* primary = &service.deployments.front();
   ++primary->rounds;
-  if (primary->rollout == "FAILED") return;
+  if (primary->rollout == "FAILED" || primary->halted) return;
   const Fate fate = primary->fate;
   if (primary->rounds_completed >= 0) {
     ++primary->rounds_completed;
+    if (primary->early && fate.deferred_cleanup_rounds > 0 &&
+        primary->rounds_completed >= fate.deferred_cleanup_rounds) {
+      // Early success's deferred source cleanup.
+      for (auto& task : service.tasks) {
+        if (task.deployment != primary->id)
+          drain_task(task, "Scaling activity initiated by (deployment " + primary->id + ")");
+      }
+      service.deployments.resize(1);
+      primary->early = false;
+    }
     if (fate.stop_after_complete > 0 && primary->rounds_completed == fate.stop_after_complete) {
       for (auto& task : service.tasks) {
         if (task.deployment == primary->id && task.last_status == "RUNNING") {
@@ -736,7 +866,7 @@ void FakeEcs::round(Service& service) {
       return;  // the replacement starts next round
     }
   }
-  if (fate.kind == Fate::Kind::stall) return;
+  if (fate.kind == Fate::Kind::stall || hold) return;
 
   // Scale in, then top up to the desired count.
   std::vector<Task*> active;
@@ -781,29 +911,50 @@ void FakeEcs::round(Service& service) {
       task.target_state = "healthy";
     }
   }
-  check_complete(service);
+  FakeServiceDeployment* sd = forwarding(service, *primary);
+  if (sd != nullptr && sd->staged()) {
+    advance_stages(service, *sd, /*before_tasks=*/false);
+  } else {
+    check_complete(service);
+  }
 }
 
 void FakeEcs::check_complete(Service& service) {
   Deployment& primary = service.deployments.front();
   if (primary.rollout != "IN_PROGRESS" || primary.fate.kind != Fate::Kind::converge) return;
   int ready = 0;
+  bool all_ready = true;
   for (const auto& task : service.tasks) {
     if (task.deployment != primary.id || task.desired_status != "RUNNING") continue;
     bool healthy = service.target_group.empty() || task.target_state == "healthy";
-    if (task.last_status != "RUNNING" || !healthy) return;
-    ++ready;
+    if (task.last_status != "RUNNING" || !healthy) {
+      all_ready = false;
+    } else {
+      ++ready;
+    }
   }
-  if (ready != primary.desired) return;
-  for (auto& task : service.tasks) {
-    if (task.deployment != primary.id)
-      drain_task(task, "Scaling activity initiated by (deployment " + primary.id + ")");
+  FakeServiceDeployment* sd = forwarding(service, primary);
+  bool early = sd != nullptr && primary.fate.early_success_healthy > 0 &&
+               sd->configuration.contains("earlySuccessCriteria") &&
+               sd->configuration["earlySuccessCriteria"].value("enable", false) &&
+               ready >= primary.fate.early_success_healthy;
+  if (!early && (!all_ready || ready != primary.desired)) return;
+  if (!may_complete(service, primary)) return;
+  if (early) {
+    // ECS is done; the source keeps running (DEFERRED cleanup), the rest start by plain scaling.
+    primary.early = true;
+  } else {
+    for (auto& task : service.tasks) {
+      if (task.deployment != primary.id)
+        drain_task(task, "Scaling activity initiated by (deployment " + primary.id + ")");
+    }
+    service.deployments.resize(1);
   }
-  service.deployments.resize(1);
   primary.rollout = "COMPLETED";
   primary.reason = "ECS deployment " + primary.id + " completed.";
   primary.rounds_completed = 0;
   service.proven.insert(primary.task_definition);
+  on_complete(service, primary);
   event(service, "(service " + service.name + ") has reached a steady state.");
 }
 
@@ -822,7 +973,9 @@ void FakeEcs::apply_update(Service& service, const UpdateServiceRequest& request
   std::string td =
       request.task_definition ? resolve_task_definition(*request.task_definition) : primary.task_definition;
   if (td != primary.task_definition) {
-    new_primary(service, td, desired, fate_for(service, td));
+    start_deployment(service, td, desired, fate_for(service, td));
+    if (m_current_lag > 0)
+      find_service_deployment(service.service_deployments.back())->lag_left = m_current_lag;
   } else {
     primary.desired = desired;
   }
@@ -872,10 +1025,29 @@ json FakeEcs::render(const Service& service) const {
               {"events", service.events},
               {"deploymentController", {{"type", "ECS"}}},
               {"schedulingStrategy", "REPLICA"}};
+  // The newest service deployment that set_current_lag does not hide yet.
+  for (auto arn = service.service_deployments.rbegin(); arn != service.service_deployments.rend(); ++arn) {
+    auto found = std::find_if(m_service_deployments.begin(), m_service_deployments.end(),
+                              [&](const FakeServiceDeployment& sd) { return sd.arn == *arn; });
+    if (found != m_service_deployments.end() && found->lag_left == 0) {
+      out["currentServiceDeployment"] = *arn;
+      break;
+    }
+  }
   json lbs = json::array();
   if (!service.target_group.empty()) {
-    lbs.push_back(
-        {{"targetGroupArn", service.target_group}, {"containerName", "web"}, {"containerPort", 8080}});
+    json lb = {{"targetGroupArn", service.target_group}, {"containerName", "web"}, {"containerPort", 8080}};
+    if (!service.alternate_target_group.empty()) {
+      std::string prefix =
+          std::string("arn:aws:elasticloadbalancing:") + k_fake_region + ":" + k_fake_account;
+      lb["advancedConfiguration"] = {
+          {"alternateTargetGroupArn", service.alternate_target_group},
+          {"productionListenerRule", prefix + ":listener-rule/app/" + service.name +
+                                         "-alb/0123456789abcdef/0123456789abcdef/0123456789abcdef"},
+          {"roleArn",
+           std::string("arn:aws:iam::") + k_fake_account + ":role/ecsInfrastructureRoleForLoadBalancers"}};
+    }
+    lbs.push_back(std::move(lb));
   }
   out["loadBalancers"] = lbs;
   return out;

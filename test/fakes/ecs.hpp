@@ -9,11 +9,15 @@
 // simulator's reconcile loop does on its clock. A test scripts what a new
 // deployment does with a Fate. Answers are rendered as ECS wire JSON (and
 // ELBv2 XML) and decoded by the real decoders, so tests do not depend on the
-// typed model's internals.
+// typed model's internals. The service deployments API (ListServiceDeployments
+// & co) answers typed values directly: every deployment FakeEcs starts has a
+// service deployment and a service revision, whose status and lifecycle stage
+// (blue/green, linear, canary) advance in the same rounds.
 //
 // Thread-safe: the engine calls from several threads at once.
 #pragma once
 
+#include <deque>
 #include <functional>
 #include <map>
 #include <mutex>
@@ -27,6 +31,7 @@
 #include "adjust/aws/ecs_client.hpp"
 #include "adjust/aws/elbv2_client.hpp"
 #include "adjust/base/clock.hpp"
+#include "fakes/service_deployments.hpp"
 
 namespace adjust::testing {
 
@@ -50,6 +55,11 @@ enum class AwsOp {
   describe_tasks,
   describe_target_health,
   describe_target_group_attributes,
+  list_service_deployments,
+  describe_service_deployments,
+  describe_service_revisions,
+  stop_service_deployment,
+  continue_service_deployment,
 };
 const char* to_string(AwsOp op);
 
@@ -86,6 +96,27 @@ struct Fate {
   // `failure` (instability during a settlement window); 0 = never.
   int stop_after_complete = 0;
 
+  // ---- service deployments (see FakeEcs's strategies) ----
+  // BLUE_GREEN/LINEAR/CANARY: rounds in BAKE_TIME (both revisions running).
+  int bake_rounds = 1;
+  // Rounds each other stage lasts (0 = passed in the round it is reached);
+  // SCALE_UP lasts until the new tasks are healthy, traffic shifts as below.
+  int stage_rounds = 0;
+  // LINEAR/CANARY: PRODUCTION_TRAFFIC_SHIFT takes this many rounds, one step
+  // each (BLUE_GREEN: always one).
+  int traffic_steps = 1;
+  // Non-empty: this CloudWatch alarm goes off in the first round after
+  // BAKE_TIME began (ROLLING: once the new tasks are healthy) and ECS rolls
+  // back: ROLLBACK_IN_PROGRESS (blue/green: production traffic back on blue at
+  // once, green drained), then ROLLBACK_SUCCESSFUL.
+  std::string alarm_in_bake;
+  // ROLLING with deploymentConfiguration.earlySuccessCriteria.enable: the
+  // deployment is SUCCESSFUL (rolloutState COMPLETED) once this many new tasks
+  // are healthy; the old deployment stays ACTIVE with its tasks running and
+  // healthy until `deferred_cleanup_rounds` rounds later (0 = never).
+  int early_success_healthy = 0;
+  int deferred_cleanup_rounds = 0;
+
   static Fate converge_after(int start_after = 1, int healthy_after = 1);
   static Fate stall();
   static Fate fail_start(TaskFailure failure = oom_failure());
@@ -103,6 +134,16 @@ struct ServiceSpec {
   int desired = 2;
   bool load_balancer = true;    // behind target group NAME-tg
   bool circuit_breaker = true;  // deploymentConfiguration.deploymentCircuitBreaker {enable, rollback}
+  // deploymentConfiguration.strategy. BLUE_GREEN, LINEAR and CANARY give the
+  // load balancer an advancedConfiguration whose alternateTargetGroupArn is
+  // fake_target_group_arn(NAME + "-alt"); each deployment's new tasks register
+  // in the group of the pair that the serving revision does not use.
+  DeploymentStrategy strategy = DeploymentStrategy::rolling;
+  int bake_minutes = 0;  // bakeTimeInMinutes (rendered for every strategy but a ROLLING 0)
+  // Merged over the rendered deploymentConfiguration (top-level keys):
+  // lifecycleHooks (PAUSE hooks pause the deployment), alarms,
+  // earlySuccessCriteria, linearConfiguration, canaryConfiguration.
+  nlohmann::json deployment_configuration_extra = nlohmann::json::object();
 };
 
 struct DescribeServicesCall {
@@ -118,6 +159,22 @@ struct ListTasksCall {
   std::string desired_status;
 };
 
+struct StopRequest {
+  std::string arn;
+  StopType stop_type = StopType::rollback;
+};
+
+struct ContinueRequest {
+  std::string arn;
+  std::string hook_id;
+  HookAction action = HookAction::resume;
+};
+
+// What the service deployments API does: `denied` answers AccessDeniedException
+// (an IAM policy without ecs:ListServiceDeployments & co), `unsupported`
+// UnsupportedFeatureException (an endpoint without the API).
+enum class DeploymentsApi { available, denied, unsupported };
+
 struct CallRecord {
   AwsOp op;
   int seq = 0;
@@ -131,6 +188,18 @@ struct ServiceNow {
   std::string primary_revision;  // the PRIMARY deployment's, as "family:N"
   int primary_running = 0;
   std::size_t deployments = 0;
+  // The current service deployment (as it really is, whatever
+  // set_current_lag shows) and its target revision's part.
+  std::string current_service_deployment;  // ARN
+  std::string deployment_status;           // SUCCESSFUL, ROLLBACK_IN_PROGRESS, ... as ECS spells it
+  std::string lifecycle_stage;             // "" for ROLLING
+  double production_weight = 0;            // of the current target revision
+  std::string serving_target_group;        // where production traffic goes ("" without a load balancer)
+  // The seq (CallRecord::seq) of the DescribeServices round in which
+  // production traffic reached 100% for the current deployment; -1 if it has
+  // not (0: before any call, for a service's first deployment).
+  int production_shift_seq = -1;
+  std::size_t service_deployments = 0;  // how many the service has had
 };
 
 class FakeEcs final : public EcsApi {
@@ -144,6 +213,27 @@ class FakeEcs final : public EcsApi {
   // A Fargate task definition like the e2e tests': cpu 256, memory 512, one
   // container "web" (port 8080, MODE=safe, LOG_LEVEL=info).
   static nlohmann::json fargate_task_definition(const std::string& family);
+  // Its first service deployment is SUCCESSFUL already.
+  //
+  // Service deployments, per strategy (a round = a DescribeServices naming it):
+  // - every deployment FakeEcs starts is PENDING until its first round, then
+  //   IN_PROGRESS; a newer one STOPs it ("superseded"); StopServiceDeployment
+  //   ROLLBACK makes it ROLLBACK_REQUESTED, the next round ROLLBACK_IN_PROGRESS,
+  //   then ROLLBACK_SUCCESSFUL once the source revision runs again (blue/green
+  //   with blue still running: the round after, traffic flipped at once); ABORT
+  //   STOPs it where it stands. A breaker trip (Fate) is ROLLBACK_IN_PROGRESS or
+  //   STOPPED as breaker_rollback says.
+  // - ROLLING: as before (no lifecycle stage); SUCCESSFUL when the deployment
+  //   COMPLETES. Its production weight is the new revision's share of the
+  //   serving (healthy) tasks.
+  // - BLUE_GREEN/LINEAR/CANARY with the default Fate: round 1 PRE_SCALE_UP
+  //   passes and green starts (SCALE_UP); round 2 green is healthy, the
+  //   post/test stages pass, production shifts to 100 (BAKE_TIME); round 3
+  //   CLEAN_UP drains blue and the deployment is SUCCESSFUL.
+  // - PAUSE hooks (lifecycleHooks, targetType PAUSE) wait AWAITING_ACTION at
+  //   their stages (ROLLING: PRE_SCALE_UP before tasks start, POST_SCALE_UP
+  //   once they are healthy and before the old ones go) until
+  //   ContinueServiceDeployment or StopServiceDeployment.
   void add_service(const ServiceSpec& spec);
   // Deployments of `revision` ("web:2" or an ARN) follow `fate`; deployments of
   // other revisions follow the default fate, except a revision that already
@@ -165,6 +255,18 @@ class FakeEcs final : public EcsApi {
   // Someone else deploys `revision` (a new PRIMARY) / sets the desired count.
   void deploy_external(const std::string& service, const std::string& revision);
   void scale_external(const std::string& service, int desired);
+  // The service deployments API: available (the default), denied or unsupported.
+  void set_deployments_api(DeploymentsApi mode);
+  // After the service's next UpdateService, the next `count` DescribeServices
+  // naming it answer with the service as it was just before that update (old
+  // taskDefinition, deployments, desiredCount, currentServiceDeployment); a
+  // round still runs. Eventual consistency as ECS documents it.
+  void stale_describes(const std::string& service, int count);
+  // For the first `rounds` DescribeServices rounds after each later
+  // UpdateService that starts a deployment, its answer and DescribeServices
+  // show the previous currentServiceDeployment, and ListServiceDeployments
+  // omits the new one.
+  void set_current_lag(int rounds);
 
   // ---- what was asked ----
   std::vector<UpdateServiceRequest> update_requests() const;
@@ -174,7 +276,10 @@ class FakeEcs final : public EcsApi {
   std::vector<ListTasksCall> list_tasks_calls() const;
   std::vector<CallRecord> calls() const;
   int count(AwsOp op) const;
-  // RegisterTaskDefinition + DeregisterTaskDefinition + UpdateService.
+  std::vector<StopRequest> stop_requests() const;
+  std::vector<ContinueRequest> continue_requests() const;
+  // RegisterTaskDefinition + DeregisterTaskDefinition + UpdateService +
+  // StopServiceDeployment + ContinueServiceDeployment.
   int mutating_calls() const;
 
   // ---- what is ----
@@ -193,6 +298,19 @@ class FakeEcs final : public EcsApi {
   Result<std::vector<std::string>> list_tasks(const std::string& cluster, const std::string& service,
                                               const std::string& desired_status) override;
   Result<EcsTasks> describe_tasks(const std::string& cluster, const std::vector<std::string>& tasks) override;
+  // Typed answers (no wire JSON: their decoders live with the real client).
+  // ListServiceDeployments is newest first; created_after is compared with
+  // the clock's now() at creation when the fake has a clock, and is always
+  // satisfied without one (no timestamps then). Unknown ARNs are failures
+  // {arn, "MISSING"}. Stop/Continue on a completed deployment, or Continue
+  // without that hook AWAITING_ACTION: ConflictException.
+  Result<std::vector<ServiceDeploymentBrief>> list_service_deployments(
+      const ListServiceDeploymentsRequest& request) override;
+  Result<ServiceDeployments> describe_service_deployments(const std::vector<std::string>& arns) override;
+  Result<ServiceRevisions> describe_service_revisions(const std::vector<std::string>& arns) override;
+  Status stop_service_deployment(const std::string& arn, StopType stop_type) override;
+  Status continue_service_deployment(const std::string& arn, const std::string& hook_id,
+                                     HookAction action) override;
 
   // For FakeElbv2 (recorded and faulted as AwsOp::describe_target_health).
   Result<std::vector<TargetHealth>> target_health(const std::string& target_group_arn);
@@ -212,6 +330,8 @@ class FakeEcs final : public EcsApi {
     std::optional<int> exit_code;
     std::string container_reason;
     std::string target_state;  // "" (not registered) | initial | healthy | unhealthy
+    std::string target_group;  // where it registers (its deployment's)
+    std::string revision;      // its deployment's service revision
     int running_rounds = -1;   // rounds since it started (-1: not started)
   };
   struct Deployment {
@@ -224,7 +344,12 @@ class FakeEcs final : public EcsApi {
     std::string reason;
     Fate fate;
     int rounds = 0;
-    int rounds_completed = -1;  // rounds since COMPLETED (-1: not completed)
+    int rounds_completed = -1;       // rounds since COMPLETED (-1: not completed)
+    std::string target_group;        // where its tasks register
+    std::string revision;            // service revision ARN
+    std::string service_deployment;  // ARN of the service deployment it belongs to
+    bool halted = false;             // StopServiceDeployment(ABORT): no further progress
+    bool early = false;              // completed by early success criteria; source not cleaned up yet
   };
   struct Service {
     std::string name;
@@ -237,6 +362,15 @@ class FakeEcs final : public EcsApi {
     std::string target_group;            // "" = no load balancer
     nlohmann::json deployment_configuration = nlohmann::json::object();
     std::set<std::string> proven;  // revisions that completed here
+    DeploymentStrategy strategy = DeploymentStrategy::rolling;
+    std::string alternate_target_group;  // BLUE_GREEN/LINEAR/CANARY
+    std::string production_target_group;
+    std::string serving_revision;                  // the last completed revision (a rollback's source)
+    std::vector<std::string> service_deployments;  // ARNs, oldest first
+    int revisions = 0;
+    int stale_armed = 0;  // stale_describes
+    int stale_left = 0;
+    nlohmann::json stale_snapshot;
   };
   struct Fault {
     AwsOp op;
@@ -268,7 +402,9 @@ class FakeEcs final : public EcsApi {
   std::string resolve_task_definition(const std::string& reference) const;
   Fate fate_for(const Service& service, const std::string& task_definition) const;
   Deployment& new_primary(Service& service, const std::string& task_definition, int desired, Fate fate);
+  Deployment* find_deployment(Service& service, const std::string& id);
   void round(Service& service);
+  void deployment_round(Service& service, bool hold);
   void start_task(Service& service, Task& task);
   void stop_task(Task& task, const TaskFailure& failure);
   void drain_task(Task& task, const std::string& reason);
@@ -280,6 +416,46 @@ class FakeEcs final : public EcsApi {
   nlohmann::json render(const Service& service) const;
   nlohmann::json render(const Task& task, const Service& service) const;
 
+  // ---- service deployments (service_deployments.cpp) ----
+  std::optional<SystemTime> stamp() const;
+  // A new deployment of `task_definition` (UpdateService, deploy_external):
+  // supersedes the service's one in progress, makes a revision and a service
+  // deployment, returns the new PRIMARY.
+  Deployment& start_deployment(Service& service, const std::string& task_definition, int desired, Fate fate);
+  FakeServiceRevision& new_revision(Service& service, const std::string& task_definition,
+                                    const std::string& target_group);
+  FakeServiceDeployment& new_service_deployment(Service& service, const std::string& target_revision,
+                                                Deployment& deployment);
+  FakeServiceDeployment* find_service_deployment(const std::string& arn);
+  FakeServiceDeployment* current_service_deployment(Service& service);  // null if none
+  // The service's current one while in progress, else null.
+  FakeServiceDeployment* live_service_deployment(Service& service);
+  // The deployment's service deployment while it is that one's forward deployment in progress.
+  FakeServiceDeployment* forwarding(Service& service, const Deployment& deployment);
+  // Before the tasks move in a round: status, rollbacks, stages before
+  // SCALE_UP, PRE_SCALE_UP hooks; true: hold the new tasks back.
+  bool service_deployment_before_round(Service& service, FakeServiceDeployment& sd);
+  void service_deployment_after_round(Service& service);
+  void advance_stages(Service& service, FakeServiceDeployment& sd, bool before_tasks);
+  bool paused_at(FakeServiceDeployment& sd, const std::string& stage);
+  bool green_ready(const Service& service, const Deployment& green) const;
+  // ROLLING, all new tasks ready: hooks, alarm; true if it may complete.
+  bool may_complete(Service& service, Deployment& primary);
+  void on_breaker(Service& service, Deployment& deployment, bool rolling_back);
+  void on_complete(Service& service, Deployment& primary);
+  void start_rollback(Service& service, FakeServiceDeployment& sd, const std::string& reason);
+  void finish(Service& service, FakeServiceDeployment& sd, ServiceDeploymentStatus status,
+              const std::string& reason);
+  void update_rolling_weight(Service& service, FakeServiceDeployment& sd);
+  void reach_production(FakeServiceDeployment& sd);
+  void drain_deployment(Service& service, const std::string& deployment_id, const std::string& reason);
+  ServiceRevisionSummary summary(const Service& service, const std::string& revision, double weight,
+                                 double test_weight) const;
+  ServiceDeployment typed(const FakeServiceDeployment& sd);
+  std::optional<Error> deployments_api_error(AwsOp op) const;
+  Service* service_of(const FakeServiceDeployment& sd);
+  std::string other_target_group(const Service& service, const std::string& target_group) const;
+
   const Clock* m_clock;
   mutable std::mutex m_mutex;
   std::map<std::string, Service> m_services;                 // by "cluster/name"
@@ -290,6 +466,12 @@ class FakeEcs final : public EcsApi {
   std::vector<std::pair<AwsOp, int>> m_garbled;
   std::vector<Hook> m_hooks;
   int m_next_id = 0;
+  int m_next_service_deployment = 0;  // apart from m_next_id: task ids stay as they were
+  int m_round_seq = 0;                // the seq of the DescribeServices running a round
+  DeploymentsApi m_deployments_api = DeploymentsApi::available;
+  int m_current_lag = 0;
+  std::deque<FakeServiceDeployment> m_service_deployments;  // oldest first; a deque keeps references
+  std::map<std::string, FakeServiceRevision> m_revisions;   // by ARN
 
   std::map<AwsOp, int> m_counts;
   int m_seq = 0;
@@ -299,6 +481,8 @@ class FakeEcs final : public EcsApi {
   std::vector<nlohmann::json> m_registers;
   std::vector<std::string> m_deregistered;
   std::vector<ListTasksCall> m_list_tasks;
+  std::vector<StopRequest> m_stops;
+  std::vector<ContinueRequest> m_continues;
 };
 
 // ELBv2 over the fake ECS's target state (faults, hooks and records there).
