@@ -62,8 +62,13 @@ const json k_new_size = {{"cpu", 0.5}, {"mem", 1}, {"replicas", 3}, {"MODE", "fa
 
 std::string arn(const std::string& revision) { return fake_task_definition_arn(revision); }
 
+// The engine over an ECS without the service deployments API (or an IAM
+// policy without it): every verdict comes from DescribeServices, tasks and
+// target health. EngineRecordTest below runs with the API.
 class EngineTest : public ::testing::Test {
  protected:
+  EngineTest() { ecs.set_deployments_api(DeploymentsApi::unsupported); }
+
   void TearDown() override {
     if (HasFailure()) {
       std::cerr << "---- stdout ----\n" << m_out.str() << "---- log ----\n" << m_log.str();
@@ -148,6 +153,8 @@ class EngineTest : public ::testing::Test {
   CancelToken cancel;
   PollPolicy policy;
   std::vector<ComponentOutcome> outcomes;
+
+  std::string log_text() const { return m_log.str(); }
 
  private:
   std::ostringstream m_out;
@@ -979,6 +986,129 @@ TEST_F(EngineTest, CancelAfterAComponentWasOverwrittenKeepsTheirDeployment) {
         << "web's hotfix:1 deployment (someone else's) was rolled back";
   }
   expect_service("web", "hotfix:1", 3);
+}
+
+}  // namespace
+}  // namespace adjust::testing
+
+// ---- with the service deployments API: ECS's own record decides -----------------------
+namespace adjust::testing {
+namespace {
+
+class EngineRecordTest : public EngineTest {
+ protected:
+  EngineRecordTest() { ecs.set_deployments_api(DeploymentsApi::available); }
+
+  void seed_strategy(DeploymentStrategy strategy, json extra = json::object()) {
+    ecs.add_task_definition(FakeEcs::fargate_task_definition("web"));
+    ServiceSpec spec{"web"};
+    spec.strategy = strategy;
+    spec.bake_minutes = 1;
+    spec.deployment_configuration_extra = std::move(extra);
+    ecs.add_service(spec);
+  }
+};
+
+TEST_F(EngineRecordTest, BlueGreenIsOkOnlyOnceEcsFinishedAfterTheTrafficShift) {
+  seed_strategy(DeploymentStrategy::blue_green);
+  configure(component_yaml("web"));
+  Fate fate = Fate::converge_after();
+  fate.bake_rounds = 3;
+  ecs.set_fate("web:2", fate);
+  FinalStatus status = run({{"web", k_new_size}});
+  ASSERT_EQ(status_of(status), "ok") << status.message;
+  ServiceNow now = ecs.service("web");
+  EXPECT_EQ(now.deployment_status, "SUCCESSFUL");
+  EXPECT_EQ(now.primary_revision, "web:2");
+  EXPECT_GE(now.production_shift_seq, 0);
+  EXPECT_GE(ecs.count(AwsOp::describe_service_deployments), 3) << "followed through the bake";
+  EXPECT_EQ(ecs.count(AwsOp::describe_service_revisions), 1) << "the revision is read once";
+}
+
+TEST_F(EngineRecordTest, FailureInProgressIsRolledBackByEcsNotBySecondDeployment) {
+  seed_strategy(DeploymentStrategy::blue_green);
+  configure(component_yaml("web"));
+  ecs.set_fate("web:2", Fate::unhealthy());
+  policy.unhealthy_grace = 30s;
+  FinalStatus status = run({{"web", k_new_size}});
+  EXPECT_EQ(status_of(status), "rejected") << status.message;
+  EXPECT_EQ(reason_of(status), "health-check-failed") << status.message;
+  auto stops = ecs.stop_requests();
+  ASSERT_EQ(stops.size(), 1u) << "StopServiceDeployment(ROLLBACK) while it is in progress";
+  EXPECT_EQ(stops[0].stop_type, StopType::rollback);
+  for (const auto& update : ecs.update_requests()) {
+    EXPECT_NE(update.task_definition.value_or(""), arn("web:1")) << "no second deployment to roll back";
+  }
+  EXPECT_EQ(ecs.service("web").primary_revision, "web:1");
+}
+
+TEST_F(EngineRecordTest, PausedHookFailsFastAndIsRolledBackAtTheHook) {
+  seed_strategy(DeploymentStrategy::blue_green,
+                {{"lifecycleHooks", {{{"targetType", "PAUSE"}, {"lifecycleStages", {"POST_SCALE_UP"}}}}}});
+  configure(component_yaml("web"));
+  FinalStatus status = run({{"web", k_new_size}});
+  EXPECT_EQ(status_of(status), "failed") << status.message;
+  EXPECT_EQ(reason_of(status), "deployment-paused") << status.message;
+  EXPECT_LT(clock.total_slept(), 60s) << "no wait for the deadline";
+  auto continues = ecs.continue_requests();
+  ASSERT_EQ(continues.size(), 1u);
+  EXPECT_EQ(continues[0].action, HookAction::rollback);
+  EXPECT_EQ(ecs.service("web").primary_revision, "web:1");
+}
+
+TEST_F(EngineRecordTest, PausedHookIsContinuedWhenConfigured) {
+  seed_strategy(DeploymentStrategy::blue_green,
+                {{"lifecycleHooks", {{{"targetType", "PAUSE"}, {"lifecycleStages", {"POST_SCALE_UP"}}}}}});
+  configure(component_yaml("web", "    deployment: {paused_hooks: continue}\n"));
+  FinalStatus status = run({{"web", k_new_size}});
+  ASSERT_EQ(status_of(status), "ok") << status.message;
+  auto continues = ecs.continue_requests();
+  ASSERT_EQ(continues.size(), 1u);
+  EXPECT_EQ(continues[0].action, HookAction::resume);
+}
+
+TEST_F(EngineRecordTest, BakeLongerThanTheDeadlineChangesNothing) {
+  seed_strategy(DeploymentStrategy::blue_green, {{"bakeTimeInMinutes", 30}});
+  configure(component_yaml("web"));  // 300 s
+  FinalStatus status = run({{"web", k_new_size}});
+  EXPECT_EQ(status_of(status), "failed") << status.message;
+  EXPECT_EQ(reason_of(status), "deadline-too-short") << status.message;
+  EXPECT_EQ(ecs.mutating_calls(), 0);
+}
+
+TEST_F(EngineRecordTest, StaleReadsAfterUpdateLeaveTheVerdictUnchanged) {
+  seed_strategy(DeploymentStrategy::rolling);
+  configure(component_yaml("web"));
+  ecs.stale_describes("web", 3);
+  ecs.set_current_lag(2);
+  FinalStatus status = run({{"web", k_new_size}});
+  ASSERT_EQ(status_of(status), "ok") << status.message;
+  EXPECT_EQ(ecs.update_requests().size(), 1u) << "nothing rolled back";
+  EXPECT_EQ(ecs.service("web").primary_revision, "web:2");
+}
+
+TEST_F(EngineRecordTest, EarlySuccessWithOldTasksServingTimesOutInsteadOfOk) {
+  seed_strategy(DeploymentStrategy::rolling,
+                {{"earlySuccessCriteria",
+                  {{"enable", true}, {"healthyPercent", 50}, {"sourceServiceRevisionCleanup", "DEFERRED"}}}});
+  configure(component_yaml("web", "    on_failure: nothing\n"));
+  Fate fate = Fate::converge_after();
+  fate.early_success_healthy = 1;
+  ecs.set_fate("web:2", fate);
+  FinalStatus status = run({{"web", k_new_size}});
+  EXPECT_EQ(status_of(status), "failed") << status.message;
+  EXPECT_EQ(reason_of(status), "timeout") << status.message;
+  EXPECT_TRUE(contains(status.message, "old task")) << status.message;
+  EXPECT_EQ(ecs.service("web").deployment_status, "SUCCESSFUL") << "ECS itself called it done";
+}
+
+TEST_F(EngineRecordTest, DeniedApiFallsBackOnceWithAWarning) {
+  seed_strategy(DeploymentStrategy::rolling);
+  ecs.set_deployments_api(DeploymentsApi::denied);
+  configure(component_yaml("web"));
+  FinalStatus status = run({{"web", k_new_size}});
+  ASSERT_EQ(status_of(status), "ok") << status.message;
+  EXPECT_TRUE(contains(log_text(), "DescribeServices alone")) << log_text();
 }
 
 }  // namespace

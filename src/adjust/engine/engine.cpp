@@ -84,7 +84,8 @@ std::vector<Follower> deployment_followers(const std::vector<ComponentRun*>& sta
 
 // Strategies with fixed waits (blue/green bake, linear and canary steps)
 // that cannot fit the deadline fail before anything changes.
-std::optional<FinalStatus> deadline_too_short(const std::vector<ComponentRun>& runs, const EngineOptions& options) {
+std::optional<FinalStatus> deadline_too_short(const std::vector<ComponentRun>& runs,
+                                              const EngineOptions& options) {
   for (const auto& run : runs) {
     if (!run.plan.new_revision) continue;  // no deployment, no bake
     auto shortfall = deadline_shortfall(run.name(), run.service.deployment_configuration,
@@ -106,8 +107,8 @@ std::vector<Follower> settlement_followers(const std::vector<Follower>& follower
     RolloutTarget target = follower.tracker.target();
     target.settling = true;
     SteadyTime now = clock.monotonic();
-    Follower& settler = settling.emplace_back(run, RolloutTracker(run.name(), target), now + window + seconds(60),
-                                              window + seconds(60), now + window);
+    Follower& settler = settling.emplace_back(run, RolloutTracker(run.name(), target),
+                                              now + window + seconds(60), window + seconds(60), now + window);
     settler.record = follower.record;
     settler.serving_target_groups = follower.serving_target_groups;
   }

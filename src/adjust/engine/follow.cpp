@@ -99,9 +99,10 @@ void Follow::use_describe_services(Follower& follower, const std::string& why) {
   follower.record = Follower::Record::describe_services;
   follower.tracker.bind("");
   if (!m_warned_unavailable.exchange(true)) {
-    m_deps.logger.warn(why + "; judging deployments by DescribeServices alone (the IAM actions "
-                             "ecs:ListServiceDeployments, ecs:DescribeServiceDeployments and "
-                             "ecs:DescribeServiceRevisions give the deployments' own verdicts)");
+    m_deps.logger.warn(why +
+                       "; judging deployments by DescribeServices alone (the IAM actions "
+                       "ecs:ListServiceDeployments, ecs:DescribeServiceDeployments and "
+                       "ecs:DescribeServiceRevisions give the deployments' own verdicts)");
   }
 }
 
@@ -110,7 +111,8 @@ Result<std::optional<ServiceDeployment>> Follow::bind(Follower& follower, const 
   const std::string& previous = follower.tracker.target().previous_service_deployment;
   std::vector<std::string> candidates;
   auto consider = [&](const std::string& arn) {
-    if (!arn.empty() && arn != previous && std::find(candidates.begin(), candidates.end(), arn) == candidates.end())
+    if (!arn.empty() && arn != previous &&
+        std::find(candidates.begin(), candidates.end(), arn) == candidates.end())
       candidates.push_back(arn);
   };
   consider(follower.tracker.target().service_deployment);
@@ -118,10 +120,11 @@ Result<std::optional<ServiceDeployment>> Follow::bind(Follower& follower, const 
   consider(service.current_service_deployment);
   if (candidates.empty()) {
     // Not shown on the service yet: the newest deployments of the last minutes.
-    ListServiceDeploymentsRequest request{run.plan.cluster, run.plan.service,
-                                          m_deps.clock.now() - std::chrono::minutes(10), {}};
+    ListServiceDeploymentsRequest request{
+        run.plan.cluster, run.plan.service, m_deps.clock.now() - std::chrono::minutes(10), {}};
     auto listed = ADJUST_TRY(m_deps.ecs.list_service_deployments(request));
-    std::sort(listed.begin(), listed.end(), [](const auto& a, const auto& b) { return a.created_at > b.created_at; });
+    std::sort(listed.begin(), listed.end(),
+              [](const auto& a, const auto& b) { return a.created_at > b.created_at; });
     for (const auto& brief : listed) {
       if (candidates.size() < 5) consider(brief.arn);
     }
@@ -156,7 +159,8 @@ std::map<std::string, ServiceDeployment> Follow::fetch_records(const std::vector
   std::map<std::string, ServiceDeployment> records;
   std::vector<std::string> arns;
   for (const Follower* follower : followers) {
-    if (follower->record == Follower::Record::api) arns.push_back(follower->tracker.target().service_deployment);
+    if (follower->record == Follower::Record::api)
+      arns.push_back(follower->tracker.target().service_deployment);
   }
   if (arns.empty()) return records;
   auto described = m_deps.ecs.describe_service_deployments(arns);
@@ -200,8 +204,8 @@ Result<RolloutStatus> Follow::observe(Follower& follower, EcsService service,
     SteadyTime now = m_deps.clock.monotonic();
     if (!follower.binding_since) follower.binding_since = now;
     if (!bound && deployments_api_unavailable(bound.error())) {
-      use_describe_services(follower, "the ECS service deployments API is not available (" +
-                                          bound.error().message + ")");
+      use_describe_services(
+          follower, "the ECS service deployments API is not available (" + bound.error().message + ")");
     } else if (bound && *bound) {
       record = std::move(*bound);
     } else if (now - *follower.binding_since >= m_deps.policy.binding_window) {

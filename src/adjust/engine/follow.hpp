@@ -84,7 +84,8 @@ class Follow {
   enum class Poll { nothing_left, ok, failed };
 
   Poll poll(std::vector<Follower>& followers, const char* phase, int consecutive_errors);
-  Result<RolloutStatus> observe(Follower& follower, EcsService service, std::optional<ServiceDeployment> record);
+  Result<RolloutStatus> observe(Follower& follower, EcsService service,
+                                std::optional<ServiceDeployment> record);
   // Find the service deployment our UpdateService started; returns it once found.
   Result<std::optional<ServiceDeployment>> bind(Follower& follower, const EcsService& service);
   // ECS's record of each API follower's deployment, one call per 20.

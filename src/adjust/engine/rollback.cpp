@@ -30,12 +30,13 @@ bool roll_back_in_ecs(const EngineDeps& deps, const ComponentRun& run) {
     for (const auto& hook : deployment.lifecycle_hooks) {
       if (hook.status == "AWAITING_ACTION") paused = &hook;
     }
-    Status requested =
-        paused != nullptr
-            ? deps.ecs.continue_service_deployment(run.service_deployment, paused->hook_id, HookAction::rollback)
-            : deps.ecs.stop_service_deployment(run.service_deployment, StopType::rollback);
+    Status requested = paused != nullptr
+                           ? deps.ecs.continue_service_deployment(run.service_deployment, paused->hook_id,
+                                                                  HookAction::rollback)
+                           : deps.ecs.stop_service_deployment(run.service_deployment, StopType::rollback);
     if (!requested) {
-      deps.logger.warn(run.name() + ": " + (paused ? "ContinueServiceDeployment(ROLLBACK)" : "StopServiceDeployment(ROLLBACK)") +
+      deps.logger.warn(run.name() + ": " +
+                       (paused ? "ContinueServiceDeployment(ROLLBACK)" : "StopServiceDeployment(ROLLBACK)") +
                        ": " + requested.error().message + "; restoring with UpdateService instead");
       return false;
     }
@@ -153,8 +154,8 @@ void roll_back(const EngineDeps& deps, Follow& follow, const std::vector<Compone
       target.previous_service_deployment = run.service_deployment;
     }
     restoring.push_back(&run);
-    Follower& follower =
-        followers.emplace_back(run, RolloutTracker(run.name() + " (rollback)", target), start + timeout, timeout);
+    Follower& follower = followers.emplace_back(run, RolloutTracker(run.name() + " (rollback)", target),
+                                                start + timeout, timeout);
     if (answer.by_record) {
       follower.record = Follower::Record::api;
     } else if (!run.service_deployment.empty() &&

@@ -39,12 +39,12 @@ struct ComponentRun {
       : plan(std::move(component_plan)), service(std::move(read_service)) {}
 
   ComponentPlan plan;
-  EcsService service;                           // as read before planning
-  std::string target_task_definition;           // what the service should run once done
-  std::string registered_arn;                   // the revision we registered, if any
-  bool service_updated = false;                 // we called UpdateService (and it may have applied)
-  bool update_unconfirmed = false;              // ... but got no readable answer to it
-  std::optional<EcsService> updated_service;    // what UpdateService answered
+  EcsService service;                         // as read before planning
+  std::string target_task_definition;         // what the service should run once done
+  std::string registered_arn;                 // the revision we registered, if any
+  bool service_updated = false;               // we called UpdateService (and it may have applied)
+  bool update_unconfirmed = false;            // ... but got no readable answer to it
+  std::optional<EcsService> updated_service;  // what UpdateService answered
   // The service deployment our UpdateService started, once found ("" = none
   // or the service deployments API is unavailable), and the target groups
   // its revision serves from.

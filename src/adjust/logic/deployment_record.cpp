@@ -23,9 +23,15 @@ std::string weight_text(double weight) { return std::to_string(static_cast<int>(
 // and bake fill the space up to the next one).
 int stage_floor(const std::string& stage) {
   static const std::pair<const char*, int> k_floors[] = {
-      {"RECONCILE_SERVICE", 2}, {"PRE_SCALE_UP", 5},           {"SCALE_UP", 10},
-      {"POST_SCALE_UP", 40},    {"TEST_TRAFFIC_SHIFT", 45},    {"POST_TEST_TRAFFIC_SHIFT", 50},
-      {"PRODUCTION_TRAFFIC_SHIFT", 55}, {"POST_PRODUCTION_TRAFFIC_SHIFT", 80}, {"BAKE_TIME", 82},
+      {"RECONCILE_SERVICE", 2},
+      {"PRE_SCALE_UP", 5},
+      {"SCALE_UP", 10},
+      {"POST_SCALE_UP", 40},
+      {"TEST_TRAFFIC_SHIFT", 45},
+      {"POST_TEST_TRAFFIC_SHIFT", 50},
+      {"PRODUCTION_TRAFFIC_SHIFT", 55},
+      {"POST_PRODUCTION_TRAFFIC_SHIFT", 80},
+      {"BAKE_TIME", 82},
       {"CLEAN_UP", 95},
   };
   for (const auto& [name, floor] : k_floors) {
@@ -117,7 +123,8 @@ void describe_stage(const ServiceDeployment& deployment, const EcsDeploymentConf
   reading.percent = stage_floor(stage);
   reading.stage = stage_words(stage);
   const ServiceRevisionSummary* target = deployment.target_revision ? &*deployment.target_revision : nullptr;
-  if (stage == "PRODUCTION_TRAFFIC_SHIFT" && target != nullptr && target->requested_production_traffic_weight) {
+  if (stage == "PRODUCTION_TRAFFIC_SHIFT" && target != nullptr &&
+      target->requested_production_traffic_weight) {
     double production = std::clamp(target->requested_production_traffic_weight.value_or(0.0), 0.0, 100.0);
     reading.percent += static_cast<int>(25.0 * production / 100.0);
     reading.stage = "production traffic " + weight_text(production) + " on the new revision";
@@ -125,7 +132,8 @@ void describe_stage(const ServiceDeployment& deployment, const EcsDeploymentConf
     std::chrono::seconds bake = std::chrono::minutes(configuration.bake_time_minutes.value_or(0));
     if (bake.count() > 0 && bake_elapsed) {
       auto left = std::max(std::chrono::seconds(0), bake - *bake_elapsed);
-      reading.percent += static_cast<int>(13 * std::min<long long>(bake_elapsed->count(), bake.count()) / bake.count());
+      reading.percent +=
+          static_cast<int>(13 * std::min<long long>(bake_elapsed->count(), bake.count()) / bake.count());
       reading.stage = "bake time, " + duration_text(left) + " left of " + duration_text(bake);
     } else {
       reading.stage = "bake time";
@@ -143,7 +151,8 @@ std::string duration_text(std::chrono::seconds duration) {
   return text;
 }
 
-DeploymentReading read_deployment(const ServiceDeployment& deployment, const EcsDeploymentConfiguration& configuration,
+DeploymentReading read_deployment(const ServiceDeployment& deployment,
+                                  const EcsDeploymentConfiguration& configuration,
                                   std::optional<std::chrono::seconds> bake_elapsed) {
   DeploymentReading reading;
   switch (deployment.status) {
@@ -159,9 +168,10 @@ DeploymentReading read_deployment(const ServiceDeployment& deployment, const Ecs
     case ServiceDeploymentStatus::rollback_in_progress: {
       reading.kind = Kind::rolling_back;
       std::string because = evidence(deployment);
-      reading.message = std::string("ECS is ") +
-                        (deployment.status == ServiceDeploymentStatus::stop_requested ? "stopping" : "rolling back") +
-                        " the deployment" + (because.empty() ? "" : " (" + because + ")");
+      reading.message =
+          std::string("ECS is ") +
+          (deployment.status == ServiceDeploymentStatus::stop_requested ? "stopping" : "rolling back") +
+          " the deployment" + (because.empty() ? "" : " (" + because + ")");
       return reading;
     }
     case ServiceDeploymentStatus::pending:

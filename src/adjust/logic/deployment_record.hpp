@@ -16,14 +16,14 @@ namespace adjust {
 
 struct DeploymentReading {
   enum class Kind {
-    in_progress,  // keep following; `stage` and `percent` say where it is
-    successful,   // ECS is done: now the live fleet must agree
-    rolling_back, // ECS (or someone) is rolling it back: follow to the end
-    ended,        // completed without success: `status`/`reason`/`message`
-    paused,       // waiting at a PAUSE hook: `hook_id`
+    in_progress,   // keep following; `stage` and `percent` say where it is
+    successful,    // ECS is done: now the live fleet must agree
+    rolling_back,  // ECS (or someone) is rolling it back: follow to the end
+    ended,         // completed without success: `status`/`reason`/`message`
+    paused,        // waiting at a PAUSE hook: `hook_id`
   };
   Kind kind = Kind::in_progress;
-  protocol::Status status = protocol::Status::failed;  // ended
+  protocol::Status status = protocol::Status::failed;   // ended
   protocol::Reason reason = protocol::Reason::success;  // ended
   // ended by the circuit breaker: the tracker names the cause from the
   // stopped tasks (start-failed, image-pull-failed, health-check-failed).
@@ -35,7 +35,8 @@ struct DeploymentReading {
 };
 
 // `bake_elapsed`: how long the deployment has been in BAKE_TIME, as we saw it.
-DeploymentReading read_deployment(const ServiceDeployment& deployment, const EcsDeploymentConfiguration& configuration,
+DeploymentReading read_deployment(const ServiceDeployment& deployment,
+                                  const EcsDeploymentConfiguration& configuration,
                                   std::optional<std::chrono::seconds> bake_elapsed);
 
 // "2 min 5 s"

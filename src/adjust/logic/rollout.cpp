@@ -185,8 +185,9 @@ std::optional<RolloutStatus> RolloutTracker::check_desired_count(const Observati
   const EcsService& service = observation.service;
   if (service.desired_count == m_target.desired_count) return std::nullopt;
   return verdict(RolloutVerdict::failed, Reason::overwritten,
-                 "the service's desired count changed to " + std::to_string(service.desired_count) + " (expected " +
-                     std::to_string(m_target.desired_count) + ") by someone else, e.g. Application Auto Scaling");
+                 "the service's desired count changed to " + std::to_string(service.desired_count) +
+                     " (expected " + std::to_string(m_target.desired_count) +
+                     ") by someone else, e.g. Application Auto Scaling");
 }
 
 std::optional<RolloutStatus> RolloutTracker::confirmed(const Observation& observation,
@@ -195,9 +196,11 @@ std::optional<RolloutStatus> RolloutTracker::confirmed(const Observation& observ
     m_unconfirmed.reset();
     return std::nullopt;
   }
-  bool just_started = !m_seen_ours && m_first_look && observation.now - *m_first_look < m_target.stale_read_grace;
+  bool just_started =
+      !m_seen_ours && m_first_look && observation.now - *m_first_look < m_target.stale_read_grace;
   if (!just_started) {
-    if (m_unconfirmed && m_unconfirmed->first == against_us->reason && observation.now > m_unconfirmed->second)
+    if (m_unconfirmed && m_unconfirmed->first == against_us->reason &&
+        observation.now > m_unconfirmed->second)
       return against_us;
     if (!m_unconfirmed || m_unconfirmed->first != against_us->reason)
       m_unconfirmed.emplace(against_us->reason, observation.now);
@@ -388,8 +391,9 @@ RolloutStatus RolloutTracker::check_ready(const Observation& observation, const 
   }
   // Old tasks must be gone unless all we know is an ECS too old to say when
   // a deployment is done (then draining ones are tolerated, as configured).
-  bool old_must_go = m_target.wait_for_drain ||
-                     (!m_target.restoring && (observation.deployment || ours.rollout_state != RolloutState::none));
+  bool old_must_go =
+      m_target.wait_for_drain ||
+      (!m_target.restoring && (observation.deployment || ours.rollout_state != RolloutState::none));
   bool drained = !old_must_go || draining == 0;
   if (desired == 0) {
     if (rollout_done && ours.running_count == 0 && drained) {
@@ -462,13 +466,15 @@ RolloutStatus RolloutTracker::step_with_record(const Observation& observation) {
   if (!current.empty() && current != m_target.service_deployment &&
       current != m_target.previous_service_deployment) {
     return verdict(RolloutVerdict::failed, Reason::overwritten,
-                   "service deployment " + short_arn(current) + " (not this adjustment's) replaced the deployment of " +
+                   "service deployment " + short_arn(current) +
+                       " (not this adjustment's) replaced the deployment of " +
                        revision_of(m_target.task_definition) + " that this adjustment started");
   }
   if (auto decided = confirmed(observation, check_desired_count(observation))) return *decided;
 
   // Our entry in deployments[]: live counts and failed tasks.
-  const EcsDeployment* ours = m_target.deployment_id.empty() ? nullptr : find_deployment(service, m_target.deployment_id);
+  const EcsDeployment* ours =
+      m_target.deployment_id.empty() ? nullptr : find_deployment(service, m_target.deployment_id);
   if (ours == nullptr) {
     const EcsDeployment* primary = primary_of(service);
     if (primary != nullptr && primary->task_definition == m_target.task_definition) ours = primary;
@@ -511,8 +517,9 @@ RolloutStatus RolloutTracker::step_with_record(const Observation& observation) {
         reading.reason = m_target.settling ? Reason::unstable : failure_reason_for(ours);
         if (auto evidence = evidence_text(); !evidence.empty()) reading.message += ": " + evidence;
       }
-      return verdict(reading.status == protocol::Status::rejected ? RolloutVerdict::rejected : RolloutVerdict::failed,
-                     reading.reason, reading.message);
+      return verdict(
+          reading.status == protocol::Status::rejected ? RolloutVerdict::rejected : RolloutVerdict::failed,
+          reading.reason, reading.message);
     }
     case Kind::rolling_back:
       status.message = m_component + ": " + reading.message;
@@ -520,13 +527,14 @@ RolloutStatus RolloutTracker::step_with_record(const Observation& observation) {
     case Kind::paused:
       if (m_target.continue_paused_hooks) {
         status.continue_hook = reading.hook_id;
-        status.message = m_component + ": continuing the deployment paused at lifecycle hook " + reading.hook_id +
-                         " (deployment.paused_hooks: continue)";
+        status.message = m_component + ": continuing the deployment paused at lifecycle hook " +
+                         reading.hook_id + " (deployment.paused_hooks: continue)";
         return status;
       }
       return verdict(RolloutVerdict::failed, Reason::deployment_paused,
-                     reading.message + "; the adjustment does not wait for that (with deployment.paused_hooks: "
-                                       "continue the driver continues it)");
+                     reading.message +
+                         "; the adjustment does not wait for that (with deployment.paused_hooks: "
+                         "continue the driver continues it)");
     case Kind::in_progress: {
       if (ours == nullptr) {
         status.message = m_component + ": ECS is starting the deployment" +
@@ -539,22 +547,20 @@ RolloutStatus RolloutTracker::step_with_record(const Observation& observation) {
         return status;
       }
       if (auto failure = check_failures(observation, *ours)) return *failure;
-      if (!reading.stage.empty()) {
-        // The stage says more than task counts (the new tasks are up long
-        // before traffic moves and the bake ends).
-        status.percent = reading.percent;
-        status.message = m_component + ": " + to_string(m_target.configuration.strategy) + " " + reading.stage +
-                         "; " + std::to_string(std::min(ours->running_count, m_target.desired_count)) + "/" +
-                         std::to_string(m_target.desired_count) + " new tasks running";
-        return status;
-      }
+      // The live fleet catches new targets that stay unhealthy (ECS may only
+      // give up hours later); the stage says more than task counts.
       status = check_ready(observation, *ours, false);
+      if (status.verdict != RolloutVerdict::in_progress || reading.stage.empty()) return status;
+      status.percent = reading.percent;
+      status.message = m_component + ": " + to_string(m_target.configuration.strategy) + " " + reading.stage +
+                       "; " + status.message.substr(std::min(status.message.size(), m_component.size() + 2));
       return status;
     }
     case Kind::successful: {
       if (ours == nullptr) {
         status.percent = 97;
-        status.message = m_component + ": ECS reports the deployment SUCCESSFUL; waiting for DescribeServices to show it";
+        status.message =
+            m_component + ": ECS reports the deployment SUCCESSFUL; waiting for DescribeServices to show it";
         return status;
       }
       status = check_ready(observation, *ours, true);

@@ -101,7 +101,8 @@ class RolloutTracker {
   std::optional<RolloutStatus> check_desired_count(const Observation& observation) const;
   // A verdict against us read from DescribeServices only: held back until a
   // later look confirms it (eventual consistency right after UpdateService).
-  std::optional<RolloutStatus> confirmed(const Observation& observation, std::optional<RolloutStatus> verdict);
+  std::optional<RolloutStatus> confirmed(const Observation& observation,
+                                         std::optional<RolloutStatus> verdict);
   void collect_evidence(const Observation& observation, const std::string& deployment_id);
   bool wants_evidence(const Observation& observation, const EcsDeployment* ours);
   std::optional<RolloutStatus> check_failures(const Observation& observation, const EcsDeployment& ours);

@@ -75,12 +75,13 @@ std::string describe_strategy(const EcsDeploymentConfiguration& configuration) {
       break;
     case DeploymentStrategy::linear:
       add("steps of " + percent_text(configuration.linear_step_percent.value_or(k_default_step_percent)) +
-          " every " + minutes_text(configuration.linear_step_bake_minutes.value_or(k_default_step_bake_minutes)));
+          " every " +
+          minutes_text(configuration.linear_step_bake_minutes.value_or(k_default_step_bake_minutes)));
       add("bake " + minutes_text(configuration.bake_time_minutes.value_or(0)));
       break;
     case DeploymentStrategy::canary:
-      add("canary " + percent_text(configuration.canary_percent.value_or(k_default_canary_percent)) + " for " +
-          minutes_text(configuration.canary_bake_minutes.value_or(k_default_canary_bake_minutes)));
+      add("canary " + percent_text(configuration.canary_percent.value_or(k_default_canary_percent)) +
+          " for " + minutes_text(configuration.canary_bake_minutes.value_or(k_default_canary_bake_minutes)));
       add("bake " + minutes_text(configuration.bake_time_minutes.value_or(0)));
       break;
     case DeploymentStrategy::rolling:
@@ -92,8 +93,10 @@ std::string describe_strategy(const EcsDeploymentConfiguration& configuration) {
     add("early success at " + percent_text(configuration.early_success->healthy_percent.value_or(100)) +
         (cleanup.empty() ? "" : ", " + cleanup + " clean-up"));
   }
-  if (configuration.alarms_enable) add("alarms" + std::string(configuration.alarms_rollback ? " with rollback" : ""));
-  if (int pauses = pause_hook_count(configuration); pauses > 0) add(std::to_string(pauses) + " PAUSE hook(s)");
+  if (configuration.alarms_enable)
+    add("alarms" + std::string(configuration.alarms_rollback ? " with rollback" : ""));
+  if (int pauses = pause_hook_count(configuration); pauses > 0)
+    add(std::to_string(pauses) + " PAUSE hook(s)");
   return details.empty() ? text : text + " (" + details + ")";
 }
 
@@ -102,9 +105,10 @@ std::optional<std::string> deadline_shortfall(const std::string& component,
                                               seconds deadline) {
   StrategyWaits waits = minimum_deployment_time(configuration);
   if (waits.minimum.count() == 0 || waits.minimum < deadline) return std::nullopt;
-  return component + ": a " + to_string(configuration.strategy) + " deployment of this service takes at least " +
-         std::to_string(waits.minimum.count()) + " s (" + waits.explanation + "), but the deadline is " +
-         std::to_string(deadline.count()) + " s; nothing was changed. Raise timeout_service_desired_count (or " +
+  return component + ": a " + to_string(configuration.strategy) +
+         " deployment of this service takes at least " + std::to_string(waits.minimum.count()) + " s (" +
+         waits.explanation + "), but the deadline is " + std::to_string(deadline.count()) +
+         " s; nothing was changed. Raise timeout_service_desired_count (or " +
          "servo's control.timeout) above " + std::to_string(waits.minimum.count()) +
          " s, or shorten the service's bake time";
 }

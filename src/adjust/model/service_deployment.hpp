@@ -77,8 +77,8 @@ struct ServiceDeployment {
   std::string status_reason;
   std::string lifecycle_stage;  // RECONCILE_SERVICE, PRE_SCALE_UP, ... ("" when not reported)
   std::vector<LifecycleHookDetail> lifecycle_hooks;
-  std::string rollback_reason;               // rollback.reason
-  std::string rollback_service_revision;     // rollback.serviceRevisionArn: what it rolled back to
+  std::string rollback_reason;            // rollback.reason
+  std::string rollback_service_revision;  // rollback.serviceRevisionArn: what it rolled back to
   std::optional<SystemTime> rollback_started_at;
   RollbackMonitor circuit_breaker;
   RollbackMonitor alarms;
