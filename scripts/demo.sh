@@ -23,13 +23,21 @@ for _ in $(seq 100); do [ -s "$work/sim.json" ] && break; sleep 0.05; done
 port=$(python3 -c 'import json,sys; print(json.loads(open(sys.argv[1]).readline())["port"])' "$work/sim.json")
 endpoint="http://127.0.0.1:$port"
 tg="arn:aws:elasticloadbalancing:us-east-1:123456789012:targetgroup/web-tg/0123456789abcdef"
+alt_tg="arn:aws:elasticloadbalancing:us-east-1:123456789012:targetgroup/web-alt-tg/0123456789abcdef"
+# A blue/green service (ECS's native BLUE_GREEN strategy, 1-minute bake): the
+# new tasks come up in the alternate target group, traffic shifts, then bakes.
 curl -sf -X POST "$endpoint/_sim/seed" -d '{"cluster": "demo",
   "task_definitions": [{"family": "web", "cpu": "256", "memory": "512", "networkMode": "awsvpc",
     "requiresCompatibilities": ["FARGATE"],
     "containerDefinitions": [{"name": "web", "image": "nginx:1.25", "essential": true,
       "environment": [{"name": "MODE", "value": "prod"}]}]}],
   "service": {"serviceName": "web", "desiredCount": 2, "taskDefinition": "web:1",
-    "loadBalancers": [{"targetGroupArn": "'"$tg"'", "containerName": "web", "containerPort": 8080}]}}' >/dev/null
+    "deploymentConfiguration": {"strategy": "BLUE_GREEN", "bakeTimeInMinutes": 1,
+      "deploymentCircuitBreaker": {"enable": true, "rollback": true}},
+    "loadBalancers": [{"targetGroupArn": "'"$tg"'", "containerName": "web", "containerPort": 8080,
+      "advancedConfiguration": {"alternateTargetGroupArn": "'"$alt_tg"'",
+        "productionListenerRule": "arn:aws:elasticloadbalancing:us-east-1:123456789012:listener-rule/app/web/1/2/3",
+        "roleArn": "arn:aws:iam::123456789012:role/ecs-blue-green"}}]}}' >/dev/null
 curl -sf -X POST "$endpoint/_sim/scenario" -d '{"service": "web", "scenario": "converge", "step": 5, "health_delay": 10}' >/dev/null
 
 cat >"$work/config.yaml" <<YAML
@@ -61,7 +69,7 @@ step "current settings of the service" "adjust --query demo-app"
 "${adjust[@]}" --query demo-app
 
 request='{"application": {"components": {"web": {"settings": {"cpu": {"value": "0.5"}, "mem": {"value": "1"}, "replicas": {"value": 3}, "GOGC": {"value": 150}}}}}, "control": {}}'
-step "an adjustment: 0.5 vCPU, 1 GiB, 3 replicas, GOGC=150 (plan on stderr, JSON lines on stdout)" \
+step "a blue/green adjustment: 0.5 vCPU, 1 GiB, 3 replicas, GOGC=150 (plan on stderr, JSON lines on stdout)" \
      "echo '$request' | adjust demo-app"
 echo -n "$request" | "${adjust[@]}" demo-app
 
