@@ -26,10 +26,7 @@ bool roll_back_in_ecs(const EngineDeps& deps, const ComponentRun& run) {
   bool already = deployment.status == ServiceDeploymentStatus::rollback_requested ||
                  deployment.status == ServiceDeploymentStatus::rollback_in_progress;
   if (!already) {
-    const LifecycleHookDetail* paused = nullptr;
-    for (const auto& hook : deployment.lifecycle_hooks) {
-      if (hook.status == "AWAITING_ACTION") paused = &hook;
-    }
+    const LifecycleHookDetail* paused = find_hook(deployment, "AWAITING_ACTION");
     Status requested = paused != nullptr
                            ? deps.ecs.continue_service_deployment(run.service_deployment, paused->hook_id,
                                                                   HookAction::rollback)

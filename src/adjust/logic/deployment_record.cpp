@@ -47,13 +47,6 @@ std::string stage_words(const std::string& stage) {
   return words;
 }
 
-const LifecycleHookDetail* hook_with_status(const ServiceDeployment& deployment, std::string_view status) {
-  for (const auto& hook : deployment.lifecycle_hooks) {
-    if (hook.status == status) return &hook;
-  }
-  return nullptr;
-}
-
 // ECS's evidence for an ending: its status reason, the rollback's reason,
 // the breaker's count, the alarms that fired.
 std::string evidence(const ServiceDeployment& deployment) {
@@ -100,12 +93,12 @@ DeploymentReading ended(const ServiceDeployment& deployment) {
     reading.status = protocol::Status::rejected;
     reading.reason = Reason::start_failed;
     reading.breaker = true;
-  } else if (const auto* failed = hook_with_status(deployment, "FAILED")) {
+  } else if (const auto* failed = find_hook(deployment, "FAILED")) {
     // A Lambda hook that checks the new revision said no.
     reading.status = protocol::Status::rejected;
     reading.reason = Reason::start_failed;
     reading.message += ": lifecycle hook " + failed->hook_id + " (" + failed->target_arn + ") failed";
-  } else if (const auto* timed_out = hook_with_status(deployment, "TIMED_OUT")) {
+  } else if (const auto* timed_out = find_hook(deployment, "TIMED_OUT")) {
     reading.reason = Reason::deployment_paused;
     reading.message += ": lifecycle hook " + timed_out->hook_id + " timed out";
   } else {
@@ -179,7 +172,7 @@ DeploymentReading read_deployment(const ServiceDeployment& deployment,
     case ServiceDeploymentStatus::unknown:
       break;
   }
-  if (const auto* paused = hook_with_status(deployment, "AWAITING_ACTION")) {
+  if (const auto* paused = find_hook(deployment, "AWAITING_ACTION")) {
     reading.kind = Kind::paused;
     reading.hook_id = paused->hook_id;
     reading.message = "the deployment is paused at a lifecycle hook in stage " +

@@ -15,11 +15,13 @@ bool contains(const std::string& text, std::string_view needle) {
   return text.find(needle) != std::string::npos;
 }
 
-std::string short_task_id(const std::string& arn) {
+// The last part of an ARN ("…/demo/web/abc" -> "abc").
+std::string short_arn(const std::string& arn) {
   auto slash = arn.rfind('/');
-  std::string id = slash == std::string::npos ? arn : arn.substr(slash + 1);
-  return id.substr(0, 12);
+  return slash == std::string::npos ? arn : arn.substr(slash + 1);
 }
+
+std::string short_task_id(const std::string& arn) { return short_arn(arn).substr(0, 12); }
 
 const EcsDeployment* find_deployment(const EcsService& service, const std::string& id) {
   for (const auto& deployment : service.deployments) {
@@ -78,11 +80,6 @@ std::vector<std::vector<std::string>> health_slots(const Observation& observatio
   return slots;
 }
 
-std::string short_arn(const std::string& arn) {
-  auto slash = arn.rfind('/');
-  return slash == std::string::npos ? arn : arn.substr(slash + 1);
-}
-
 }  // namespace
 
 std::vector<std::string> target_groups_to_check(const EcsService& service,
@@ -124,6 +121,11 @@ std::string describe_stopped_task(const EcsTask& task) {
 
 RolloutTracker::RolloutTracker(std::string component, RolloutTarget target)
     : m_component(std::move(component)), m_target(std::move(target)), m_seen_ours(m_target.settling) {}
+
+// A status message without its "component: " prefix, to quote it in another.
+std::string RolloutTracker::without_component(const std::string& message) const {
+  return message.substr(std::min(message.size(), m_component.size() + 2));
+}
 
 RolloutStatus RolloutTracker::verdict(RolloutVerdict kind, Reason reason, std::string message) const {
   RolloutStatus status;
@@ -206,7 +208,7 @@ std::optional<RolloutStatus> RolloutTracker::confirmed(const Observation& observ
       m_unconfirmed.emplace(against_us->reason, observation.now);
   }
   RolloutStatus waiting;
-  std::string said = against_us->message.substr(std::min(against_us->message.size(), m_component.size() + 2));
+  std::string said = without_component(against_us->message);
   waiting.message = m_component + ": " +
                     (just_started ? "waiting for ECS to show the new deployment"
                                   : "checking again what DescribeServices says (" + said + ")");
@@ -553,7 +555,7 @@ RolloutStatus RolloutTracker::step_with_record(const Observation& observation) {
       if (status.verdict != RolloutVerdict::in_progress || reading.stage.empty()) return status;
       status.percent = reading.percent;
       status.message = m_component + ": " + to_string(m_target.configuration.strategy) + " " + reading.stage +
-                       "; " + status.message.substr(std::min(status.message.size(), m_component.size() + 2));
+                       "; " + without_component(status.message);
       return status;
     }
     case Kind::successful: {

@@ -109,6 +109,7 @@ class RolloutTracker {
   // `ecs_done`: ECS says the deployment is finished (SUCCESSFUL, or rolloutState).
   RolloutStatus check_ready(const Observation& observation, const EcsDeployment& ours, bool ecs_done);
   std::string evidence_text() const;
+  std::string without_component(const std::string& message) const;
   protocol::Reason failure_reason_for(const EcsDeployment* ours) const;
   RolloutStatus verdict(RolloutVerdict verdict, protocol::Reason reason, std::string message) const;
 

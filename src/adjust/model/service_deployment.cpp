@@ -40,4 +40,11 @@ bool is_completed(ServiceDeploymentStatus status) {
          status == ServiceDeploymentStatus::rollback_failed;
 }
 
+const LifecycleHookDetail* find_hook(const ServiceDeployment& deployment, std::string_view status) {
+  for (const auto& hook : deployment.lifecycle_hooks) {
+    if (hook.status == status) return &hook;
+  }
+  return nullptr;
+}
+
 }  // namespace adjust

@@ -84,6 +84,9 @@ struct ServiceDeployment {
   RollbackMonitor alarms;
 };
 
+// The first lifecycle hook of `deployment` with `status` (e.g. AWAITING_ACTION), or null.
+const LifecycleHookDetail* find_hook(const ServiceDeployment& deployment, std::string_view status);
+
 struct ServiceDeploymentBrief {
   std::string arn;
   std::string service_arn;
