@@ -487,9 +487,13 @@ TEST(RolloutRecord, AnotherCurrentDeploymentIsOverwrittenButThePreviousOneIsASta
   EXPECT_EQ(tracker.step(stale).verdict, RolloutVerdict::in_progress);
   Observation foreign = with_record(service, record(ServiceDeploymentStatus::stopped));
   foreign.service.current_service_deployment = "arn:aws:ecs:us-east-1:1:service-deployment/demo/web/theirs";
+  foreign.service.deployments = {
+      deployment("ecs-svc/theirs", DeploymentStatus::primary, k_old, 2, 0),
+      deployment("ecs-svc/new", DeploymentStatus::active, k_new, 2, 1)};
   auto status = tracker.step(foreign);
   EXPECT_EQ(status.reason, Reason::overwritten);
   EXPECT_NE(status.message.find("theirs"), std::string::npos) << status.message;
+  EXPECT_NE(status.message.find("deploying web:7"), std::string::npos) << status.message;
 }
 
 TEST(RolloutRecord, PausedHookFailsFastOrIsContinuedByConfig) {

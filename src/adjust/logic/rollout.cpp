@@ -467,10 +467,15 @@ RolloutStatus RolloutTracker::step_with_record(const Observation& observation) {
   const std::string& current = service.current_service_deployment;
   if (!current.empty() && current != m_target.service_deployment &&
       current != m_target.previous_service_deployment) {
+    // Name what now deploys, so the operator knows whose change won.
+    const EcsDeployment* primary = primary_of(service);
+    std::string theirs = primary != nullptr && primary->task_definition != m_target.task_definition
+                             ? ", deploying " + revision_of(primary->task_definition)
+                             : std::string();
     return verdict(RolloutVerdict::failed, Reason::overwritten,
-                   "service deployment " + short_arn(current) +
-                       " (not this adjustment's) replaced the deployment of " +
-                       revision_of(m_target.task_definition) + " that this adjustment started");
+                   "service deployment " + short_arn(current) + " (not this adjustment's" + theirs +
+                       ") replaced the deployment of " + revision_of(m_target.task_definition) +
+                       " that this adjustment started");
   }
   if (auto decided = confirmed(observation, check_desired_count(observation))) return *decided;
 
