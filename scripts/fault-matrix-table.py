@@ -4,9 +4,11 @@
 Usage: scripts/fault-matrix-table.py BUILD_DIR [--results DIR] [--doc PATH]
 
 test/e2e/fault_matrix_test.cpp writes one JSON file per cell into BUILD_DIR/fault-matrix
-(or $ADJUST_FAULT_MATRIX_DIR). This script turns them into a table (rows = faults,
-columns = phases) between the <!-- fault-matrix:begin --> and <!-- fault-matrix:end -->
-markers. It exits 1 if a cell failed or is missing (the table still shows it).
+(or $ADJUST_FAULT_MATRIX_DIR). This script turns them into tables (rows = faults,
+columns = phases), one for the ROLLING matrix and one per other deployment strategy,
+between the <!-- fault-matrix:begin --> and <!-- fault-matrix:end --> markers. It exits 1
+if a cell failed or a ROLLING cell is missing (the table still shows it); the strategy
+tables hold a subset of the cells, so their empty places are "—".
 """
 from __future__ import annotations
 
@@ -16,6 +18,8 @@ import pathlib
 import sys
 
 PHASES = ["describe", "register", "update", "wait", "rollback"]
+STRATEGY_PHASES = ["wait", "record", "stop"]
+STRATEGIES = ["BLUE_GREEN", "LINEAR", "CANARY"]
 BEGIN, END = "<!-- fault-matrix:begin -->", "<!-- fault-matrix:end -->"
 COMMAND = ("rm -rf build/fault-matrix && ctest --test-dir build -R FaultMatrix -j2 && "
            "python3 scripts/fault-matrix-table.py build")
@@ -46,23 +50,38 @@ def text(cell: dict, notes: list[str]) -> str:
     return out
 
 
-def table(cells: list[dict]) -> tuple[str, bool]:
+def table(cells: list[dict], phases: list[str], notes: list[str], sparse: bool) -> tuple[list[str], bool]:
     by_key = {(c["phase"], c["fault"]): c for c in cells}
     faults: list[tuple[str, str]] = []
     for cell in sorted(cells, key=lambda c: c["index"]):
         if cell["fault"] not in [f for f, _ in faults]:
             faults.append((cell["fault"], cell["fault_description"]))
-    notes: list[str] = []
-    lines = ["| fault | " + " | ".join(PHASES) + " |", "|---|" + "---|" * len(PHASES)]
+    lines = ["| fault | " + " | ".join(phases) + " |", "|---|" + "---|" * len(phases)]
     complete = True
     for fault, description in faults:
         row = [f"**{fault}**: {description}"]
-        for phase in PHASES:
+        for phase in phases:
             cell = by_key.get((phase, fault))
             if cell is None:
-                complete = False
-            row.append("❓ no result" if cell is None else text(cell, notes))
+                complete = complete and sparse
+                row.append("—" if sparse else "❓ no result")
+            else:
+                row.append(text(cell, notes))
         lines.append("| " + " | ".join(row) + " |")
+    return lines, complete
+
+
+def tables(cells: list[dict]) -> tuple[str, bool]:
+    notes: list[str] = []
+    rolling = [c for c in cells if c.get("strategy", "ROLLING") == "ROLLING"]
+    lines, complete = table(rolling, PHASES, notes, sparse=False)
+    for strategy in STRATEGIES:
+        these = [c for c in cells if c.get("strategy") == strategy]
+        if not these:
+            continue
+        lines.extend(["", f"**{strategy}**", ""])
+        more, _ = table(these, STRATEGY_PHASES, notes, sparse=True)
+        lines.extend(more)
     passed = sum(1 for c in cells if c["passed"])
     seconds = [c.get("seconds", 0) for c in cells]
     slowest = max(cells, key=lambda c: c.get("seconds", 0))
@@ -70,7 +89,8 @@ def table(cells: list[dict]) -> tuple[str, bool]:
     lines.extend(f"<sup>{i + 1}</sup> {note}  " for i, note in enumerate(notes))
     lines.append("")
     lines.append(f"{passed}/{len(cells)} cells pass; the runs took {sum(seconds):.0f} s summed, the slowest "
-                 f"({slowest['phase']} × {slowest['fault']}) {slowest.get('seconds', 0):.1f} s. Regenerate with:")
+                 f"({slowest.get('strategy', 'ROLLING')} {slowest['phase']} × {slowest['fault']}) "
+                 f"{slowest.get('seconds', 0):.1f} s. Regenerate with:")
     lines.append("")
     lines.append("```bash")
     lines.append(COMMAND)
@@ -90,7 +110,7 @@ def main() -> int:
     if not cells:
         print(f"no results in {results}: run the FaultMatrix tests first ({COMMAND})", file=sys.stderr)
         return 1
-    body, all_passed = table(cells)
+    body, all_passed = tables(cells)
     doc = args.doc.read_text()
     if BEGIN not in doc or END not in doc:
         print(f"{args.doc}: markers {BEGIN} / {END} not found", file=sys.stderr)

@@ -7,8 +7,13 @@
 // scripts/fault-matrix-table.py turns them into the table in docs/reliability.md.
 //
 // The adjustment: web (2 tasks of web:1) to cpu 0.5 / mem 1 / 3 replicas, which
-// registers web:2 and updates the service. In the rollback column the new tasks
-// fail to start (OutOfMemoryError), so the driver restores web:1 x2.
+// registers web:2 and updates the service. In the rollback and stop columns the
+// new tasks fail to start (OutOfMemoryError), so the driver restores web:1 x2.
+//
+// The main matrix deploys a ROLLING service; the strategy cells repeat the
+// phases that depend on the deployment strategy (the polls, ECS's record of
+// the deployment, the rollback ECS performs) on BLUE_GREEN, LINEAR and CANARY
+// services (1-minute bakes at 60x: a second each).
 #include <gtest/gtest.h>
 #include <signal.h>
 
@@ -21,6 +26,7 @@
 #include <nlohmann/json.hpp>
 #include <ostream>
 #include <string>
+#include <thread>
 #include <vector>
 
 #include "support/adjust_e2e.hpp"
@@ -43,7 +49,7 @@ constexpr auto k_verdict_within = 30s;      // the component's deadline is 60 s
 // ---- the cells ----------------------------------------------------------------------------
 
 struct CellSpec {
-  const char* phase;  // describe | register | update | wait | rollback
+  const char* phase;  // describe | register | update | wait | record | rollback | stop
   const char* fault;
   const char* status;  // expected final status and reason
   const char* reason;
@@ -189,6 +195,54 @@ const CellSpec k_cells[] = {
     {"rollback", "sigusr1", CANCELLED_AT("web:1", 2), "Rolled back to web:1", ""},
 };
 
+// The same cell on a service deployed with another strategy.
+struct StrategyCellSpec {
+  const char* strategy;  // BLUE_GREEN | LINEAR | CANARY
+  CellSpec cell;
+};
+
+void PrintTo(const StrategyCellSpec& spec, std::ostream* out) {
+  *out << spec.strategy << " x ";
+  PrintTo(spec.cell, out);
+}
+
+std::vector<StrategyCellSpec> strategy_cells() {
+  std::vector<StrategyCellSpec> cells;
+  for (const char* strategy : {"BLUE_GREEN", "LINEAR", "CANARY"}) {
+    auto add = [&](CellSpec cell) { cells.push_back({strategy, cell}); };
+    add({"wait", "throttle_storm", OK_NEW, "", "a lost poll is tolerated"});
+    add({"record", "throttle_storm", OK_NEW, "", "a lost look at the record is tolerated"});
+    add({"stop", "throttle_storm", ROLLED_BACK, "Rolled back to web:1",
+         "StopServiceDeployment failed: restored by UpdateService"});
+    add({"wait", "external_change", "failed", "overwritten", "hotfix:1", 3, "hotfix:1",
+         "theirs is kept, not rolled back"});
+    add({"record", "external_change", "failed", "overwritten", "hotfix:1", 3, "Superseded by",
+         "theirs is kept, not rolled back"});
+    add({"stop", "external_change", ROLLED_BACK, "Rolled back to web:1",
+         "the restore overwrites their hotfix:1"});
+    add({"wait", "sigusr1", CANCELLED_AT("web:1", 2), "Rolled back to web:1", ""});
+    add({"record", "sigusr1", CANCELLED_AT("web:1", 2), "Rolled back to web:1", ""});
+    add({"stop", "sigusr1", CANCELLED_AT("web:1", 2), "ECS is rolling back to web:1",
+         "ECS finishes its rollback after the driver exits"});
+    if (std::string(strategy) != "BLUE_GREEN") continue;
+    // Blue/green also meets the 5xx storms and the odd answers in every phase.
+    add({"wait", "http_503_storm", OK_NEW, "", "a lost poll is tolerated"});
+    add({"record", "http_503_storm", OK_NEW, "", "a lost look at the record is tolerated"});
+    add({"stop", "http_503_storm", ROLLED_BACK, "Rolled back to web:1",
+         "StopServiceDeployment failed: restored by UpdateService"});
+    add({"wait", "truncated_body", OK_NEW, "", "a garbled poll is tolerated"});
+    add({"record", "truncated_body", OK_NEW, "", "a garbled poll is tolerated"});
+    add({"stop", "truncated_body", ROLLED_BACK, "Rolled back to web:1", ""});
+    add({"wait", "missing_fields", OK_NEW, "", "judged by ECS's record"});
+    add({"record", "missing_fields", OK_NEW, "", "3 unreadable records: judged by DescribeServices alone"});
+    add({"stop", "missing_fields", ROLLED_BACK, "Rolled back to web:1", ""});
+    add({"wait", "empty_lists", OK_NEW, "", "two empty polls are tolerated"});
+    add({"record", "empty_lists", OK_NEW, "", "two empty polls are tolerated"});
+    add({"stop", "empty_lists", ROLLED_BACK, "Rolled back to web:1", ""});
+  }
+  return cells;
+}
+
 #undef OK_NEW
 #undef ROLLED_BACK
 #undef UNTOUCHED
@@ -197,9 +251,13 @@ const CellSpec k_cells[] = {
 // ---- how a fault is injected ----------------------------------------------------------------
 
 // The requests of a phase, as a sim rule's match: the wait is the polling that
-// follows the first UpdateService; the rollback starts with the second one.
+// follows the first UpdateService (and the record, the reads of ECS's record of
+// the deployment); the rollback starts with the second UpdateService, unless
+// ECS rolls back itself (stop).
 json phase_match(const std::string& phase) {
   json after_update = {{"operation", "UpdateService"}, {"count", 1}};
+  if (phase == "record") return {{"service", "ecs"}, {"operation", "DescribeServiceDeployments"}};
+  if (phase == "stop") return {{"service", "ecs"}, {"operation", "StopServiceDeployment"}};
   if (phase == "describe") return {{"service", "ecs"}, {"operation", "DescribeServices"}};
   if (phase == "register") return {{"service", "ecs"}, {"operation", "RegisterTaskDefinition"}};
   if (phase == "update") return {{"service", "ecs"}, {"operation", "UpdateService"}};
@@ -220,6 +278,17 @@ json rule(const std::string& phase, json spec) {
 json shape_patch(const std::string& phase, const std::string& fault) {
   const bool services = phase == "describe" || phase == "wait";
   const bool registered = phase == "register";
+  if (phase == "record") {
+    if (fault == "missing_fields") return {{{"op", "remove"}, {"path", "/serviceDeployments/0/status"}}};
+    if (fault == "wrong_types")
+      return {{{"op", "replace"}, {"path", "/serviceDeployments/0/status"}, {"value", 7}}};
+    return {{{"op", "replace"}, {"path", "/serviceDeployments"}, {"value", json::array()}}};
+  }
+  if (phase == "stop") {
+    if (fault == "missing_fields") return {{{"op", "remove"}, {"path", "/serviceDeploymentArn"}}};
+    if (fault == "wrong_types") return {{{"op", "replace"}, {"path", "/serviceDeploymentArn"}, {"value", 7}}};
+    return {{{"op", "replace"}, {"path", "/serviceDeploymentArn"}, {"value", ""}}};
+  }
   if (fault == "missing_fields") {
     if (phase == "describe") return {{{"op", "remove"}, {"path", "/services/0/taskDefinition"}}};
     if (phase == "wait") return {{{"op", "remove"}, {"path", "/services/0/deployments/0/rolloutState"}}};
@@ -282,8 +351,8 @@ Injection inject(const std::string& phase, const std::string& fault) {
     add({{"call", 1}, {"action", "clock_skew"}, {"skew_seconds", 900}});
   } else if (fault == "missing_fields" || fault == "wrong_types" || fault == "empty_lists") {
     json spec = {{"action", "patch"}, {"patch", shape_patch(phase, fault)}, {"call", 1}};
-    // While waiting: a missing rolloutState on every poll, other odd answers on two.
-    if (phase == "wait") {
+    // While waiting: a missing field on every poll, other odd answers on two.
+    if (phase == "wait" || phase == "record") {
       spec.erase("call");
       if (fault != "missing_fields") spec["calls"] = {{"from", 1}, {"to", 2}};
     }
@@ -343,6 +412,20 @@ std::string fault_description(const std::string& fault) {
 
 // ---- the test -------------------------------------------------------------------------------
 
+// A rollback ECS accepted goes on after the driver exits (stop x cancel):
+// where the service was left is where that rollback ends, so look after it.
+void wait_for_rollbacks_in_ecs(SimFixture& sim) {
+  auto rolling_back = [&sim] {
+    for (const auto& row : sim.state().value("service_deployments", json::array())) {
+      std::string status = row.value("status", "");
+      if (status == "ROLLBACK_REQUESTED" || status == "ROLLBACK_IN_PROGRESS") return true;
+    }
+    return false;
+  };
+  auto until = std::chrono::steady_clock::now() + 10s;
+  while (rolling_back() && std::chrono::steady_clock::now() < until) std::this_thread::sleep_for(50ms);
+}
+
 fs::path results_dir() {
   if (const char* dir = std::getenv("ADJUST_FAULT_MATRIX_DIR"); dir != nullptr && *dir != '\0') return dir;
   return fs::path(ADJUST_BINARY).parent_path() / "fault-matrix";
@@ -355,45 +438,75 @@ int exit_code_for(const std::string& status) {
   return 1;
 }
 
-class Cell : public ::testing::TestWithParam<CellSpec> {
+// Runs one cell and writes its result file, whatever the outcome.
+class CellTest : public ::testing::Test {
  protected:
+  void run(const std::string& strategy, const CellSpec& cell);
+
   void TearDown() override {
-    const CellSpec& cell = GetParam();
+    if (m_cell == nullptr) return;
+    const CellSpec& cell = *m_cell;
+    m_result["strategy"] = m_strategy;
     m_result["phase"] = cell.phase;
     m_result["fault"] = cell.fault;
     m_result["expected"] = {
         {"status", cell.status}, {"reason", cell.reason}, {"revision", cell.revision}, {"count", cell.count}};
     m_result["note"] = cell.note;
     m_result["fault_description"] = fault_description(cell.fault);
-    m_result["index"] =
-        std::find_if(std::begin(k_cells), std::end(k_cells),
-                     [&](const CellSpec& c) {
-                       return std::string(c.phase) == cell.phase && std::string(c.fault) == cell.fault;
-                     }) -
-        std::begin(k_cells);
+    m_result["index"] = m_index;
     m_result["original"] = {{"revision", "web:1"}, {"count", 2}};
     m_result["passed"] = !HasFailure() && !IsSkipped();
     std::error_code ignored;
     fs::create_directories(results_dir(), ignored);
-    std::ofstream(results_dir() / (std::string(cell.phase) + "__" + cell.fault + ".json"))
+    std::string prefix = m_strategy == "ROLLING" ? "" : m_strategy + "__";
+    std::ofstream(results_dir() / (prefix + cell.phase + "__" + cell.fault + ".json"))
         << m_result.dump(2) << '\n';
   }
 
+  const CellSpec* m_cell = nullptr;
+  std::string m_strategy;
+  std::ptrdiff_t m_index = 0;  // the table's row order
   json m_result = json::object();
 };
 
-TEST_P(Cell, Run) {
-  const CellSpec& cell = GetParam();
+class Cell : public CellTest, public ::testing::WithParamInterface<CellSpec> {};
+class StrategyCell : public CellTest, public ::testing::WithParamInterface<StrategyCellSpec> {};
+
+// The table's row order: where a fault first appears in the main matrix.
+std::ptrdiff_t row_of(const std::string& fault) {
+  return std::find_if(std::begin(k_cells), std::end(k_cells),
+                      [&](const CellSpec& c) { return c.fault == fault; }) -
+         std::begin(k_cells);
+}
+
+TEST_P(Cell, Run) { run("ROLLING", GetParam()); }
+
+TEST_P(StrategyCell, Run) { run(GetParam().strategy, GetParam().cell); }
+
+void CellTest::run(const std::string& strategy, const CellSpec& cell) {
+  m_cell = &cell;
+  m_strategy = strategy;
+  m_index = row_of(cell.fault);
   const std::string phase = cell.phase;
   SimFixture::Options sim_options;
-  sim_options.time_factor = 20.0;
+  sim_options.time_factor = strategy == "ROLLING" ? 20.0 : 60.0;
   sim_options.lifetime_seconds = 120;
   SimFixture sim(sim_options);
+  json configuration = json::object();
+  if (strategy != "ROLLING") configuration["bakeTimeInMinutes"] = 1;
+  if (strategy == "LINEAR")
+    configuration["linearConfiguration"] = {{"stepPercent", 50.0}, {"stepBakeTimeInMinutes", 1}};
+  if (strategy == "CANARY")
+    configuration["canaryConfiguration"] = {{"canaryPercent", 10.0}, {"canaryBakeTimeInMinutes", 1}};
+  json service =
+      strategy == "ROLLING" ? service_spec("web") : strategy_service_spec("web", strategy, configuration);
   sim.control("seed", {{"cluster", "demo"},
                        {"task_definitions", {task_definition("web"), task_definition("hotfix")}},
-                       {"services", {service_spec("web")}}});
-  json fate =
-      phase == "rollback" ? scenario("web", "fail_start", {{"failure", "oom"}}) : scenario("web", "converge");
+                       {"services", {service}}});
+  const bool failing = phase == "rollback" || phase == "stop";
+  json fate = failing ? scenario("web", "fail_start", {{"failure", "oom"}}) : scenario("web", "converge");
+  // ECS's circuit breaker would end the deployment before the driver judges it; stop is the driver's.
+  if (phase == "stop") fate["breaker"] = false;
   fate.update({{"step", 2}, {"health_delay", 2}, {"drain_delay", 1}});
   sim.set_scenario(fate);
 
@@ -401,9 +514,12 @@ TEST_P(Cell, Run) {
   json ids = sim.control("rules", {{"rules", injection.rules}}).at("ids");
 
   Workdir dir;
+  // A 60 s deadline; a strategy's bakes need 2-3 minutes of ECS's time (2-3 s here).
   std::string component = component_yaml("web");
-  component.replace(component.find("timeout_service_desired_count: 300"), 34,
-                    "timeout_service_desired_count: 60");
+  if (strategy == "ROLLING") {
+    component.replace(component.find("timeout_service_desired_count: 300"), 34,
+                      "timeout_service_desired_count: 60");
+  }
   CellOptions options;
   options.config_path = dir.write("config.yaml", config_yaml(sim.endpoint(), component));
   options.request_path = dir.write("request.json", settings_request({{"web", k_new_size}}).dump());
@@ -428,6 +544,7 @@ TEST_P(Cell, Run) {
   }
 
   CellRun run = run_cell(sim, options);
+  if (phase == "stop") wait_for_rollbacks_in_ecs(sim);
   ServiceAt at = service_at(sim, "web");
   int updates = sim.count("UpdateService");
   // Whether the service was ever changed: an UpdateService the sim applied
@@ -440,9 +557,10 @@ TEST_P(Cell, Run) {
                     params.value("desiredCount", 2) == 2;
     changed = changed || (applied && !original);
   }
-  std::string message = run.final.value("message", std::string());
-  m_result["actual"] = {{"status", run.final.value("status", "")},
-                        {"reason", run.final.value("reason", "")},
+  const json final = run.final.is_object() ? run.final : json::object();  // null: no line at all
+  std::string message = final.value("message", std::string());
+  m_result["actual"] = {{"status", final.value("status", "")},
+                        {"reason", final.value("reason", "")},
                         {"exit_code", run.exit_code ? json(*run.exit_code) : json(nullptr)},
                         {"revision", at.revision},
                         {"count", at.count},
@@ -468,8 +586,8 @@ TEST_P(Cell, Run) {
     EXPECT_TRUE(run.lines[i].contains("progress") && !run.lines[i].contains("status")) << run.lines[i];
   }
   // The verdict.
-  EXPECT_EQ(run.final.value("status", ""), cell.status) << context;
-  EXPECT_EQ(run.final.value("reason", ""), cell.reason) << context;
+  EXPECT_EQ(final.value("status", ""), cell.status) << context;
+  EXPECT_EQ(final.value("reason", ""), cell.reason) << context;
   EXPECT_EQ(*run.exit_code, exit_code_for(cell.status)) << context;
   if (*cell.evidence != '\0') {
     EXPECT_NE(message.find(cell.evidence), std::string::npos) << message;
@@ -490,6 +608,12 @@ TEST_P(Cell, Run) {
 INSTANTIATE_TEST_SUITE_P(FaultMatrix, Cell, ::testing::ValuesIn(k_cells), [](const auto& param_info) {
   return std::string(param_info.param.phase) + "_" + param_info.param.fault;
 });
+
+INSTANTIATE_TEST_SUITE_P(FaultMatrix, StrategyCell, ::testing::ValuesIn(strategy_cells()),
+                         [](const auto& param_info) {
+                           const StrategyCellSpec& spec = param_info.param;
+                           return std::string(spec.strategy) + "_" + spec.cell.phase + "_" + spec.cell.fault;
+                         });
 
 }  // namespace
 }  // namespace adjust::testing

@@ -46,23 +46,11 @@ SimFixture::Options quick_sim() {
 
 // web on web:1 behind web-tg (and web-alt-tg for the traffic strategies).
 void seed_strategy(SimFixture& sim, const Strategy& strategy, json extra_configuration = json::object()) {
-  json service = service_spec("web");
-  json configuration = {{"deploymentCircuitBreaker", {{"enable", true}, {"rollback", true}}},
-                        {"maximumPercent", 200},
-                        {"minimumHealthyPercent", 100},
-                        {"strategy", strategy.name}};
-  configuration.update(strategy.configuration);
+  json configuration = strategy.configuration;
   configuration.update(extra_configuration);
-  service["deploymentConfiguration"] = configuration;
-  if (std::string(strategy.name) != "ROLLING") {
-    service["loadBalancers"][0]["advancedConfiguration"] = {
-        {"alternateTargetGroupArn", target_group("web-alt")},
-        {"productionListenerRule",
-         "arn:aws:elasticloadbalancing:us-east-1:123456789012:listener-rule/app/web/1/2/3"},
-        {"roleArn", "arn:aws:iam::123456789012:role/ecs-blue-green"}};
-  }
-  sim.control("seed",
-              {{"cluster", "demo"}, {"task_definitions", {task_definition("web")}}, {"services", {service}}});
+  sim.control("seed", {{"cluster", "demo"},
+                       {"task_definitions", {task_definition("web")}},
+                       {"services", {strategy_service_spec("web", strategy.name, configuration)}}});
 }
 
 // A deadline well above the strategies' 2-minute waits (which pass in 2 s at 60x).

@@ -54,6 +54,24 @@ json service_spec(const std::string& name) {
            {{{"targetGroupArn", target_group(name)}, {"containerName", "web"}, {"containerPort", 8080}}}}};
 }
 
+json strategy_service_spec(const std::string& name, const std::string& strategy, const json& configuration) {
+  json service = service_spec(name);
+  json deployment = {{"deploymentCircuitBreaker", {{"enable", true}, {"rollback", true}}},
+                     {"maximumPercent", 200},
+                     {"minimumHealthyPercent", 100},
+                     {"strategy", strategy}};
+  deployment.update(configuration);
+  service["deploymentConfiguration"] = deployment;
+  if (strategy != "ROLLING") {
+    service["loadBalancers"][0]["advancedConfiguration"] = {
+        {"alternateTargetGroupArn", target_group(name + "-alt")},
+        {"productionListenerRule",
+         "arn:aws:elasticloadbalancing:us-east-1:123456789012:listener-rule/app/" + name + "/1/2/3"},
+        {"roleArn", "arn:aws:iam::123456789012:role/ecs-blue-green"}};
+  }
+  return service;
+}
+
 void seed(SimFixture& sim, const std::vector<std::string>& names) {
   json tds = json::array();
   json services = json::array();

@@ -31,6 +31,12 @@ nlohmann::json task_definition(const std::string& family,
 std::string target_group(const std::string& name);
 // NAME: desired 2, on NAME:1, behind NAME-tg.
 nlohmann::json service_spec(const std::string& name);
+// NAME deployed with `strategy` (ROLLING, BLUE_GREEN, LINEAR, CANARY): the
+// circuit breaker with rollback on, max 200% / min 100%, `configuration`
+// merged into deploymentConfiguration; a traffic-shifting strategy also gets
+// NAME-alt-tg as the alternate target group.
+nlohmann::json strategy_service_spec(const std::string& name, const std::string& strategy,
+                                     const nlohmann::json& configuration = nlohmann::json::object());
 // Fake-only: cluster demo, steady services (desired 2, on NAME:1, behind NAME-tg).
 void seed(SimFixture& sim, const std::vector<std::string>& names = {"web"});
 

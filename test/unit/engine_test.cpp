@@ -1042,6 +1042,23 @@ TEST_F(EngineRecordTest, FailureInProgressIsRolledBackByEcsNotBySecondDeployment
   EXPECT_EQ(ecs.service("web").primary_revision, "web:1");
 }
 
+// Cancelled while ECS rolls our deployment back: the note says ECS is doing
+// it (and goes on after we exit), not that we rolled back.
+TEST_F(EngineRecordTest, CancelDuringTheRollbackEcsPerformsSaysEcsIsRollingBack) {
+  seed_strategy(DeploymentStrategy::blue_green);
+  configure(component_yaml("web"));
+  ecs.set_fate("web:2", Fate::unhealthy());
+  policy.unhealthy_grace = 30s;
+  ecs.on_call(AwsOp::stop_service_deployment, 1, [this] { cancel.request(SIGUSR1); });
+  FinalStatus status = run({{"web", k_new_size}});
+  EXPECT_EQ(status_of(status), "cancelled") << status.message;
+  EXPECT_NE(status.message.find("ECS is rolling back to web:1 with 2 task(s); cancelled before it finished"),
+            std::string::npos)
+      << status.message;
+  EXPECT_EQ(status.message.find("Rolled back"), std::string::npos) << status.message;
+  EXPECT_EQ(ecs.stop_requests().size(), 1u);
+}
+
 TEST_F(EngineRecordTest, PausedHookFailsFastAndIsRolledBackAtTheHook) {
   seed_strategy(DeploymentStrategy::blue_green,
                 {{"lifecycleHooks", {{{"targetType", "PAUSE"}, {"lifecycleStages", {"POST_SCALE_UP"}}}}}});

@@ -408,6 +408,7 @@ TEST(RolloutRecord, BlueGreenHealthyInTheAlternateGroupIsNotDoneBeforeEcsSaysSo)
   auto later = tracker.step(with_record(service, baking, 120));
   EXPECT_NE(later.message.find("BLUE_GREEN bake time, 3 min left of 5 min"), std::string::npos)
       << later.message;
+  EXPECT_NE(later.message.find("2 old tasks kept until the bake ends"), std::string::npos) << later.message;
   EXPECT_GT(later.percent, first.percent);
 
   // SUCCESSFUL, blue gone, the new tasks healthy in the group their revision uses.

@@ -181,6 +181,31 @@ std::map<std::string, ServiceDeployment> Follow::fetch_records(const std::vector
   return records;
 }
 
+// A poll without a readable record of the deployment (the read failed, the
+// record was missing, or its status was absent or unknown) is judged by
+// DescribeServices; three in a row and the follower stops asking, so an
+// answer that is always odd cannot hold the verdict until the deadline.
+std::optional<ServiceDeployment> Follow::readable_record(
+    Follower& follower, const std::map<std::string, ServiceDeployment>& records) {
+  constexpr int k_unreadable_limit = 3;
+  if (follower.record != Follower::Record::api) return std::nullopt;
+  auto found = records.find(follower.tracker.target().service_deployment);
+  if (found != records.end() && found->second.status != ServiceDeploymentStatus::unknown) {
+    follower.unreadable_records = 0;
+    return found->second;
+  }
+  if (++follower.unreadable_records >= k_unreadable_limit) {
+    std::string what = found == records.end() ? std::string("no record")
+                       : found->second.status_text.empty()
+                           ? std::string("a record without a status")
+                           : "a record with the unknown status " + found->second.status_text;
+    use_describe_services(follower,
+                          follower.run->name() + ": ECS's record of the deployment could not be read " +
+                              std::to_string(k_unreadable_limit) + " times in a row (" + what + ")");
+  }
+  return std::nullopt;
+}
+
 void Follow::continue_hook(Follower& follower, const std::string& hook_id) {
   if (follower.continued_hooks.contains(hook_id)) return;
   const std::string& arn = follower.tracker.target().service_deployment;
@@ -343,10 +368,7 @@ Follow::Poll Follow::poll(std::vector<Follower>& followers, const char* phase, i
   std::vector<Result<RolloutStatus>> statuses(observed.size());
   parallel_for(observed.size(), m_deps.policy.concurrency, [&](std::size_t i) {
     Follower& follower = *observed[i].first;
-    std::optional<ServiceDeployment> record;
-    if (auto found = records.find(follower.tracker.target().service_deployment); found != records.end())
-      record = found->second;
-    statuses[i] = observe(follower, std::move(observed[i].second), std::move(record));
+    statuses[i] = observe(follower, std::move(observed[i].second), readable_record(follower, records));
   });
   for (std::size_t i = 0; i < observed.size(); ++i) {
     Follower* follower = observed[i].first;

@@ -47,6 +47,7 @@ struct Follower {
   Record record = Record::describe_services;
   std::vector<std::string> serving_target_groups;  // api: our revision's target groups
   std::optional<SteadyTime> binding_since;
+  int unreadable_records = 0;  // api: polls in a row without a record we could read
   std::set<std::string> continued_hooks;
   SteadyTime deadline;
   std::optional<SteadyTime> settle_until;  // settlement: succeed only once this passes
@@ -90,6 +91,8 @@ class Follow {
   Result<std::optional<ServiceDeployment>> bind(Follower& follower, const EcsService& service);
   // ECS's record of each API follower's deployment, one call per 20.
   std::map<std::string, ServiceDeployment> fetch_records(const std::vector<Follower*>& followers);
+  std::optional<ServiceDeployment> readable_record(Follower& follower,
+                                                   const std::map<std::string, ServiceDeployment>& records);
   void use_describe_services(Follower& follower, const std::string& why);
   void continue_hook(Follower& follower, const std::string& hook_id);
   Result<std::vector<EcsTask>> tasks_of(const ComponentRun& run, const std::string& desired_status);

@@ -128,6 +128,7 @@ void roll_back(const EngineDeps& deps, Follow& follow, const std::vector<Compone
                [&](std::size_t i) { answers[i] = restore(deps, *to_restore[i]); });
 
   std::vector<ComponentRun*> restoring;
+  std::vector<bool> by_ecs;  // per restoring run: ECS rolls back itself
   std::vector<Follower> followers;
   followers.reserve(to_restore.size());
   for (std::size_t i = 0; i < to_restore.size(); ++i) {
@@ -151,6 +152,7 @@ void roll_back(const EngineDeps& deps, Follow& follow, const std::vector<Compone
       target.previous_service_deployment = run.service_deployment;
     }
     restoring.push_back(&run);
+    by_ecs.push_back(answer.by_record);
     Follower& follower = followers.emplace_back(run, RolloutTracker(run.name() + " (rollback)", target),
                                                 start + timeout, timeout);
     if (answer.by_record) {
@@ -174,15 +176,17 @@ void roll_back(const EngineDeps& deps, Follow& follow, const std::vector<Compone
   for (std::size_t i = 0; i < followers.size(); ++i) {
     if (healthy(i)) continue;
     ComponentRun& run = *restoring[i];
+    // When ECS rolls back, it goes on after we stop watching; an UpdateService restore is already applied.
+    std::string started = by_ecs[i] ? "ECS is rolling back to " : "Rolled back to ";
     if (followed.cancelled) {
       run.rollback_note =
-          "Rolled back to " +
-          revision_and_count(run.plan.current_task_definition, run.plan.current_desired_count) +
-          "; cancelled before it was seen healthy";
+          started + revision_and_count(run.plan.current_task_definition, run.plan.current_desired_count) +
+          (by_ecs[i] ? "; cancelled before it finished" : "; cancelled before it was seen healthy");
     } else {
-      run.rollback_note =
-          "Rolled back to " + revision_of(run.plan.current_task_definition) + " but it is not healthy yet (" +
-          (followed.failures[i] ? followed.failures[i]->message : followers[i].last.message) + ")";
+      run.rollback_note = started + revision_of(run.plan.current_task_definition) +
+                          (by_ecs[i] ? " but has not finished (" : " but it is not healthy yet (") +
+                          (followed.failures[i] ? followed.failures[i]->message : followers[i].last.message) +
+                          ")";
     }
   }
 }

@@ -381,8 +381,10 @@ RolloutStatus RolloutTracker::check_ready(const Observation& observation, const 
     status.message += ", " + std::to_string(healthy) + "/" + std::to_string(desired) + " healthy";
   }
   if (draining > 0) {
+    // During a bake ECS keeps the old revision up on purpose, for an instant rollback.
+    bool baking = observation.deployment && observation.deployment->lifecycle_stage == "BAKE_TIME";
     status.message += ", " + std::to_string(draining) + " old task" + (draining == 1 ? "" : "s") +
-                      (counts_done ? " draining" : " still serving");
+                      (baking ? " kept until the bake ends" : counts_done ? " draining" : " still serving");
   }
 
   if (m_target.settling && ours.running_count < desired) {
