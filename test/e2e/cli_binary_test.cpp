@@ -19,6 +19,7 @@
 #include <vector>
 
 #include "adjust/base/version.hpp"
+#include "support/adjust_e2e.hpp"
 #include "support/adjust_run.hpp"
 #include "support/process.hpp"
 #include "support/sim_fixture.hpp"
@@ -60,16 +61,22 @@ std::string replace_all(std::string text, const std::string& from, const std::st
 }
 
 // Exactly one stdout line, a final status (never a progress line); parsed.
-json single_status_line(const CommandResult& result) {
+// `after_progress`: progress lines may come first (the run read AWS).
+json single_status_line(const CommandResult& result, bool after_progress = false) {
   expect_json_lines(result.out);
   auto lines = lines_of(result.out);
-  EXPECT_EQ(lines.size(), 1U) << "stdout:\n" << result.out << "\nstderr:\n" << result.err;
-  if (lines.size() != 1) return json::object();
-  auto parsed = json::parse(lines[0], nullptr, false);
+  EXPECT_TRUE(after_progress ? !lines.empty() : lines.size() == 1U) << "stdout:\n"
+                                                                    << result.out << "\nstderr:\n"
+                                                                    << result.err;
+  if (lines.empty() || (!after_progress && lines.size() != 1)) return json::object();
+  for (std::size_t i = 0; i + 1 < lines.size(); ++i) {
+    EXPECT_TRUE(json::parse(lines[i], nullptr, false).contains("progress")) << lines[i];
+  }
+  auto parsed = json::parse(lines.back(), nullptr, false);
   if (!parsed.is_object()) return json::object();
-  EXPECT_TRUE(parsed.contains("status")) << lines[0];
-  EXPECT_TRUE(parsed.contains("reason")) << lines[0];
-  EXPECT_FALSE(parsed.contains("progress")) << lines[0];
+  EXPECT_TRUE(parsed.contains("status")) << lines.back();
+  EXPECT_TRUE(parsed.contains("reason")) << lines.back();
+  EXPECT_FALSE(parsed.contains("progress")) << lines.back();
   return parsed;
 }
 
@@ -464,8 +471,8 @@ class CliBinaryGolden : public CliBinaryBase, public ::testing::WithParamInterfa
 TEST_P(CliBinaryGolden, Case) {
   const auto& golden = GetParam();
   json expected = json::parse(read_file(golden.dir / "expected.json"));
-  std::set<std::string> known_keys = {"note",           "verbs",   "status", "reason", "message_contains",
-                                      "config_missing", "accepted"};
+  std::set<std::string> known_keys = {
+      "note", "verbs", "status", "reason", "message_contains", "config_missing", "accepted", "reads_service"};
   for (const auto& [key, value] : expected.items()) {
     EXPECT_TRUE(known_keys.contains(key)) << "unknown key in expected.json: " << key;
   }
@@ -498,7 +505,26 @@ TEST_P(CliBinaryGolden, Case) {
     auto o = options(verb == "query" ? std::string() : request);
     if (accepted) o.timeout = std::chrono::seconds(60);
     clear_aws_log();
+    // A value outside the config's limits is refused unless it is the service's
+    // current value, so the service is read first (and only read).
+    const bool reads_service = expected.value("reads_service", false);
+    if (reads_service) {
+      sim().control("seed", {{"cluster", "prod"},
+                             {"task_definitions", {testing::task_definition("web")}},
+                             {"services", {testing::service_spec("web")}}});
+    }
     auto result = run(args, o);
+    if (reads_service) {
+      json requests = aws_requests();
+      EXPECT_FALSE(requests.empty()) << "the service was not read";
+      for (const auto& call : requests) {
+        std::string operation = call.value("operation", "");
+        EXPECT_TRUE(operation.starts_with("Describe") || operation.starts_with("List"))
+            << "a mutating call: " << call.dump();
+      }
+      sim().control("reset", json::object());
+      clear_aws_log();
+    }
 
     if (accepted) {
       expect_json_lines(result.out);
@@ -513,7 +539,7 @@ TEST_P(CliBinaryGolden, Case) {
       continue;
     }
 
-    auto status = single_status_line(result);
+    auto status = single_status_line(result, reads_service);
     EXPECT_EQ(status.value("status", ""), expected["status"]);
     EXPECT_EQ(status.value("reason", ""), expected["reason"]);
     EXPECT_EQ(result.exit_code, exit_code_for_status(expected["status"].get<std::string>()));
@@ -527,7 +553,7 @@ TEST_P(CliBinaryGolden, Case) {
       EXPECT_NE(result.err.find(fragment), std::string::npos) << "stderr lacks \"" << fragment << "\":\n"
                                                               << result.err;
     }
-    // Validate before mutate: nothing reached AWS.
+    // Validate before mutate: nothing reached AWS (reads_service: only reads, checked above).
     auto requests = aws_requests();
     EXPECT_TRUE(requests.empty()) << "AWS was called: " << requests.dump();
   }

@@ -106,6 +106,29 @@ TEST_F(Plan, PinnedSettingsMayOnlyKeepTheirValue) {
   EXPECT_NE(plan.error().message.find("MODE is pinned at prod"), std::string::npos) << plan.error().message;
 }
 
+// servo sends back what --query reported: a current value the config would
+// not allow (the service predates the config) is accepted as it is, and
+// nothing else outside the limits.
+TEST_F(Plan, ValuesOutsideTheConfigAreAcceptedOnlyWhenCurrent) {
+  state.service.desired_count = 9;  // above replicas max 6
+  state.task_definition.task_definition["containerDefinitions"][0]["environment"] =
+      nlohmann::json::parse(R"([{"name": "MODE", "value": "prod"}, {"name": "GOGC", "value": "155"}])");
+  auto current = plan_for(R"({"application": {"components": {"web": {"settings": {
+      "replicas": {"value": 9}, "GOGC": {"value": 155}, "MODE": {"value": "prod"}}}}}})");
+  ASSERT_TRUE(current) << current.error().message;
+  EXPECT_FALSE(current->changes_anything());
+
+  auto other = plan_for(R"({"application": {"components": {"web": {"settings": {
+      "replicas": {"value": 8}, "GOGC": {"value": 165}}}}}})");
+  ASSERT_FALSE(other);
+  EXPECT_EQ(other.error().code, ErrorCode::rejected_value);
+  EXPECT_NE(other.error().message.find("component web: replicas value 8 is outside the range 0-6"),
+            std::string::npos)
+      << other.error().message;
+  EXPECT_NE(other.error().message.find("\ncomponent web: GOGC value 165 is not on a step"), std::string::npos)
+      << other.error().message;
+}
+
 TEST_F(Plan, ContainerHardLimitAboveTheNewTaskMemoryIsInfeasible) {
   auto plan = plan_for(
       R"({"application": {"components": {"web": {"settings": {"cpu": {"value": 0.25}, "mem": {"value": 0.5}}}}}})");

@@ -91,6 +91,29 @@ TEST_F(TaskDefinitionClone, SameValuesMeanNoChange) {
   EXPECT_FALSE(cloned->changed());
 }
 
+// ECS keeps a variable listed twice and the container sees the last entry:
+// the current value is the last one, and a change reaches every entry.
+TEST_F(TaskDefinitionClone, DuplicateEnvironmentEntriesReadTheLastAndAllChange) {
+  json twice = td;
+  twice["containerDefinitions"][0]["environment"] =
+      json::parse(R"([{"name": "MODE", "value": "prod"}, {"name": "MODE", "value": "canary"}])");
+  EXPECT_EQ(env_value(twice, "web", "MODE"), "canary");
+  TaskDefinitionChange change;
+  change.env = {{"web", "MODE", "fast"}};
+  auto cloned = clone_task_definition(twice, tags, change);
+  ASSERT_TRUE(cloned) << cloned.error().message;
+  EXPECT_EQ(cloned->register_request["containerDefinitions"][0]["environment"],
+            json::parse(R"([{"name": "MODE", "value": "fast"}, {"name": "MODE", "value": "fast"}])"));
+  ASSERT_EQ(cloned->diff.size(), 1U);
+  EXPECT_EQ(cloned->diff[0].before, "canary");
+  EXPECT_EQ(env_value(cloned->register_request, "web", "MODE"), "fast");
+  // Asking for what the container already sees changes nothing.
+  change.env = {{"web", "MODE", "canary"}};
+  auto same = clone_task_definition(twice, tags, change);
+  ASSERT_TRUE(same);
+  EXPECT_FALSE(same->changed()) << same->register_request.dump();
+}
+
 TEST_F(TaskDefinitionClone, RejectsContainerHardLimitAboveNewTaskMemory) {
   json small = td;
   small["cpu"] = "1024";
@@ -163,7 +186,7 @@ TEST(TaskDefinitionEnvContainer, DefaultsToTheOnlyContainerAndRequiresANameOther
   EXPECT_EQ(*resolve_env_container(two, "sidecar"), "sidecar");
   auto missing = resolve_env_container(two, "db");
   ASSERT_FALSE(missing);
-  EXPECT_EQ(missing.error().code, ErrorCode::not_found);
+  EXPECT_EQ(missing.error().code, ErrorCode::config);
 }
 
 }  // namespace

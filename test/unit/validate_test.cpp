@@ -85,9 +85,9 @@ TEST(ValidateTest, AcceptsAndConverts) {
   EXPECT_EQ(web.env[1].value, "0.35");
   EXPECT_FALSE(web.env[1].container);
   EXPECT_EQ(web.env[2].value, "safe");
-  ASSERT_EQ(web.pinned.size(), 1u);  // mem is pinned in the config
-  EXPECT_EQ(web.pinned[0].setting, "mem");
-  EXPECT_EQ(web.pinned[0].value, json(1024));
+  ASSERT_EQ(web.current_only.size(), 1u);  // mem is pinned in the config
+  EXPECT_EQ(web.current_only[0].setting, "mem");
+  EXPECT_EQ(web.current_only[0].value, json(1024));
   EXPECT_EQ(state->find("web"), &state->components[0]);
   EXPECT_EQ(state->find("api"), nullptr);  // not requested
 }
@@ -131,114 +131,137 @@ TEST_P(ValidateRejectTest, Rejects) {
 
 INSTANTIATE_TEST_SUITE_P(
     Cases, ValidateRejectTest,
-    ::testing::Values(
-        RejectCase{"unknown_component",
-                   "db",
-                   {{"cpu", 1}},
-                   ErrorCode::rejected_value,
-                   "unknown component \"db\" (known: web, api)"},
-        RejectCase{"unknown_setting",
-                   "web",
-                   {{"disk", 1}},
-                   ErrorCode::rejected_value,
-                   "component web: unknown setting \"disk\" (known: cpu, mem, replicas, GOGC, "
-                   "RATIO, MODE)"},
-        RejectCase{"unconfigured_replicas",
-                   "api",
-                   {{"replicas", 1}},
-                   ErrorCode::rejected_value,
-                   "component api: unknown setting \"replicas\" (known: cpu, memory)"},
-        RejectCase{"cpu_not_in_enum",
-                   "web",
-                   {{"cpu", 4}},
-                   ErrorCode::rejected_value,
-                   "component web: cpu value 4 vCPU is not one of the allowed values 0.25, 0.5, 1, "
-                   "2 vCPU"},
-        RejectCase{"cpu_not_a_number",
-                   "web",
-                   {{"cpu", "big"}},
-                   ErrorCode::rejected_value,
-                   "component web: cpu value \"big\" is not a number of vCPU"},
-        RejectCase{"cpu_bool",
-                   "web",
-                   {{"cpu", true}},
-                   ErrorCode::rejected_value,
-                   "cpu value true is not a number of vCPU"},
-        RejectCase{"cpu_out_of_range",
-                   "api",
-                   {{"cpu", 8}},
-                   ErrorCode::rejected_value,
-                   "component api: cpu value 8 vCPU is above the maximum 4 vCPU (allowed "
-                   "0.25-4 vCPU in steps of 0.25)"},
-        RejectCase{"cpu_misaligned",
-                   "api",
-                   {{"cpu", 0.3}},
-                   ErrorCode::rejected_value,
-                   "component api: cpu value 0.3 vCPU is not on a step"},
-        RejectCase{"cpu_not_fargate",
-                   "api",
-                   {{"cpu", 0.75}},
-                   ErrorCode::infeasible,
-                   "component api: cpu 0.75 vCPU is not a Fargate task size"},
-        RejectCase{"memory_not_fargate",
-                   "api",
-                   {{"memory", 1.5}},
-                   ErrorCode::infeasible,
-                   "component api: memory 1.5 GiB is not a Fargate task size"},
-        RejectCase{"invalid_pair",
-                   "api",
-                   {{"cpu", 0.25}, {"memory", 4}},
-                   ErrorCode::infeasible,
-                   "component api: 0.25 vCPU with 4 GiB memory is not a valid Fargate size: 0.25 "
-                   "vCPU allows 0.5, 1, 2 GiB"},
-        RejectCase{"mem_and_memory",
-                   "web",
-                   {{"mem", 1}, {"memory", 1}},
-                   ErrorCode::rejected_value,
-                   "memory is requested twice"},
-        RejectCase{"replicas_fraction",
-                   "web",
-                   {{"replicas", 2.5}},
-                   ErrorCode::rejected_value,
-                   "component web: replicas value 2.5 is not a whole number"},
-        RejectCase{"replicas_range",
-                   "web",
-                   {{"replicas", 11}},
-                   ErrorCode::rejected_value,
-                   "component web: replicas value 11 is outside the range 1-10"},
-        RejectCase{"replicas_below",
-                   "web",
-                   {{"replicas", 0}},
-                   ErrorCode::rejected_value,
-                   "replicas value 0 is outside the range 1-10"},
-        RejectCase{"env_range",
-                   "web",
-                   {{"GOGC", 310}},
-                   ErrorCode::rejected_value,
-                   "component web: GOGC value 310 is above the maximum 300"},
-        RejectCase{"env_misaligned",
-                   "web",
-                   {{"GOGC", 155}},
-                   ErrorCode::rejected_value,
-                   "component web: GOGC value 155 is not on a step (allowed 50-300 in steps of 10)"},
-        RejectCase{"env_not_number",
-                   "web",
-                   {{"GOGC", "lots"}},
-                   ErrorCode::rejected_value,
-                   "GOGC value \"lots\" is not a number"},
-        RejectCase{"env_not_in_enum",
-                   "web",
-                   {{"MODE", "turbo"}},
-                   ErrorCode::rejected_value,
-                   "component web: MODE value \"turbo\" is not one of the allowed values \"fast\", "
-                   "\"safe\", 1, true"}),
+    ::testing::Values(RejectCase{"unknown_component",
+                                 "db",
+                                 {{"cpu", 1}},
+                                 ErrorCode::rejected_value,
+                                 "unknown component \"db\" (known: web, api)"},
+                      RejectCase{"unknown_setting",
+                                 "web",
+                                 {{"disk", 1}},
+                                 ErrorCode::rejected_value,
+                                 "component web: unknown setting \"disk\" (known: cpu, mem, replicas, GOGC, "
+                                 "RATIO, MODE)"},
+                      RejectCase{"unconfigured_replicas",
+                                 "api",
+                                 {{"replicas", 1}},
+                                 ErrorCode::rejected_value,
+                                 "component api: unknown setting \"replicas\" (known: cpu, memory)"},
+                      RejectCase{"cpu_not_a_number",
+                                 "web",
+                                 {{"cpu", "big"}},
+                                 ErrorCode::rejected_value,
+                                 "component web: cpu value \"big\" is not a number of vCPU"},
+                      RejectCase{"cpu_bool",
+                                 "web",
+                                 {{"cpu", true}},
+                                 ErrorCode::rejected_value,
+                                 "cpu value true is not a number of vCPU"},
+                      RejectCase{"cpu_not_fargate",
+                                 "api",
+                                 {{"cpu", 0.75}},
+                                 ErrorCode::infeasible,
+                                 "component api: cpu 0.75 vCPU is not a Fargate task size"},
+                      RejectCase{"memory_not_fargate",
+                                 "api",
+                                 {{"memory", 1.5}},
+                                 ErrorCode::infeasible,
+                                 "component api: memory 1.5 GiB is not a Fargate task size"},
+                      RejectCase{
+                          "invalid_pair",
+                          "api",
+                          {{"cpu", 0.25}, {"memory", 4}},
+                          ErrorCode::infeasible,
+                          "component api: 0.25 vCPU with 4 GiB memory is not a valid Fargate size: 0.25 "
+                          "vCPU allows 0.5, 1, 2 GiB"},
+                      RejectCase{"mem_and_memory",
+                                 "web",
+                                 {{"mem", 1}, {"memory", 1}},
+                                 ErrorCode::rejected_value,
+                                 "memory is requested twice"},
+                      RejectCase{"replicas_fraction",
+                                 "web",
+                                 {{"replicas", 2.5}},
+                                 ErrorCode::rejected_value,
+                                 "component web: replicas value 2.5 is not a whole number"},
+                      RejectCase{"env_not_number",
+                                 "web",
+                                 {{"GOGC", "lots"}},
+                                 ErrorCode::rejected_value,
+                                 "GOGC value \"lots\" is not a number"}),
     [](const auto& param_info) { return std::string(param_info.param.name); });
 
 TEST(ValidateTest, ReportsEveryProblem) {
-  auto state = validate_request(config(), request("web", {{"cpu", 4}, {"replicas", 99}}));
+  auto state = validate_request(config(), request("web", {{"cpu", "big"}, {"replicas", 2.5}}));
   ASSERT_FALSE(state);
-  EXPECT_THAT(state.error().message, HasSubstr("cpu value 4"));
-  EXPECT_THAT(state.error().message, HasSubstr("\ncomponent web: replicas value 99"));
+  EXPECT_THAT(state.error().message, HasSubstr("cpu value \"big\""));
+  EXPECT_THAT(state.error().message, HasSubstr("\ncomponent web: replicas value 2.5"));
+}
+
+// A value outside the config's limits is left to the plan, which accepts it
+// only as the service's current value (servo echoes what --query reported).
+struct DeferredCase {
+  const char* name;
+  const char* component;
+  std::pair<std::string, json> setting;
+  json normalised;  // as the plan compares it
+  const char* refusal;
+};
+
+class ValidateDefersLimitsTest : public ::testing::TestWithParam<DeferredCase> {};
+
+TEST_P(ValidateDefersLimitsTest, AcceptedOnlyAtTheCurrentValue) {
+  const auto& test = GetParam();
+  auto state = validate_request(config(), request(test.component, {test.setting}));
+  ASSERT_TRUE(state) << test.name << ": " << state.error().message;
+  const auto& current_only = state->components.at(0).current_only;
+  ASSERT_EQ(current_only.size(), 1u) << test.name;
+  EXPECT_EQ(current_only[0].setting, test.setting.first);
+  EXPECT_EQ(current_only[0].value, test.normalised) << test.name;
+  EXPECT_THAT(current_only[0].refusal, HasSubstr(test.refusal)) << test.name;
+}
+
+INSTANTIATE_TEST_SUITE_P(
+    Cases, ValidateDefersLimitsTest,
+    ::testing::Values(
+        DeferredCase{"cpu_not_in_enum",
+                     "web",
+                     {"cpu", 4},
+                     4096,
+                     "value 4 vCPU is not one of the allowed values 0.25, 0.5, 1, 2 vCPU"},
+        DeferredCase{"cpu_out_of_range",
+                     "api",
+                     {"cpu", 8},
+                     8192,
+                     "value 8 vCPU is above the maximum 4 vCPU (allowed 0.25-4 vCPU in steps of 0.25)"},
+        DeferredCase{"replicas_range", "web", {"replicas", 11}, 11, "value 11 is outside the range 1-10"},
+        DeferredCase{"replicas_below", "web", {"replicas", 0}, 0, "value 0 is outside the range 1-10"},
+        DeferredCase{"env_range", "web", {"GOGC", 310}, "310", "value 310 is above the maximum 300"},
+        DeferredCase{"env_misaligned",
+                     "web",
+                     {"GOGC", 155},
+                     "155",
+                     "value 155 is not on a step (allowed 50-300 in steps of 10)"},
+        DeferredCase{"env_not_in_enum",
+                     "web",
+                     {"MODE", "turbo"},
+                     "turbo",
+                     "value \"turbo\" is not one of the allowed values \"fast\", \"safe\", 1, true"}),
+    [](const auto& param_info) { return std::string(param_info.param.name); });
+
+// No service can run an off-grid size that Fargate lacks: refused at once.
+TEST(ValidateTest, OffGridAndNotAFargateSizeIsRefusedAtOnce) {
+  auto state = validate_request(config(), request("api", {{"cpu", 0.3}}));
+  ASSERT_FALSE(state);
+  EXPECT_EQ(state.error().code, ErrorCode::rejected_value);
+  EXPECT_THAT(state.error().message, HasSubstr("component api: cpu value 0.3 vCPU is not on a step"));
+}
+
+// A count beyond any int is named as given, not wrapped.
+TEST(ValidateTest, OverflowingReplicasAreNamedAsGiven) {
+  auto state = validate_request(config(), request("web", {{"replicas", 1e12}}));
+  ASSERT_FALSE(state);
+  EXPECT_THAT(state.error().message, HasSubstr("replicas value 1000000000000 is not a task count"));
 }
 
 TEST(ValidateTest, FloatNoiseIsTolerated) {

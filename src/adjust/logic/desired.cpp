@@ -1,6 +1,8 @@
 
 #include "adjust/logic/desired.hpp"
 
+#include <limits>
+
 #include <algorithm>
 #include <cmath>
 
@@ -111,12 +113,10 @@ class ComponentValidator {
       return;
     }
     std::string label = "value " + format_number(*number) + suffix;
+    std::string refusal;
     if (config.is_range) {
       auto why = range_violation(*number, config.range, suffix);
-      if (!why.empty()) {
-        reject(requested.name, label + " " + why);
-        return;
-      }
+      if (!why.empty()) refusal = label + " " + why;
     } else {
       bool listed = std::any_of(config.values.begin(), config.values.end(),
                                 [&](const EnumValue& value) { return nearly_equal(value.number, *number); });
@@ -125,12 +125,15 @@ class ComponentValidator {
         for (const auto& value : config.values) {
           allowed.push_back(format_number(value.number));
         }
-        reject(requested.name, label + " is not one of the allowed values " + join(allowed) + suffix);
-        return;
+        refusal = label + " is not one of the allowed values " + join(allowed) + suffix;
       }
     }
     auto scaled = is_cpu ? vcpu_to_units(*number) : gib_to_mib(*number);
     bool valid = scaled && (is_cpu ? is_valid_fargate_cpu(*scaled) : is_valid_fargate_memory(*scaled));
+    if (!valid && !refusal.empty()) {  // no service runs it: the config's refusal says why
+      reject(requested.name, refusal);
+      return;
+    }
     if (!valid) {
       m_problems.add(
           ErrorCode::infeasible,
@@ -141,9 +144,8 @@ class ComponentValidator {
       return;
     }
     (is_cpu ? m_desired.cpu_units : m_desired.memory_mib) = *scaled;
-    if (config.pinned) {
-      m_desired.pinned.push_back({requested.name, *scaled});
-    }
+    if (config.pinned || !refusal.empty())
+      m_desired.current_only.push_back({requested.name, *scaled, refusal});
   }
 
   void replicas(const RequestedSetting& requested, const ReplicasSetting& config) {
@@ -156,21 +158,24 @@ class ComponentValidator {
       reject("replicas", "value " + format_number(*number) + " is not a whole number");
       return;
     }
-    auto count = std::llround(*number);
-    if (count < config.min || count > config.max) {
-      reject("replicas", "value " + std::to_string(count) + " is outside the range " +
-                             std::to_string(config.min) + "-" + std::to_string(config.max));
+    if (*number < 0 || *number > std::numeric_limits<int>::max()) {
+      reject("replicas", "value " + format_number(*number) + " is not a task count");
       return;
     }
-    m_desired.replicas = static_cast<int>(count);
-    if (config.pinned) {
-      m_desired.pinned.push_back({"replicas", count});
+    auto count = std::llround(*number);
+    std::string refusal;
+    if (count < config.min || count > config.max) {
+      refusal = "value " + std::to_string(count) + " is outside the range " + std::to_string(config.min) +
+                "-" + std::to_string(config.max);
     }
+    m_desired.replicas = static_cast<int>(count);
+    if (config.pinned || !refusal.empty()) m_desired.current_only.push_back({"replicas", count, refusal});
   }
 
   void environment(const RequestedSetting& requested, const EnvSetting& config) {
     std::string unit_suffix = config.unit ? " " + *config.unit : "";
     std::optional<std::string> text;
+    std::string refusal;
     if (config.is_range) {
       auto number = json_to_number(requested.value);
       if (!number) {
@@ -178,30 +183,26 @@ class ComponentValidator {
         return;
       }
       auto why = range_violation(*number, config.range, unit_suffix);
-      if (!why.empty()) {
-        reject(requested.name, "value " + format_number(*number) + unit_suffix + " " + why);
-        return;
-      }
+      if (!why.empty()) refusal = "value " + format_number(*number) + unit_suffix + " " + why;
       text = format_number(*number);
     } else {
       text = format_scalar(requested.value);
-      bool listed =
-          text && std::any_of(config.values.begin(), config.values.end(),
-                              [&](const nlohmann::json& value) { return format_scalar(value) == text; });
+      if (!text) {
+        reject(requested.name, "value " + show(requested.value) + " is not a string or a number");
+        return;
+      }
+      bool listed = std::any_of(config.values.begin(), config.values.end(),
+                                [&](const nlohmann::json& value) { return format_scalar(value) == text; });
       if (!listed) {
         std::vector<std::string> allowed;
         for (const auto& value : config.values) {
           allowed.push_back(show(value));
         }
-        reject(requested.name,
-               "value " + show(requested.value) + " is not one of the allowed values " + join(allowed));
-        return;
+        refusal = "value " + show(requested.value) + " is not one of the allowed values " + join(allowed);
       }
     }
     m_desired.env.push_back({requested.name, *text, config.container});
-    if (config.pinned) {
-      m_desired.pinned.push_back({requested.name, *text});
-    }
+    if (config.pinned || !refusal.empty()) m_desired.current_only.push_back({requested.name, *text, refusal});
   }
 
   const ComponentConfig& m_config;

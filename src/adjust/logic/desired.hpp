@@ -20,10 +20,13 @@ struct EnvChange {
   std::optional<std::string> container;  // the variable's own container, if configured
 };
 
-// A requested setting the config pins: the engine must find it already at value.
-struct PinnedRequest {
+// A requested value allowed only if the service already has it: the setting
+// is pinned, or the value is outside what the config allows (servo sends back
+// the current values --query reported, which may predate the config).
+struct CurrentOnly {
   std::string setting;   // as requested: "cpu", "mem", "replicas", "GOGC"...
   nlohmann::json value;  // normalised: cpu units, memory MiB, replicas, env string
+  std::string refusal;   // the config's refusal when it is not current; empty: pinned
 };
 
 struct DesiredComponent {
@@ -32,7 +35,7 @@ struct DesiredComponent {
   std::optional<int> memory_mib;
   std::optional<int> replicas;
   std::vector<EnvChange> env;  // in request order
-  std::vector<PinnedRequest> pinned;
+  std::vector<CurrentOnly> current_only;
   // True when cpu and memory were both requested and form a valid Fargate size.
   // Otherwise the pair involves the current task definition and the engine must
   // check it (check_fargate_size) once that is known.
@@ -46,9 +49,10 @@ struct DesiredState {
 };
 
 // Every problem is reported, one per line. ErrorCode::rejected_value for values
-// the config does not allow (unknown component or setting, wrong type, out of
-// range, off step, not in values); ErrorCode::infeasible when the config allows
-// a value Fargate cannot run (0.75 vCPU, 1.5 GiB, 0.25 vCPU with 4 GiB).
+// the config can never allow (unknown component or setting, wrong type);
+// ErrorCode::infeasible for a value Fargate cannot run (0.75 vCPU, 1.5 GiB,
+// 0.25 vCPU with 4 GiB). A number out of range, off step or not in values is
+// left to the plan (CurrentOnly): refused unless it is the current value.
 Result<DesiredState> validate_request(const Config& config, const AdjustRequest& request);
 
 // ErrorCode::infeasible naming the component and the memory cpu_units allows.

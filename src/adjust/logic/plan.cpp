@@ -6,11 +6,13 @@
 namespace adjust {
 namespace {
 
-// A pinned setting may be sent back by servo, but only at its current value.
-Status check_pinned(const ComponentState& state, const DesiredComponent& desired, int current_cpu,
-                    int current_memory) {
+// A pinned setting, or a value outside the config's limits, may be sent back
+// by servo, but only at its current value.
+Status check_current_only(const ComponentState& state, const DesiredComponent& desired, int current_cpu,
+                          int current_memory) {
   const ComponentConfig& component = *state.config;
-  for (const auto& pinned : desired.pinned) {
+  std::string refusals;  // every value refused, one per line
+  for (const auto& pinned : desired.current_only) {
     std::string current;
     std::string requested = format_scalar(pinned.value).value_or(pinned.value.dump());
     if (pinned.setting == "cpu") {
@@ -27,12 +29,13 @@ Status check_pinned(const ComponentState& state, const DesiredComponent& desired
       current = value.value_or("");
       if (!found && env->default_value) current = format_scalar(*env->default_value).value_or("");
     }
-    if (current != requested) {
-      return fail(ErrorCode::rejected_value, "component " + component.name + ": setting " + pinned.setting +
-                                                 " is pinned at " + current + "; it cannot be changed to " +
-                                                 requested);
-    }
+    if (current == requested) continue;
+    refusals += (refusals.empty() ? "" : "\n") + std::string("component ") + component.name + ": " +
+                (pinned.refusal.empty() ? "setting " + pinned.setting + " is pinned at " + current +
+                                              "; it cannot be changed to " + requested
+                                        : pinned.setting + " " + pinned.refusal);
   }
+  if (!refusals.empty()) return fail(ErrorCode::rejected_value, refusals);
   return {};
 }
 
@@ -50,7 +53,7 @@ Result<ComponentPlan> make_plan(const ComponentState& state, const DesiredCompon
 
   auto current_cpu = task_cpu_units(task_definition);
   auto current_memory = task_memory_mib(task_definition);
-  ADJUST_CHECK(check_pinned(state, desired, current_cpu.value_or(0), current_memory.value_or(0)));
+  ADJUST_CHECK(check_current_only(state, desired, current_cpu.value_or(0), current_memory.value_or(0)));
 
   // A size half-requested pairs with the other half as it is now.
   if ((desired.cpu_units || desired.memory_mib) && !desired.size_checked) {

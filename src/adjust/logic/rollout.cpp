@@ -384,7 +384,9 @@ RolloutStatus RolloutTracker::check_ready(const Observation& observation, const 
     // During a bake ECS keeps the old revision up on purpose, for an instant rollback.
     bool baking = observation.deployment && observation.deployment->lifecycle_stage == "BAKE_TIME";
     status.message += ", " + std::to_string(draining) + " old task" + (draining == 1 ? "" : "s") +
-                      (baking ? " kept until the bake ends" : counts_done ? " draining" : " still serving");
+                      (baking        ? " kept until the bake ends"
+                       : counts_done ? " draining"
+                                     : " still serving");
   }
 
   if (m_target.settling && ours.running_count < desired) {

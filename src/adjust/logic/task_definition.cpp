@@ -123,22 +123,25 @@ json* find_container(json& containers, const std::string& name) {
 }
 
 // Set NAME=value in a container's environment; returns the previous value.
+// ECS accepts a name listed twice and the container sees the last entry (as
+// env_value reads it), so every entry of the name gets the value.
 std::optional<std::string> set_environment(json& container, const std::string& name,
                                            const std::string& value) {
   json& environment = container["environment"];
   if (!environment.is_array()) environment = json::array();
+  std::optional<std::string> previous;
+  bool found = false;
   for (auto& entry : environment) {
-    if (entry.is_object() && entry.value("name", "") == name) {
-      std::optional<std::string> previous;
-      if (auto current = entry.find("value"); current != entry.end() && current->is_string()) {
-        previous = current->get<std::string>();
-      }
-      entry["value"] = value;
-      return previous;
+    if (!entry.is_object() || entry.value("name", "") != name) continue;
+    found = true;
+    previous.reset();
+    if (auto current = entry.find("value"); current != entry.end() && current->is_string()) {
+      previous = current->get<std::string>();
     }
+    entry["value"] = value;
   }
-  environment.push_back({{"name", name}, {"value", value}});
-  return std::nullopt;
+  if (!found) environment.push_back({{"name", name}, {"value", value}});
+  return previous;
 }
 
 }  // namespace
@@ -217,8 +220,9 @@ Result<std::string> resolve_env_container(const json& task_definition,
     if (std::find(names.begin(), names.end(), configured_container) == names.end()) {
       std::string known;
       for (const auto& name : names) known += (known.empty() ? "" : ", ") + name;
-      return fail(ErrorCode::not_found, "container \"" + configured_container +
-                                            "\" is not in the task definition (it has: " + known + ")");
+      // The config names it: a config error, not a missing AWS resource.
+      return fail(ErrorCode::config, "container \"" + configured_container +
+                                         "\" is not in the task definition (it has: " + known + ")");
     }
     return configured_container;
   }
