@@ -480,6 +480,24 @@ TEST_F(EngineTest, ControlTimeoutOverridesTheConfiguredOne) {
   expect_service("web", "web:1", 2);
 }
 
+// One deadline bounds the whole run: with no capacity for either revision, a
+// 5 s timeout ends the run 30 s (the grace) after it, not after the 600 s a
+// rollback may otherwise take, and says the restore is not healthy yet.
+TEST_F(EngineTest, TheRollbackEndsWithinTheDeadlinePlusTheGrace) {
+  seed();
+  configure(component_yaml("web"));
+  ecs.set_fate("web:2", Fate::stall());
+  ecs.set_fate("web:1", Fate::stall());
+  EngineOptions options;
+  options.timeout = 5s;
+  FinalStatus status = run({{"web", k_new_size}}, options);
+  EXPECT_EQ(reason_of(status), "timeout") << status.message;
+  EXPECT_TRUE(contains(status.message, "Rolled back to web:1 but it is not healthy yet")) << status.message;
+  EXPECT_GE(clock.total_slept(), 5s + policy.rollback_grace - 5s) << "the restore was watched";
+  EXPECT_LE(clock.total_slept(), 5s + policy.rollback_grace + policy.late_max);
+  expect_restore_request(ecs.update_requests().back(), "web:1", 2);
+}
+
 TEST_F(EngineTest, CircuitBreakerFailedRolloutIsRejectedRolledBackAndOurRevisionDeregistered) {
   seed();
   configure(component_yaml("web"));

@@ -95,6 +95,25 @@ std::optional<FinalStatus> deadline_too_short(const std::vector<ComponentRun>& r
   return std::nullopt;
 }
 
+// When the whole run must be over, rollback aside: the longest component's
+// deadline and settlement window, from when the changes started.
+SteadyTime run_deadline(const std::vector<ComponentRun>& runs, SteadyTime start,
+                        const EngineOptions& options) {
+  seconds longest{0};
+  for (const auto& run : runs) {
+    const ComponentConfig& component = *run.plan.config;
+    longest = std::max(longest,
+                       timeout_for(component, options) + options.settlement.value_or(component.settlement));
+  }
+  return start + longest;
+}
+
+// The rollback's budget: at most its own, and never past the run's deadline plus the grace.
+seconds rollback_budget(seconds own, SteadyTime deadline, SteadyTime now, const PollPolicy& policy) {
+  auto left = std::chrono::duration_cast<seconds>(deadline + policy.rollback_grace - now);
+  return std::clamp(left, seconds(0), own);
+}
+
 // Settlement: keep watching the ones that succeeded for a while; any failure
 // now is instability. The deadline leaves a minute past the window.
 std::vector<Follower> settlement_followers(const std::vector<Follower>& followers,
@@ -188,8 +207,9 @@ FinalStatus Engine::run(const Config& config, const DesiredState& desired, const
   std::vector<ComponentRun*> to_restore = runs_to_restore(runs, cancelled);
   if (!to_restore.empty()) {
     CancelToken restore_anyway;  // after a cancel, restoring is not itself cancelled
+    seconds own = cancelled ? m_policy.cancel_rollback_timeout : m_policy.rollback_timeout;
     roll_back(deps, follow, to_restore,
-              cancelled ? m_policy.cancel_rollback_timeout : m_policy.rollback_timeout,
+              rollback_budget(own, run_deadline(runs, start, options), m_clock.monotonic(), m_policy),
               cancelled ? restore_anyway : m_cancel);
     // Cancelled while rolling back a failure: the run ends cancelled.
     cancelled = cancelled || m_cancel.requested();

@@ -28,6 +28,9 @@ struct PollPolicy {
   std::chrono::seconds unhealthy_grace{120};   // a target unhealthy this long fails the rollout
   std::chrono::seconds rollback_timeout{600};  // waiting for a rollback to be healthy
   std::chrono::seconds cancel_rollback_timeout{120};
+  // The run's deadline (timeout + settlement) bounds the rollback too: it gets
+  // what is left, plus this grace to send the restore and watch it.
+  std::chrono::seconds rollback_grace{30};
   int max_consecutive_poll_errors = 5;  // AWS errors tolerated while waiting
   // How long to look for the service deployment our UpdateService started
   // (ListServiceDeployments can lag) before judging by DescribeServices alone.
