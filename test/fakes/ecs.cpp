@@ -287,7 +287,7 @@ void FakeEcs::deploy_external(const std::string& name, const std::string& revisi
   std::lock_guard lock(m_mutex);
   Service& service = service_named(name);
   std::string td = fake_task_definition_arn(revision);
-  start_deployment(service, td, service.desired, Fate{});
+  start_deployment(service, td, service.desired, fate_for(service, td));
 }
 
 void FakeEcs::scale_external(const std::string& name, int desired) {
@@ -377,6 +377,7 @@ ServiceNow FakeEcs::service(const std::string& name) const {
   for (const auto& task : service.tasks) {
     if (task.deployment == primary.id && task.last_status == "RUNNING") ++now.primary_running;
   }
+  now.primary_rollout_state = primary.rollout;
   now.deployments = service.deployments.size();
   now.serving_target_group = service.production_target_group;
   now.service_deployments = service.service_deployments.size();

@@ -187,6 +187,7 @@ struct ServiceNow {
   int desired = 0;
   std::string primary_revision;  // the PRIMARY deployment's, as "family:N"
   int primary_running = 0;
+  std::string primary_rollout_state;  // IN_PROGRESS, COMPLETED, FAILED
   std::size_t deployments = 0;
   // The current service deployment (as it really is, whatever
   // set_current_lag shows) and its target revision's part.
@@ -252,7 +253,8 @@ class FakeEcs final : public EcsApi {
   // Run `action` when call `call` of `op` arrives, before it is answered
   // (outside the fake's lock: it may call the fake).
   void on_call(AwsOp op, int call, std::function<void()> action);
-  // Someone else deploys `revision` (a new PRIMARY) / sets the desired count.
+  // Someone else deploys `revision` (a new PRIMARY, with the revision's fate)
+  // / sets the desired count.
   void deploy_external(const std::string& service, const std::string& revision);
   void scale_external(const std::string& service, int desired);
   // The service deployments API: available (the default), denied or unsupported.

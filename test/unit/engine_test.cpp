@@ -711,6 +711,45 @@ TEST_F(EngineTest, NewerDeploymentBySomeoneElseIsOverwrittenAndNotRolledBack) {
   expect_service("web", "hotfix:1", 3);
 }
 
+// ---- start state -------------------------------------------------------------------------------
+
+TEST_F(EngineTest, AServiceWithADeploymentInProgressIsRefusedAsBusyBeforeAnyChange) {
+  seed();
+  ecs.add_task_definition(FakeEcs::fargate_task_definition("hotfix"));
+  ecs.set_fate("hotfix:1", Fate::stall());
+  ecs.deploy_external("web", "hotfix:1");  // a CI deploy still going
+  configure(component_yaml("web"));
+  FinalStatus status = run({{"web", k_new_size}});
+  EXPECT_EQ(status_of(status), "failed") << status.message;
+  EXPECT_EQ(reason_of(status), "busy");
+  EXPECT_TRUE(contains(status.message, "of hotfix:1 (0/2 tasks running) is still in progress"))
+      << status.message;
+  EXPECT_EQ(ecs.mutating_calls(), 0);
+}
+
+// A run killed mid-deployment left web:2, which then failed: a new change
+// that fails is rolled back to web:1, the last revision that completed.
+TEST_F(EngineTest, AFailedCurrentRevisionIsNotWhereARollbackReturns) {
+  seed();
+  ecs.add_task_definition(FakeEcs::fargate_task_definition("web"));  // web:2, broken
+  Fate broken = Fate::fail_start();
+  broken.breaker_threshold = 2;
+  ecs.set_fate("web:2", broken);
+  ecs.deploy_external("web", "web:2");
+  for (int round = 0; round < 5 && ecs.service("web").primary_rollout_state != "FAILED"; ++round) {
+    (void)ecs.describe_services("demo", {"web"});
+  }
+  ASSERT_EQ(ecs.service("web").primary_rollout_state, "FAILED");
+  configure(component_yaml("web"));
+  ecs.set_fate("web:3", Fate::unhealthy());
+  policy.unhealthy_grace = 30s;
+  FinalStatus status = run({{"web", k_new_size}});
+  EXPECT_EQ(status_of(status), "rejected") << status.message;
+  EXPECT_TRUE(contains(status.message, "Rolled back to web:1 with 2 task(s), healthy")) << status.message;
+  expect_restore_request(ecs.update_requests().back(), "web:1", 2);
+  EXPECT_TRUE(contains(log_text(), "the current revision web:2 never completed")) << log_text();
+}
+
 TEST_F(EngineTest, DesiredCountChangedBySomeoneElseIsOverwritten) {
   seed();
   configure(component_yaml("web"));

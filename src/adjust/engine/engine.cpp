@@ -10,7 +10,9 @@
 #include "adjust/engine/rollback.hpp"
 #include "adjust/engine/run_state.hpp"
 #include "adjust/logic/plan.hpp"
+#include "adjust/logic/start_state.hpp"
 #include "adjust/logic/strategy.hpp"
+#include "adjust/model/arn.hpp"
 
 namespace adjust {
 namespace {
@@ -27,13 +29,26 @@ std::vector<const ComponentConfig*> requested_components(const Config& config, c
   return components;
 }
 
+// Every component planned, and each one that would change checked to start
+// from a settled service (a refusal ends the run before anything changes).
 Result<std::vector<ComponentRun>> plan_all(const std::vector<ComponentState>& states,
-                                           const DesiredState& desired, Logger& logger) {
+                                           const DesiredState& desired, Logger& logger,
+                                           std::optional<FinalStatus>& refused) {
   std::vector<ComponentRun> runs;
   runs.reserve(states.size());
   for (const auto& state : states) {
     auto plan = make_plan(state, *desired.find(state.config->name));
     if (!plan) return fail(plan.error());
+    if (plan->changes_anything() && !refused) {
+      if (auto refusal = refuse_to_start(state)) {
+        refused = FinalStatus{protocol::Status::failed, refusal->reason, refusal->message};
+      } else if (std::string point = rollback_point(state.service); point != plan->current_task_definition) {
+        plan->notes.push_back("the current revision " + revision_of(plan->current_task_definition) +
+                              " never completed (its deployment failed): a rollback restores " +
+                              revision_of(point) + ", the newest that did");
+        plan->current_task_definition = point;
+      }
+    }
     logger.info(describe_plan(*plan));
     runs.emplace_back(std::move(*plan), state.service);
   }
@@ -177,8 +192,10 @@ FinalStatus Engine::run(const Config& config, const DesiredState& desired, const
   if (!states) return final_status_for(states.error());
 
   // 2. Plan all of them before changing anything.
-  auto planned = plan_all(*states, desired, m_logger);
+  std::optional<FinalStatus> refused;
+  auto planned = plan_all(*states, desired, m_logger, refused);
   if (!planned) return final_status_for(planned.error());
+  if (refused) return *refused;
   std::vector<ComponentRun>& runs = *planned;
   if (auto too_short = deadline_too_short(runs, options)) return *too_short;
   if (options.dry_run) return dry_run_summary(runs);

@@ -71,6 +71,10 @@ const char* to_string(Reason reason) {
       return "deployment-paused";
     case Reason::deadline_too_short:
       return "deadline-too-short";
+    case Reason::busy:
+      return "busy";
+    case Reason::no_rollback_point:
+      return "no-rollback-point";
   }
   return "internal-error";
 }

@@ -44,6 +44,8 @@ enum class Reason {
   alarm_triggered,     // a CloudWatch alarm rolled the deployment back (rejected)
   deployment_paused,   // the deployment waits at a lifecycle hook (failed)
   deadline_too_short,  // the strategy's waits cannot fit the deadline (failed, nothing changed)
+  busy,                // another deployment of the service is in progress (failed, nothing changed)
+  no_rollback_point,   // nothing known-good to roll back to (failed, nothing changed)
 };
 
 // Every value, for parsing and tests.
@@ -75,6 +77,8 @@ inline constexpr Reason k_all_reasons[] = {
     Reason::alarm_triggered,
     Reason::deployment_paused,
     Reason::deadline_too_short,
+    Reason::busy,
+    Reason::no_rollback_point,
 };
 
 const char* to_string(Status status);
