@@ -11,7 +11,9 @@ One process, one loopback port. Two modes:
 
 In both modes the service deployments API (List/DescribeServiceDeployments, DescribeServiceRevisions,
 Stop/ContinueServiceDeployment) is answered from the model for the services it knows, with ROLLING,
-BLUE_GREEN, LINEAR and CANARY deployments, lifecycle hooks and rollbacks (service_deployments.py).
+BLUE_GREEN, LINEAR and CANARY deployments, lifecycle hooks and rollbacks (service_deployments.py), and
+Application Auto Scaling's Describe/Register/DeregisterScalableTarget(s) plus a scaler that changes a
+service's desired count (autoscaling.py).
 
 Control API (JSON) under ``/_sim/``; see control.py and test/tools/README.md.
 On start it prints one JSON line ``{"port": N, "pid": P}`` on stdout. Logs go to stderr and never
@@ -26,6 +28,7 @@ One module per concern:
 * faults.py     fault rules: which calls, what to do (errors, resets, hangs, skew, JSON patches);
 * ecs_model.py  the ECS deployment model: services, deployments, tasks, targets, scenarios;
 * service_deployments.py  service deployments and revisions: strategies, stages, hooks, rollbacks;
+* autoscaling.py  Application Auto Scaling: scalable targets, the scaler, its JSON 1.1 API;
 * answers.py    the fake ECS / ELBv2 / STS answers from the model;
 * proxy.py      forwarding to moto (proxy mode);
 * creds.py      the IMDS and container credential endpoints;

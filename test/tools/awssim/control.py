@@ -5,6 +5,7 @@ import json
 import urllib.parse
 from typing import Any
 
+from .autoscaling import SCALER_OPTIONS, suspended_from
 from .clock import epoch3
 from .ecs_model import SCENARIOS
 from .service_deployments import SD_OPTIONS
@@ -38,6 +39,8 @@ class Control:
                 return self.control_clock(body)
             if route == "seed" and method == "POST":
                 return self.control_seed(body)
+            if route == "scale" and method == "POST":
+                return self.control_scale(body)
             if route == "credentials" and method == "POST":
                 return self.control_credentials(body)
             if route == "requests":
@@ -69,7 +72,7 @@ class Control:
         kind = body.get("scenario", "converge")
         if kind not in SCENARIOS:
             return 400, {"error": f"unknown scenario {kind}; known: {sorted(SCENARIOS)}"}
-        for name, (kind, minimum) in SD_OPTIONS.items():
+        for name, (kind, minimum) in {**SD_OPTIONS, **SCALER_OPTIONS}.items():
             if name not in body:
                 continue
             value = body[name]
@@ -100,6 +103,10 @@ class Control:
             if body["deployments_api"] not in ("ok", "denied", "unsupported"):
                 return 400, {"error": "deployments_api must be ok, denied or unsupported"}
             self.model.deployments_api = body["deployments_api"]
+        if "autoscaling_api" in body:
+            if body["autoscaling_api"] not in ("ok", "denied"):
+                return 400, {"error": "autoscaling_api must be ok or denied"}
+            self.model.autoscaling_api = body["autoscaling_api"]
         return 200, {"now": epoch3(self.clock.now()), "wall": epoch3(self.wall())}
 
     def control_seed(self, body: dict[str, Any]) -> tuple[int, Any]:
@@ -119,8 +126,20 @@ class Control:
             td.setdefault("registeredBy", f"arn:aws:iam::{account}:user/ci")
             self.model.task_defs[arn] = {"taskDefinition": td, "tags": tags}
         created = []
-        for spec in body.get("services", []) + ([body["service"]] if "service" in body else []):
+        services = body.get("services", []) + ([body["service"]] if "service" in body else [])
+        # Scalable targets (registered a day ago; desiredCount kept as given, no clamp), checked first.
+        targets = [(f"service/{str(t.get('cluster', cluster)).rsplit('/', 1)[-1]}/{t['service']}", t)
+                   for t in body.get("scalable_targets", [])] + \
+            [(f"service/{str(s.get('clusterArn', cluster)).rsplit('/', 1)[-1]}/{s.get('serviceName', 'web')}",
+              s["scalable_target"])
+             for s in services if s.get("scalable_target") is not None]
+        for rid, spec in targets:
+            low, high = spec.get("min"), spec.get("max")
+            if not all(isinstance(v, int) and not isinstance(v, bool) and v >= 0 for v in (low, high)) or low > high:
+                return 400, {"error": f"scalable target {rid}: min and max must be integers, 0 <= min <= max"}
+        for spec in services:
             spec = json.loads(json.dumps(spec))
+            spec.pop("scalable_target", None)
             name = spec.get("serviceName", "web")
             spec.setdefault("serviceArn", f"arn:aws:ecs:{region}:{account}:service/{cluster}/{name}")
             spec.setdefault("clusterArn", f"arn:aws:ecs:{region}:{account}:cluster/{cluster}")
@@ -144,7 +163,21 @@ class Control:
             svc.history_events, svc.history_deployments = history["history_events"], history["history_deployments"]
             self.model.seed_stopped(svc, stopped)
             created.append(self.model.render_service(svc))
+        for rid, spec in targets:
+            self.model.put_target(rid, spec["min"], spec["max"], suspended_from(spec.get("suspended")),
+                                  self.clock.now() - 86400, region, account)
         return 200, {"services": created}
+
+    def control_scale(self, body: dict[str, Any]) -> tuple[int, Any]:
+        """The scaler sets the service's desiredCount now (bounds and suspension as for `scale_to`)."""
+        svc = self.model.find(body.get("cluster", "demo"), str(body.get("service", "")))
+        desired = body.get("desired")
+        if svc is None:
+            return 400, {"error": f"unknown service {body.get('cluster', 'demo')}/{body.get('service')}"}
+        if not isinstance(desired, int) or isinstance(desired, bool) or desired < 0:
+            return 400, {"error": "desired must be an integer >= 0"}
+        self.model.tick()
+        return 200, self.model.scale(svc, desired, self.clock.now(), "control")
 
     def control_credentials(self, body: dict[str, Any]) -> tuple[int, Any]:
         if "container" in body:

@@ -8,6 +8,7 @@ import math
 import uuid
 from typing import Any, Callable
 
+from .autoscaling import SCALER_OPTIONS, Scaler
 from .clock import SimClock, epoch3
 from .service_deployments import Lifecycle, Revision, ServiceDeployment
 from .wire import DEFAULT_ACCOUNT, DEFAULT_REGION
@@ -124,7 +125,7 @@ class Service:
         return self.deployments[0]
 
 
-class Model(Lifecycle):
+class Model(Lifecycle, Scaler):
     """ECS services, their deployments and tasks, and target-group health, on the sim clock."""
 
     def __init__(self, clock: SimClock) -> None:
@@ -139,6 +140,7 @@ class Model(Lifecycle):
         self.sim_now = clock.now()
         self.oldest_first = False  # render events and deployments oldest first (tests of list handling)
         self.sd_init()
+        self.as_init()
 
     # ---- ids --------------------------------------------------------------------------------
     def next_id(self) -> int:
@@ -266,13 +268,23 @@ class Model(Lifecycle):
         if new_td != primary.td_arn or request.get("forceNewDeployment"):
             # A failure belongs to a configuration: a revision that already ran
             # to completion on this service (a rollback target) converges again.
+            # The scaler (scale_to) acts on the service, whatever the revision.
             proven = any(d.completed_ever and d.td_arn == new_td for d in svc.deployments) or \
                 new_td in svc.proven_tds
-            scenario = {"scenario": "converge"} if proven else self.scenario_for(svc)
+            scenario = self.scenario_for(svc)
+            if proven:
+                scenario = dict({"scenario": "converge"}, **{k: v for k, v in scenario.items() if k in SCALER_OPTIONS})
             self.new_primary(svc, new_td, desired, now, scenario)
         else:
-            primary.desired = desired
-            primary.updated = now
+            self.set_desired(svc, desired, now)
+        svc.body["desiredCount"] = desired
+
+    def set_desired(self, svc: Service, desired: int, now: float) -> None:
+        """A desiredCount-only change (UpdateService or the scaler): the PRIMARY's count; the next
+        rounds start or stop tasks, and an ongoing deployment completes at the new count."""
+        primary = svc.primary()
+        primary.desired = desired
+        primary.updated = now
         svc.body["desiredCount"] = desired
 
     def new_primary(self, svc: Service, td_arn: str, desired: int, now: float,
@@ -291,6 +303,7 @@ class Model(Lifecycle):
         self.start_rounds(svc, dep, now)
         if revision is None:
             self.sd_start(svc, dep, now)
+        self.arm_scaler(svc, scenario, now)
         return dep
 
     def external(self, svc: Service, ours: Deployment, now: float) -> None:
@@ -588,7 +601,7 @@ class Model(Lifecycle):
                 "service_revisions": [{"arn": r.arn, "service": r.service_arn.rsplit("/", 1)[-1],
                                        "task_definition": r.td_arn, "target_groups": [tg for tg, _ in r.groups]}
                                       for r in self.revisions.values()],
-                "deployments_api": self.deployments_api}
+                "deployments_api": self.deployments_api, **self.as_state()}
 
     def convergence(self) -> list[dict[str, Any]]:
         """When each deployment still known became ready and COMPLETED, in sim and wall time; a row

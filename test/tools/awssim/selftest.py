@@ -86,7 +86,16 @@ class Sim:
                 else f"{state}/{reason.text}"  # type: ignore[union-attr]
         return out
 
-    def seed(self, desired: int = 2, lb: bool = True, config: dict[str, Any] | None = None) -> None:
+    def aas(self, op: str, body: dict[str, Any], signing: str = "application-autoscaling"
+            ) -> tuple[int, dict[str, str], Any]:
+        headers = {"X-Amz-Target": f"AnyScaleFrontendService.{op}", "Content-Type": "application/x-amz-json-1.1",
+                   "Authorization": f"AWS4-HMAC-SHA256 Credential=AKID/20250101/us-east-1/{signing}/aws4_request, "
+                                    "SignedHeaders=host;x-amz-date, Signature=00"}
+        status, hdrs, data = self.raw("POST", "/", json.dumps(body).encode(), headers)
+        return status, hdrs, json.loads(data)
+
+    def seed(self, desired: int = 2, lb: bool = True, config: dict[str, Any] | None = None,
+             target: dict[str, Any] | None = None) -> None:
         td = {"family": "web", "cpu": "256", "memory": "512", "requiresCompatibilities": ["FARGATE"],
               "containerDefinitions": [{"name": "web", "image": "nginx"}], "tags": [{"key": "team", "value": "p"}]}
         service: dict[str, Any] = {"serviceName": "web", "desiredCount": desired, "taskDefinition": "web:1"}
@@ -98,6 +107,8 @@ class Sim:
                 service["loadBalancers"][0]["advancedConfiguration"] = {
                     "alternateTargetGroupArn": TG2, "productionListenerRule": RULE,
                     "roleArn": "arn:aws:iam::123456789012:role/ecs-bg"}
+        if target is not None:
+            service["scalable_target"] = target
         self.control("seed", {"cluster": "demo", "task_definitions": [td, dict(td, revision=2, cpu="512", memory="1024")],
                               "service": service})
 
@@ -729,6 +740,152 @@ class ServiceDeploymentsTest(unittest.TestCase):
         self.assertIsNotNone(conv[0]["completed_wall"])
         self.assertIn({"arn": row["target_revision"], "service": "web", "task_definition": TD2,
                        "target_groups": [TG2]}, state["service_revisions"])
+
+
+WEB = "service/demo/web"
+ECS_DIM = {"ServiceNamespace": "ecs", "ScalableDimension": "ecs:service:DesiredCount"}
+
+
+class AutoScalingTest(unittest.TestCase):
+    """Application Auto Scaling: scalable targets, the scaler in and outside deployments (clock advanced by hand)."""
+
+    def setUp(self) -> None:
+        self.sim = Sim()
+        self.sim.seed(target={"min": 2, "max": 10})
+
+    def tearDown(self) -> None:
+        self.sim.close()
+
+    def targets(self, **body: Any) -> Any:
+        status, _, data = self.sim.aas("DescribeScalableTargets", dict(ServiceNamespace="ecs", **body))
+        self.assertEqual(status, 200, data)
+        return data
+
+    def register(self, **body: Any) -> tuple[int, Any]:
+        status, _, data = self.sim.aas("RegisterScalableTarget", dict(ECS_DIM, ResourceId=WEB, **body))
+        return status, data
+
+    def test_describe_filters_paginates_limits_and_is_classified(self) -> None:
+        self.sim.control("seed", {"cluster": "demo", "scalable_targets": [
+            {"service": f"s{i}", "min": 1, "max": 3} for i in range(4)]})
+        web = self.targets(ResourceIds=[WEB, "service/demo/nope"])["ScalableTargets"]
+        self.assertEqual(len(web), 1)
+        self.assertIsInstance(web[0].pop("CreationTime"), float)
+        self.assertTrue(web[0].pop("ScalableTargetARN").startswith(
+            "arn:aws:application-autoscaling:us-east-1:123456789012:scalable-target/"))
+        self.assertEqual(web[0], dict(ECS_DIM, ResourceId=WEB, MinCapacity=2, MaxCapacity=10, RoleARN=(
+            "arn:aws:iam::123456789012:role/aws-service-role/ecs.application-autoscaling.amazonaws.com/"
+            "AWSServiceRoleForApplicationAutoScaling_ECSService"), SuspendedState={
+            "DynamicScalingInSuspended": False, "DynamicScalingOutSuspended": False,
+            "ScheduledScalingSuspended": False}))
+        self.assertEqual(len(self.targets()["ScalableTargets"]), 5)
+        ids, token, pages = [], None, 0
+        while True:
+            page = self.targets(MaxResults=2, **({"NextToken": token} if token else {}))
+            ids += [t["ResourceId"] for t in page["ScalableTargets"]]
+            pages, token = pages + 1, page.get("NextToken")
+            if not token:
+                break
+        self.assertEqual((pages, len(set(ids))), (3, 5))
+        for bad in ({"ResourceIds": [f"service/demo/s{i}" for i in range(51)]}, {"MaxResults": 51}):
+            status, headers, data = self.sim.aas("DescribeScalableTargets", dict(ServiceNamespace="ecs", **bad))
+            self.assertEqual((status, data["__type"], headers["x-amzn-errortype"]), (400, "ValidationException",
+                                                                                  "ValidationException"))
+            self.assertIn("1 validation error detected", data["Message"])
+        status, _, data = self.sim.aas("DescribeScalableTargets", {"ServiceNamespace": "ecs"}, signing="autoscaling")
+        self.assertEqual((status, data["__type"]), (403, "InvalidSignatureException"))
+        # Classified as its own service: rules match it, ECS requests are not affected.
+        self.sim.control("rules", {"service": "application-autoscaling", "operation": "DescribeScalableTargets",
+                                   "call": 1, "action": "throttle"})
+        self.sim.control("requests", method="DELETE")
+        status, _, data = self.sim.aas("DescribeScalableTargets", {"ServiceNamespace": "ecs"})
+        self.assertEqual((status, data["__type"]), (400, "ThrottlingException"))
+        self.assertEqual(self.sim.service()["serviceName"], "web")
+        self.targets()
+        log = self.sim.control("requests", method="GET")["requests"]
+        self.assertEqual([(r["service"], r["operation"], r["signing_service"], r["status"]) for r in log], [
+            ("application-autoscaling", "DescribeScalableTargets", "application-autoscaling", 400),
+            ("ecs", "DescribeServices", "ecs", 200),
+            ("application-autoscaling", "DescribeScalableTargets", "application-autoscaling", 200)])
+        self.assertEqual(log[0]["params"], {"ServiceNamespace": "ecs"})
+
+    def test_register_updates_bounds_and_pulls_desired_count_in(self) -> None:
+        arn = self.targets()["ScalableTargets"][0]["ScalableTargetARN"]
+        self.assertEqual(self.register(MinCapacity=3), (200, {"ScalableTargetARN": arn}))  # update: min only
+        service = self.sim.service()
+        self.assertEqual(service["desiredCount"], 3)
+        self.assertEqual(service["events"][0]["message"], "(service web) has been scaled to 3 by application autoscaling.")
+        self.assertEqual(self.advance_running(3), 3)
+        status, data = self.register(MaxCapacity=1)  # below the kept min 3
+        self.assertEqual((status, data["__type"]), (400, "ValidationException"))
+        self.assertEqual(self.register(MinCapacity=1, MaxCapacity=1, SuspendedState={
+            "DynamicScalingOutSuspended": True})[0], 200)
+        target = self.targets(ResourceIds=[WEB])["ScalableTargets"][0]
+        self.assertEqual((target["MinCapacity"], target["MaxCapacity"], target["SuspendedState"]), (1, 1, {
+            "DynamicScalingInSuspended": False, "DynamicScalingOutSuspended": True, "ScheduledScalingSuspended": False}))
+        self.assertEqual(self.advance_running(1), 1)  # pulled in although scale-out is suspended
+        state = self.sim.control("state", method="GET")
+        self.assertEqual([(e["cause"], e["from"], e["to"], e["result"]) for e in state["scale_events"]],
+                         [("register", 2, 3, "scaled"), ("register", 3, 1, "scaled")])
+        self.assertEqual(state["scalable_targets"][0]["scalable_target"]["min"], 1)
+        # The scaler now (POST scale): clamped to the bounds, nothing in a suspended direction.
+        self.assertEqual(self.register(MaxCapacity=5, SuspendedState={"DynamicScalingOutSuspended": False})[0], 200)
+        row = self.sim.control("scale", {"cluster": "demo", "service": "web", "desired": 9})
+        self.assertEqual((row["requested"], row["to"], row["result"]), (9, 5, "scaled"))
+        self.register(SuspendedState={"DynamicScalingInSuspended": True})
+        row = self.sim.control("scale", {"cluster": "demo", "service": "web", "desired": 2})
+        self.assertEqual((row["to"], row["result"]), (5, "suspended"))
+        self.assertEqual(self.sim.service()["desiredCount"], 5)
+        # Errors: unknown service, a new target without bounds, deregistering twice.
+        status, _, data = self.sim.aas("RegisterScalableTarget", dict(ECS_DIM, ResourceId="service/demo/nope",
+                                                                      MinCapacity=1, MaxCapacity=2))
+        self.assertEqual((status, data["__type"], data["Message"]), (
+            400, "ValidationException", "ECS service doesn't exist: service/demo/nope"))
+        self.assertEqual(self.sim.aas("DeregisterScalableTarget", dict(ECS_DIM, ResourceId=WEB))[2], {})
+        status, data = self.register(MinCapacity=1)
+        self.assertEqual((status, data["__type"]), (400, "ValidationException"))
+        status, _, data = self.sim.aas("DeregisterScalableTarget", dict(ECS_DIM, ResourceId=WEB))
+        self.assertEqual((status, data["__type"]), (400, "ObjectNotFoundException"))
+        self.assertIsNone(self.sim.control("state", method="GET")["scalable_targets"][0]["scalable_target"])
+
+    def advance_running(self, count: int) -> int:
+        for _ in range(30):
+            self.sim.control("advance", {"seconds": 5})
+            service = self.sim.service()
+            if service["runningCount"] == count and len(service["deployments"]) == 1:
+                return count
+        return self.sim.service()["runningCount"]
+
+    def test_scale_out_in_the_middle_of_a_deployment(self) -> None:
+        self.sim.control("scenario", {"service": "web", "scenario": "converge", "scale_to": 4, "scale_after": 10})
+        ours = self.sim.update(taskDefinition="web:2")["deployments"][0]["id"]
+        for _ in range(60):
+            self.sim.control("advance", {"seconds": 5})
+            service = self.sim.service()
+            if service["deployments"][0]["rolloutState"] != "IN_PROGRESS" and len(service["deployments"]) == 1:
+                break
+        primary = service["deployments"][0]
+        self.assertEqual((primary["id"], primary["rolloutState"], primary["taskDefinition"]), (ours, "COMPLETED", TD2))
+        self.assertEqual((service["desiredCount"], service["runningCount"], primary["runningCount"]), (4, 4, 4))
+        state = self.sim.control("state", method="GET")
+        scaled = state["scale_events"]
+        self.assertEqual([(e["cause"], e["from"], e["to"], e["result"], e["deployment"]) for e in scaled],
+                         [("scenario", 2, 4, "scaled", ours)])
+        row = next(r for r in state["convergence"] if r["deployment"] == ours)
+        self.assertLess(scaled[0]["at_sim"], row["completed_sim"])
+        self.assertEqual(self.sim.sds()[0]["status"], "SUCCESSFUL")
+
+    def test_denied(self) -> None:
+        self.sim.control("config", {"autoscaling_api": "denied"})
+        for op, body in (("DescribeScalableTargets", {"ServiceNamespace": "ecs"}),
+                         ("RegisterScalableTarget", dict(ECS_DIM, ResourceId=WEB, MinCapacity=1))):
+            status, _, data = self.sim.aas(op, body)
+            self.assertEqual((status, data["__type"], data["Message"]), (
+                400, "AccessDeniedException", "User: arn:aws:iam::123456789012:user/ci is not authorized to "
+                                              f"perform: application-autoscaling:{op}"))
+        self.assertEqual(self.sim.control("state", method="GET")["autoscaling_api"], "denied")
+        self.sim.control("config", {"autoscaling_api": "ok"})
+        self.assertEqual(len(self.targets()["ScalableTargets"]), 1)
 
 
 if __name__ == "__main__":

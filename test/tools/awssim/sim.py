@@ -7,6 +7,7 @@ import urllib.parse
 from typing import Any
 
 from .answers import Answers
+from .autoscaling import AAS_SERVICE, AutoScalingApi
 from .clock import SimClock, epoch3, http_date
 from .control import Control
 from .creds import Creds
@@ -16,7 +17,7 @@ from .proxy import Proxy
 from .wire import AwsRequest, Reply, error_for
 
 
-class Sim(Faults, Proxy, Answers, Creds, Control):
+class Sim(Faults, Proxy, Answers, AutoScalingApi, Creds, Control):
     """The simulator: each request is logged, may be faulted, and is answered (model, moto, endpoints)."""
 
     def __init__(self, upstream: str | None, factor: float) -> None:
@@ -54,9 +55,9 @@ class Sim(Faults, Proxy, Answers, Creds, Control):
                      "signing_service": req.scope_service, "access_key": req.access_key,
                      "has_security_token": req.header("X-Amz-Security-Token") is not None,
                      "fault": rule.action if rule else None, "status": None}
-            if req.service == "ecs":
-                # The request's parameters, so tests can check what was asked (which
-                # services one DescribeServices names, what an UpdateService changes).
+            if req.service in ("ecs", AAS_SERVICE):
+                # The request's parameters, so tests can check what was asked (which services one
+                # DescribeServices names, what an UpdateService or RegisterScalableTarget changes).
                 entry["params"] = req.json
             self.requests.append(entry)
         reply = self.dispatch(req, rule)
@@ -88,6 +89,8 @@ class Sim(Faults, Proxy, Answers, Creds, Control):
             return self.container_answer(req)
         if req.service == "ecs":
             return self.ecs_answer(req)
+        if req.service == AAS_SERVICE:
+            return self.aas_answer(req)  # from the model in both modes (moto is not asked)
         if req.service == "elbv2":
             return self.elb_answer(req)
         if req.service == "sts" and self.upstream is None:

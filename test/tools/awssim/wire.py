@@ -10,6 +10,7 @@ from xml.sax.saxutils import escape as xml_escape
 
 
 ECS_TARGET_PREFIX = "AmazonEC2ContainerServiceV20141113."
+AAS_TARGET_PREFIX = "AnyScaleFrontendService."  # Application Auto Scaling (JSON 1.1)
 ELB_NS = "http://elasticloadbalancing.amazonaws.com/doc/2015-12-01/"
 STS_NS = "https://sts.amazonaws.com/doc/2011-06-15/"
 STS_ACTIONS = {"GetCallerIdentity", "AssumeRole", "AssumeRoleWithWebIdentity", "GetSessionToken"}
@@ -59,7 +60,8 @@ class AwsRequest:
         if bare_path.startswith("/latest/"):
             self.service, self.operation = "imds", bare_path
         elif target:
-            self.service = "ecs" if target.startswith(ECS_TARGET_PREFIX) else "json"
+            self.service = "ecs" if target.startswith(ECS_TARGET_PREFIX) else \
+                "application-autoscaling" if target.startswith(AAS_TARGET_PREFIX) else "json"
             self.operation = target.split(".", 1)[-1]
             try:
                 self.json = json.loads(self.body.decode("utf-8") or "{}")
@@ -82,7 +84,7 @@ class AwsRequest:
 
     @property
     def protocol(self) -> str:
-        if self.service in ("ecs", "json"):
+        if self.service in ("ecs", "application-autoscaling", "json"):
             return "json"
         if self.service in ("elbv2", "sts"):
             return "query"
@@ -110,8 +112,8 @@ def json_reply(payload: Any, status: int = 200) -> Reply:
         ("Content-Type", "application/x-amz-json-1.1"), ("x-amzn-RequestId", str(uuid.uuid4()))])
 
 
-def json_error(code: str, message: str, status: int = 400) -> Reply:
-    reply = json_reply({"__type": code, "message": message}, status)
+def json_error(code: str, message: str, status: int = 400, message_key: str = "message") -> Reply:
+    reply = json_reply({"__type": code, message_key: message}, status)
     reply.headers.append(("X-Amzn-ErrorType", code))
     return reply
 
@@ -130,8 +132,9 @@ def query_error(code: str, message: str, status: int = 400, kind: str = "Sender"
 
 
 def error_for(req: AwsRequest, code: str, message: str, status: int) -> Reply:
-    if req.protocol == "json":
-        return json_error(code, message, status)
+    if req.protocol == "json":  # Application Auto Scaling spells it "Message", ECS "message"
+        return json_error(code, message, status,
+                          "Message" if req.service == "application-autoscaling" else "message")
     if req.protocol == "query":
         return query_error(code, message, status, "Receiver" if status >= 500 else "Sender")
     return Reply(status, json.dumps({"code": code, "message": message}).encode(),
