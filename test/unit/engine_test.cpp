@@ -124,10 +124,12 @@ class EngineTest : public ::testing::Test {
     return out;
   }
 
-  // The last UpdateService asked for `revision` x `count` and nothing else.
-  void expect_restore_request(const UpdateServiceRequest& request, const std::string& revision, int count) {
+  // The last UpdateService asked for `revision` x `count` and nothing else
+  // (no count: the adjustment did not change it, so the restore leaves it).
+  void expect_restore_request(const UpdateServiceRequest& request, const std::string& revision,
+                              std::optional<int> count) {
     EXPECT_EQ(request.task_definition.value_or(""), arn(revision));
-    EXPECT_EQ(request.desired_count.value_or(-1), count);
+    EXPECT_EQ(request.desired_count, count);
     EXPECT_FALSE(request.deployment_limits.has_value());
   }
 
@@ -434,7 +436,7 @@ TEST_F(EngineTest, OneOfTwoComponentsFailingRollsBackBoth) {
   for (std::size_t i = 2; i < updates.size(); ++i) restores[updates[i].service] = updates[i];
   ASSERT_EQ(restores.size(), 2u);
   expect_restore_request(restores["web"], "web:1", 2);
-  expect_restore_request(restores["api"], "api:1", 2);
+  expect_restore_request(restores["api"], "api:1", std::nullopt);
   expect_service("web", "web:1", 2);
   expect_service("api", "api:1", 2);
   auto deregistered = ecs.deregistered();
@@ -750,6 +752,21 @@ TEST_F(EngineTest, AFailedCurrentRevisionIsNotWhereARollbackReturns) {
   EXPECT_TRUE(contains(log_text(), "the current revision web:2 never completed")) << log_text();
 }
 
+// An adjustment that does not name a count leaves it to the scaler: a
+// scale-out mid-wait is followed, and the deployment judged at 4 tasks.
+TEST_F(EngineTest, AScaleOutDuringACountlessAdjustmentIsFollowed) {
+  seed();
+  configure(component_yaml("web"));
+  ecs.set_fate("web:2", Fate::converge_after(2, 1));
+  ecs.on_call(AwsOp::describe_services, 3, [this] { ecs.scale_external("web", 4); });
+  FinalStatus status = run({{"web", {{"cpu", 0.5}, {"mem", 1}}}});
+  ASSERT_EQ(status_of(status), "ok") << status.message;
+  expect_service("web", "web:2", 4);
+  EXPECT_EQ(ecs.service("web").primary_running, 4);
+  ASSERT_EQ(ecs.update_requests().size(), 1u);
+  EXPECT_FALSE(ecs.update_requests()[0].desired_count) << "the count is not ours to send";
+}
+
 TEST_F(EngineTest, DesiredCountChangedBySomeoneElseIsOverwritten) {
   seed();
   configure(component_yaml("web"));
@@ -1006,7 +1023,7 @@ TEST_F(EngineTest, RefusedUpdateOfOneComponentRestoresTheOtherAlreadyUpdated) {
   EXPECT_EQ(updates[0].service, "api");
   EXPECT_EQ(updates[1].service, "web");
   EXPECT_EQ(updates[2].service, "api");
-  expect_restore_request(updates[2], "api:1", 2);
+  expect_restore_request(updates[2], "api:1", std::nullopt);
   expect_service("web", "web:1", 2);
   expect_service("api", "api:1", 2);
 }

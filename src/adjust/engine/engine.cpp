@@ -85,6 +85,7 @@ std::vector<Follower> deployment_followers(const std::vector<ComponentRun*>& sta
     RolloutTarget target = rollout_target(run->target_task_definition, run->plan.current_task_definition,
                                           run->plan.target_desired_count(), service, policy.unhealthy_grace);
     target.wait_for_drain = component.wait_for_drain;
+    target.count_is_ours = run->plan.count_requested;
     target.configuration = run->service.deployment_configuration;
     target.continue_paused_hooks = component.deployment.continue_paused_hooks;
     target.previous_service_deployment = run->service.current_service_deployment;

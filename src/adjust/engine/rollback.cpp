@@ -56,11 +56,12 @@ RestoreAnswer restore(const EngineDeps& deps, const ComponentRun& run) {
     }
     return answer;
   }
-  UpdateServiceRequest request{run.plan.cluster,
-                               run.plan.service,
-                               run.plan.current_task_definition,
-                               run.plan.current_desired_count,
-                               {}};
+  // The count goes back only if we changed it: otherwise it is whoever
+  // scales the service's, and may have moved meanwhile.
+  std::optional<int> count;
+  if (run.plan.desired_count) count = run.plan.current_desired_count;
+  UpdateServiceRequest request{
+      run.plan.cluster, run.plan.service, run.plan.current_task_definition, count, {}};
   deps.output.progress(0, run.name() + ": rolling back to " + revision_of(run.plan.current_task_definition));
   auto updated = deps.ecs.update_service(request);
   bool maybe_applied = !updated && may_have_applied(updated.error());
@@ -143,6 +144,7 @@ void roll_back(const EngineDeps& deps, Follow& follow, const std::vector<Compone
                        run.plan.current_desired_count, *answer.service, deps.policy.unhealthy_grace);
     target.configuration = run.service.deployment_configuration;
     target.restoring = true;
+    target.count_is_ours = run.plan.desired_count.has_value();
     if (answer.by_record) {
       // Follow our own deployment to ROLLBACK_SUCCESSFUL.
       target.deployment_id.clear();

@@ -90,6 +90,7 @@ Result<ComponentPlan> make_plan(const ComponentState& state, const DesiredCompon
   } else {
     plan.notes.push_back("task definition unchanged: no new revision");
   }
+  plan.count_requested = desired.replicas.has_value();
   if (desired.replicas && *desired.replicas != state.service.desired_count) {
     plan.desired_count = *desired.replicas;
     plan.notes.push_back("desired count " + std::to_string(state.service.desired_count) + " -> " +

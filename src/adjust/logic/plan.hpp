@@ -24,6 +24,9 @@ struct ComponentPlan {
   std::optional<ClonedTaskDefinition> new_revision;
   // Set when the desired count changes.
   std::optional<int> desired_count;
+  // Whether the request named a count (replicas) at all; if not, the count
+  // is someone else's (autoscaling) and may change while we deploy.
+  bool count_requested = false;
   // Why, in words (also the --dry-run output).
   std::vector<std::string> notes;
 

@@ -160,7 +160,7 @@ Reason RolloutTracker::failure_reason_for(const EcsDeployment* ours) const {
 }
 
 std::optional<RolloutStatus> RolloutTracker::check_replaced(const Observation& observation,
-                                                            const EcsDeployment* ours) const {
+                                                            const EcsDeployment* ours) {
   const EcsService& service = observation.service;
   if (auto count = check_desired_count(observation)) return count;
   if (ours != nullptr && ours->status == DeploymentStatus::primary) return std::nullopt;
@@ -183,9 +183,13 @@ std::optional<RolloutStatus> RolloutTracker::check_replaced(const Observation& o
                      " that this adjustment started");
 }
 
-std::optional<RolloutStatus> RolloutTracker::check_desired_count(const Observation& observation) const {
+std::optional<RolloutStatus> RolloutTracker::check_desired_count(const Observation& observation) {
   const EcsService& service = observation.service;
   if (service.desired_count == m_target.desired_count) return std::nullopt;
+  if (!m_target.count_is_ours && service.desired_count >= 0) {
+    m_target.desired_count = service.desired_count;  // the scaler's to set: follow it
+    return std::nullopt;
+  }
   return verdict(RolloutVerdict::failed, Reason::overwritten,
                  "the service's desired count changed to " + std::to_string(service.desired_count) +
                      " (expected " + std::to_string(m_target.desired_count) +
@@ -481,9 +485,8 @@ RolloutStatus RolloutTracker::step_with_record(const Observation& observation) {
                        ") replaced the deployment of " + revision_of(m_target.task_definition) +
                        " that this adjustment started");
   }
-  if (auto decided = confirmed(observation, check_desired_count(observation))) return *decided;
-
-  // Our entry in deployments[]: live counts and failed tasks.
+  // Our entry in deployments[]: live counts and failed tasks. A read that
+  // shows it is fresh, so what it says against us needs no grace.
   const EcsDeployment* ours =
       m_target.deployment_id.empty() ? nullptr : find_deployment(service, m_target.deployment_id);
   if (ours == nullptr) {
@@ -494,6 +497,7 @@ RolloutStatus RolloutTracker::step_with_record(const Observation& observation) {
     m_seen_ours = true;
     if (m_target.deployment_id.empty()) m_target.deployment_id = ours->id;
   }
+  if (auto decided = confirmed(observation, check_desired_count(observation))) return *decided;
   collect_evidence(observation, m_target.deployment_id);
 
   if (record.lifecycle_stage == "BAKE_TIME" && !m_bake_started) m_bake_started = observation.now;

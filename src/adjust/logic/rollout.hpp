@@ -23,6 +23,10 @@ struct RolloutTarget {
   std::string task_definition;           // ARN the service must end up running
   std::string previous_task_definition;  // what it ran before (to recognise a rollback)
   int desired_count = 0;
+  // false: the adjustment did not ask for a count (replicas), so whoever
+  // scales the service (Application Auto Scaling) may change it meanwhile and
+  // the deployment is judged at the count the service wants then.
+  bool count_is_ours = true;
   bool wait_for_drain = false;
   // During settlement the deployment already succeeded: any task failure or
   // unhealthy target is instability, and there is no further progress to make.
@@ -97,8 +101,8 @@ class RolloutTracker {
  private:
   RolloutStatus step_with_record(const Observation& observation);
   std::optional<RolloutStatus> check_replaced(const Observation& observation,
-                                              const EcsDeployment* ours) const;
-  std::optional<RolloutStatus> check_desired_count(const Observation& observation) const;
+                                              const EcsDeployment* ours);
+  std::optional<RolloutStatus> check_desired_count(const Observation& observation);
   // A verdict against us read from DescribeServices only: held back until a
   // later look confirms it (eventual consistency right after UpdateService).
   std::optional<RolloutStatus> confirmed(const Observation& observation,
