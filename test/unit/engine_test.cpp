@@ -708,6 +708,9 @@ TEST_F(EngineTest, NewerDeploymentBySomeoneElseIsOverwrittenAndNotRolledBack) {
   EXPECT_EQ(reason_of(status), "overwritten");
   EXPECT_TRUE(contains(status.message, "(hotfix:1) replaced the deployment of web:2")) << status.message;
   EXPECT_FALSE(contains(status.message, "Rolled back")) << status.message;
+  EXPECT_TRUE(
+      contains(status.message, "not rolled back (another change won): the service runs hotfix:1 with 3 task(s)"))
+      << status.message;
   EXPECT_EQ(ecs.count(AwsOp::update_service), 1) << "theirs is kept";
   EXPECT_TRUE(ecs.deregistered().empty());
   expect_service("web", "hotfix:1", 3);

@@ -1,6 +1,7 @@
 #include "adjust/engine/engine.hpp"
 
 #include <algorithm>
+#include <map>
 
 #include "adjust/engine/apply.hpp"
 #include "adjust/engine/follow.hpp"
@@ -167,6 +168,31 @@ bool record_failures(const std::vector<Follower>& followers, const FollowResult&
   return result.cancelled;
 }
 
+// Someone else's change won over ours and is not rolled back: one more look
+// says what the service runs now, so the report names where it was left.
+void note_overwritten(const EngineDeps& deps, std::vector<ComponentRun>& runs) {
+  std::map<std::string, std::vector<std::string>> names_by_cluster;
+  std::vector<ComponentRun*> overwritten;
+  for (auto& run : runs) {
+    if (!run.service_updated || !run.rollback_note.empty() || !run.outcome ||
+        run.outcome->reason != Reason::overwritten)
+      continue;
+    overwritten.push_back(&run);
+    names_by_cluster[run.plan.cluster].push_back(run.plan.service);
+  }
+  if (overwritten.empty()) return;
+  auto described = describe_services_by_cluster(deps.ecs, names_by_cluster, deps.policy.concurrency);
+  for (ComponentRun* run : overwritten) {
+    const auto& services = described.at(run->plan.cluster);
+    if (!services) continue;
+    for (const auto& service : services->services) {
+      if (!names_service(service, run->plan.service)) continue;
+      run->rollback_note = "not rolled back (another change won): the service runs " +
+                           revision_and_count(service.task_definition, service.desired_count);
+    }
+  }
+}
+
 }  // namespace
 
 Engine::Engine(EcsApi& ecs, Elbv2Api& elbv2, Clock& clock, const CancelToken& cancel, OutputWriter& output,
@@ -233,8 +259,9 @@ FinalStatus Engine::run(const Config& config, const DesiredState& desired, const
     cancelled = cancelled || m_cancel.requested();
   }
 
-  // 7. Tidy up revisions of the components that succeeded.
+  // 7. Tidy up revisions of the components that succeeded; say where an overwritten one is.
   if (!cancelled) prune_revisions(deps, runs);
+  note_overwritten(deps, runs);
 
   // 8. Report.
   m_outcomes = outcomes_of(runs, cancelled);
