@@ -955,6 +955,24 @@ TEST_F(EngineTest, DeploymentPercentagesAreSentOverTheServicesOwnCircuitBreaker)
       << "the service's breaker settings must be sent back unchanged";
 }
 
+// The rollback puts back everything the update changed, the limits included.
+TEST_F(EngineTest, RollbackRestoresTheDeploymentLimitsTheUpdateChanged) {
+  seed();
+  configure(component_yaml("web", "    deployment: {maximum_percent: 150, minimum_healthy_percent: 50}\n"));
+  ecs.set_fate("web:2", Fate::unhealthy());
+  policy.unhealthy_grace = 30s;
+  FinalStatus status = run({{"web", k_new_size}});
+  EXPECT_EQ(status_of(status), "rejected") << status.message;
+  auto updates = ecs.update_requests();
+  ASSERT_EQ(updates.size(), 2u);
+  json restored = to_json(updates[1]);
+  ASSERT_TRUE(restored.contains("deploymentConfiguration")) << restored;
+  EXPECT_EQ(restored["deploymentConfiguration"].value("maximumPercent", 0), 200) << restored;
+  EXPECT_EQ(restored["deploymentConfiguration"].value("minimumHealthyPercent", 0), 100) << restored;
+  EXPECT_EQ(restored["deploymentConfiguration"]["deploymentCircuitBreaker"],
+            json({{"enable", true}, {"rollback", true}}));
+}
+
 // ---- more of the fault matrix's decisions --------------------------------------------------------
 
 TEST_F(EngineTest, CancelBeforeAnyChangeEndsCancelledWithoutMutating) {

@@ -19,20 +19,6 @@ void discard_revision(const EngineDeps& deps, ComponentRun& run) {
   }
 }
 
-UpdateServiceRequest update_request_for(const ComponentRun& run) {
-  UpdateServiceRequest request{run.plan.cluster, run.plan.service, {}, run.plan.desired_count, {}};
-  if (run.plan.new_revision) request.task_definition = run.target_task_definition;
-  const DeploymentOptions& deployment = run.plan.config->deployment;
-  if (deployment.maximum_percent || deployment.minimum_healthy_percent) {
-    UpdateServiceRequest::DeploymentLimits limits;
-    limits.current = run.service.raw.value("deploymentConfiguration", nlohmann::json::object());
-    limits.maximum_percent = deployment.maximum_percent;
-    limits.minimum_healthy_percent = deployment.minimum_healthy_percent;
-    request.deployment_limits = std::move(limits);
-  }
-  return request;
-}
-
 Status apply(const EngineDeps& deps, ComponentRun& run) {
   const ComponentConfig& component = *run.plan.config;
   run.target_task_definition = run.plan.current_task_definition;
@@ -77,6 +63,20 @@ Status apply(const EngineDeps& deps, ComponentRun& run) {
 }
 
 }  // namespace
+
+UpdateServiceRequest update_request_for(const ComponentRun& run) {
+  UpdateServiceRequest request{run.plan.cluster, run.plan.service, {}, run.plan.desired_count, {}};
+  if (run.plan.new_revision) request.task_definition = run.target_task_definition;
+  const DeploymentOptions& deployment = run.plan.config->deployment;
+  if (deployment.maximum_percent || deployment.minimum_healthy_percent) {
+    UpdateServiceRequest::DeploymentLimits limits;
+    limits.current = run.service.raw.value("deploymentConfiguration", nlohmann::json::object());
+    limits.maximum_percent = deployment.maximum_percent;
+    limits.minimum_healthy_percent = deployment.minimum_healthy_percent;
+    request.deployment_limits = std::move(limits);
+  }
+  return request;
+}
 
 std::vector<ComponentRun*> apply_all(const EngineDeps& deps, std::vector<ComponentRun>& runs) {
   std::vector<std::optional<Status>> applied(runs.size());

@@ -13,4 +13,7 @@ namespace adjust {
 // change went through (or that had nothing to change), to be followed.
 std::vector<ComponentRun*> apply_all(const EngineDeps& deps, std::vector<ComponentRun>& runs);
 
+// The UpdateService a run's plan sends (the rollback reads the limits it set).
+UpdateServiceRequest update_request_for(const ComponentRun& run);
+
 }  // namespace adjust

@@ -3,6 +3,7 @@
 #include <algorithm>
 
 #include "adjust/base/parallel.hpp"
+#include "adjust/engine/apply.hpp"
 
 namespace adjust {
 namespace {
@@ -43,13 +44,39 @@ bool roll_back_in_ecs(const EngineDeps& deps, const ComponentRun& run) {
   return true;
 }
 
+// The deployment limits (maximumPercent, minimumHealthyPercent) as they were
+// before our update, when our update changed them.
+std::optional<UpdateServiceRequest::DeploymentLimits> limits_to_restore(const ComponentRun& run) {
+  auto applied = update_request_for(run).deployment_limits;
+  if (!applied) return std::nullopt;
+  const nlohmann::json& before = applied->current;
+  auto previous = [&before](const char* key) -> std::optional<int> {
+    auto found = before.find(key);
+    if (found == before.end() || !found->is_number_integer()) return std::nullopt;
+    return found->get<int>();
+  };
+  UpdateServiceRequest::DeploymentLimits limits;
+  limits.current = before;
+  limits.maximum_percent = previous("maximumPercent");
+  limits.minimum_healthy_percent = previous("minimumHealthyPercent");
+  bool same = (!applied->maximum_percent || applied->maximum_percent == limits.maximum_percent) &&
+              (!applied->minimum_healthy_percent ||
+               applied->minimum_healthy_percent == limits.minimum_healthy_percent);
+  if (same) return std::nullopt;
+  return limits;
+}
+
 RestoreAnswer restore(const EngineDeps& deps, const ComponentRun& run) {
+  auto limits = limits_to_restore(run);
   if (roll_back_in_ecs(deps, run)) {
     RestoreAnswer answer{run.service, false, true};
-    if (run.plan.current_desired_count != run.plan.target_desired_count()) {
-      // The count is not part of a revision: put it back ourselves.
-      UpdateServiceRequest count{run.plan.cluster, run.plan.service, {}, run.plan.current_desired_count, {}};
-      if (auto updated = deps.ecs.update_service(count); !updated) {
+    bool count_changed = run.plan.current_desired_count != run.plan.target_desired_count();
+    if (count_changed || limits) {
+      // The count and the limits are not part of a revision: put them back ourselves.
+      std::optional<int> count;
+      if (count_changed) count = run.plan.current_desired_count;
+      UpdateServiceRequest put_back{run.plan.cluster, run.plan.service, {}, count, limits};
+      if (auto updated = deps.ecs.update_service(put_back); !updated) {
         answer.service = fail(updated.error());
         answer.maybe_applied = may_have_applied(updated.error());
       }
@@ -60,8 +87,8 @@ RestoreAnswer restore(const EngineDeps& deps, const ComponentRun& run) {
   // scales the service's, and may have moved meanwhile.
   std::optional<int> count;
   if (run.plan.desired_count) count = run.plan.current_desired_count;
-  UpdateServiceRequest request{
-      run.plan.cluster, run.plan.service, run.plan.current_task_definition, count, {}};
+  UpdateServiceRequest request{run.plan.cluster, run.plan.service, run.plan.current_task_definition, count,
+                               limits};
   deps.output.progress(0, run.name() + ": rolling back to " + revision_of(run.plan.current_task_definition));
   auto updated = deps.ecs.update_service(request);
   bool maybe_applied = !updated && may_have_applied(updated.error());
