@@ -80,6 +80,8 @@ const char* to_string(AwsOp op) {
       return "DeregisterTaskDefinition";
     case AwsOp::list_task_definitions:
       return "ListTaskDefinitions";
+    case AwsOp::list_services:
+      return "ListServices";
     case AwsOp::update_service:
       return "UpdateService";
     case AwsOp::list_tasks:
@@ -538,6 +540,17 @@ Result<std::vector<std::string>> FakeEcs::list_task_definitions(const std::strin
   std::sort(found.begin(), found.end(), [](const auto& a, const auto& b) { return a.first > b.first; });
   std::vector<std::string> out;
   for (std::size_t i = 0; i < found.size() && i < 100; ++i) out.push_back(found[i].second);
+  return out;
+}
+
+Result<std::vector<std::string>> FakeEcs::list_services(const std::string& cluster) {
+  Arrival arrival = arrive(AwsOp::list_services, cluster);
+  std::lock_guard lock(m_mutex);
+  if (arrival.fault) return fail(arrival.fault->error);
+  std::vector<std::string> out;
+  for (const auto& [key, service] : m_services) {
+    if (service.cluster == cluster) out.push_back(service.arn);
+  }
   return out;
 }
 

@@ -50,6 +50,7 @@ enum class AwsOp {
   register_task_definition,
   deregister_task_definition,
   list_task_definitions,
+  list_services,
   update_service,
   list_tasks,
   describe_tasks,
@@ -296,6 +297,7 @@ class FakeEcs final : public EcsApi {
   Result<EcsTaskDefinition> register_task_definition(const nlohmann::json& request) override;
   Result<EcsTaskDefinition> deregister_task_definition(const std::string& arn) override;
   Result<std::vector<std::string>> list_task_definitions(const std::string& family) override;
+  Result<std::vector<std::string>> list_services(const std::string& cluster) override;
   Result<EcsService> update_service(const UpdateServiceRequest& request) override;
   Result<std::vector<std::string>> list_tasks(const std::string& cluster, const std::string& service,
                                               const std::string& desired_status) override;

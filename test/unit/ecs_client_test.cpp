@@ -255,6 +255,19 @@ TEST(EcsClient, ListTasksFollowsNextToken) {
   EXPECT_EQ(bodies[2].at("nextToken"), "page3");
 }
 
+TEST(EcsClient, ListServicesFollowsNextToken) {
+  EcsFixture f;
+  f.transport.push(json_reply(200, {{"serviceArns", {"s1", "s2"}}, {"nextToken", "page2"}}));
+  f.transport.push(json_reply(200, {{"serviceArns", {"s3"}}}));
+  auto arns = f.ecs->list_services("prod");
+  ASSERT_TRUE(arns) << arns.error().message;
+  EXPECT_EQ(*arns, (std::vector<std::string>{"s1", "s2", "s3"}));
+  auto bodies = f.transport.json_bodies("ListServices");
+  ASSERT_EQ(bodies.size(), 2u);
+  EXPECT_EQ(bodies[0], (nlohmann::json{{"cluster", "prod"}, {"maxResults", 100}}));
+  EXPECT_EQ(bodies[1].at("nextToken"), "page2");
+}
+
 TEST(EcsClient, DescribeTasksChunksByHundred) {
   EcsFixture f;
   f.transport.on("DescribeTasks", [](const HttpRequest& request) -> Result<HttpResponse> {

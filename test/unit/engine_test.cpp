@@ -708,8 +708,8 @@ TEST_F(EngineTest, NewerDeploymentBySomeoneElseIsOverwrittenAndNotRolledBack) {
   EXPECT_EQ(reason_of(status), "overwritten");
   EXPECT_TRUE(contains(status.message, "(hotfix:1) replaced the deployment of web:2")) << status.message;
   EXPECT_FALSE(contains(status.message, "Rolled back")) << status.message;
-  EXPECT_TRUE(
-      contains(status.message, "not rolled back (another change won): the service runs hotfix:1 with 3 task(s)"))
+  EXPECT_TRUE(contains(status.message,
+                       "not rolled back (another change won): the service runs hotfix:1 with 3 task(s)"))
       << status.message;
   EXPECT_EQ(ecs.count(AwsOp::update_service), 1) << "theirs is kept";
   EXPECT_TRUE(ecs.deregistered().empty());
@@ -937,6 +937,41 @@ TEST_F(EngineTest, KeepRevisionsPrunesOnlyTaggedOldRevisionsNeverOneInUse) {
   EXPECT_EQ(deregistered, (std::vector<std::string>{arn("web:2"), arn("web:5")}));
   for (const char* kept : {"web:1", "web:3", "web:4", "web:6"})
     EXPECT_EQ(ecs.task_definition_status(kept), "ACTIVE") << kept;
+}
+
+// A sibling service of the same family runs one of our old revisions:
+// deregistering it would break that service's next rollback. And when the
+// cluster's services cannot be read, nothing is deregistered.
+TEST_F(EngineTest, KeepRevisionsNeverDeregistersWhatASiblingServiceRuns) {
+  const json tagged = json::array({{{"key", k_created_by_tag}, {"value", "opsani-adjust"}}});
+  ecs.add_task_definition(FakeEcs::fargate_task_definition("web"), tagged);  // web:1, ours, running
+  ecs.add_task_definition(FakeEcs::fargate_task_definition("web"), tagged);  // web:2, ours, the sibling's
+  ecs.add_task_definition(FakeEcs::fargate_task_definition("web"), tagged);  // web:3, ours, unused
+  ecs.add_service({"web"});
+  ServiceSpec sibling("web-canary");
+  sibling.revision = "web:2";
+  ecs.add_service(sibling);
+  configure(component_yaml("web", "    keep_revisions: 1\n"));
+  FinalStatus status = run({{"web", k_new_size}});
+  ASSERT_EQ(status_of(status), "ok") << status.message;
+  EXPECT_EQ(ecs.deregistered(), std::vector<std::string>{arn("web:3")});
+  EXPECT_EQ(ecs.task_definition_status("web:2"), "ACTIVE") << "web-canary runs it";
+  EXPECT_GE(ecs.count(AwsOp::list_services), 1);
+}
+
+TEST_F(EngineTest, KeepRevisionsKeepsEverythingWhenItCannotSeeTheClustersServices) {
+  const json tagged = json::array({{{"key", k_created_by_tag}, {"value", "opsani-adjust"}}});
+  ecs.add_task_definition(FakeEcs::fargate_task_definition("web"), tagged);  // web:1
+  ecs.add_task_definition(FakeEcs::fargate_task_definition("web"), tagged);  // web:2, unused
+  ecs.add_service({"web"});
+  ecs.inject(
+      AwsOp::list_services, 1,
+      Error{ErrorCode::aws_auth, "ListServices: AccessDeniedException", "AccessDeniedException", "", 400});
+  configure(component_yaml("web", "    keep_revisions: 1\n"));
+  FinalStatus status = run({{"web", k_new_size}});
+  ASSERT_EQ(status_of(status), "ok") << status.message;
+  EXPECT_TRUE(ecs.deregistered().empty());
+  EXPECT_TRUE(contains(log_text(), "keeping every revision")) << log_text();
 }
 
 TEST_F(EngineTest, DeploymentPercentagesAreSentOverTheServicesOwnCircuitBreaker) {

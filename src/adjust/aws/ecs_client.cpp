@@ -176,6 +176,25 @@ Result<std::vector<std::string>> EcsClient::list_task_definitions(const std::str
   return string_array(response, "taskDefinitionArns", "ListTaskDefinitions response");
 }
 
+Result<std::vector<std::string>> EcsClient::list_services(const std::string& cluster) {
+  std::vector<std::string> arns;
+  std::string next_token;
+  for (int page = 0; page < k_max_pages; ++page) {
+    nlohmann::json request{{"cluster", cluster}, {"maxResults", 100}};
+    if (!next_token.empty()) request["nextToken"] = next_token;
+    auto response = ADJUST_TRY(m_client.call_json(k_ecs_target_prefix, "ListServices", request));
+    const std::string what = "ListServices response";
+    auto page_arns = ADJUST_TRY(string_array(response, "serviceArns", what));
+    arns.insert(arns.end(), page_arns.begin(), page_arns.end());
+    JsonDecoder d(what);
+    next_token.clear();
+    d.read(response, "", "nextToken", next_token);
+    if (d.failed()) return fail(d.error());
+    if (next_token.empty()) return arns;
+  }
+  return fail(ErrorCode::aws_bad_response, "ListServices: more than 1000 pages; giving up");
+}
+
 Result<std::vector<std::string>> EcsClient::list_tasks(const std::string& cluster, const std::string& service,
                                                        const std::string& desired_status) {
   std::vector<std::string> arns;
@@ -239,6 +258,9 @@ static Error unsupported_feature(const std::string& operation) {
                "UnsupportedFeatureException", "", 400};
 }
 
+Result<std::vector<std::string>> EcsApi::list_services(const std::string&) {
+  return fail(unsupported_feature("ListServices"));
+}
 Result<std::vector<ServiceDeploymentBrief>> EcsApi::list_service_deployments(
     const ListServiceDeploymentsRequest&) {
   return fail(unsupported_feature("ListServiceDeployments"));

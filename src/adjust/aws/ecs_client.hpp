@@ -85,6 +85,9 @@ class EcsApi {
   // Any number of ARNs; sent 100 per call.
   virtual Result<EcsTasks> describe_tasks(const std::string& cluster,
                                           const std::vector<std::string>& tasks) = 0;
+  // Every service ARN of a cluster (all pages, 100 per page). A test double
+  // without it answers UnsupportedFeatureException.
+  virtual Result<std::vector<std::string>> list_services(const std::string& cluster);
 
   // ---- the service deployments API (2024+) ----
   // An ECS without it (an older endpoint, a test double) answers every call
@@ -111,6 +114,7 @@ class EcsClient final : public EcsApi {
   Result<EcsTaskDefinition> deregister_task_definition(const std::string& arn) override;
   Result<std::vector<std::string>> list_task_definitions(const std::string& family) override;
   Result<EcsService> update_service(const UpdateServiceRequest& request) override;
+  Result<std::vector<std::string>> list_services(const std::string& cluster) override;
   Result<std::vector<std::string>> list_tasks(const std::string& cluster, const std::string& service,
                                               const std::string& desired_status) override;
   Result<EcsTasks> describe_tasks(const std::string& cluster, const std::vector<std::string>& tasks) override;

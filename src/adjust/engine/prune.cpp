@@ -1,5 +1,6 @@
 #include "adjust/engine/prune.hpp"
 
+#include <optional>
 #include <set>
 
 #include "adjust/logic/task_definition.hpp"
@@ -23,6 +24,32 @@ std::set<std::string> task_definitions_in_use(const std::vector<ComponentRun>& r
   return in_use;
 }
 
+// Every revision any service of `cluster` runs or deploys (siblings of the
+// same family included), or nullopt when it cannot be known.
+std::optional<std::set<std::string>> task_definitions_in_cluster(const EngineDeps& deps,
+                                                                 const std::string& cluster) {
+  auto arns = deps.ecs.list_services(cluster);
+  if (!arns) {
+    deps.logger.warn("keep_revisions: cannot list the services of cluster " + cluster + " (" +
+                     arns.error().message + "); keeping every revision a service there might use");
+    return std::nullopt;
+  }
+  std::set<std::string> in_use;
+  if (arns->empty()) return in_use;
+  auto services = deps.ecs.describe_services(cluster, *arns);
+  if (!services || !services->failures.empty()) {
+    deps.logger.warn("keep_revisions: cannot describe every service of cluster " + cluster +
+                     (services ? std::string() : " (" + services.error().message + ")") +
+                     "; keeping every revision a service there might use");
+    return std::nullopt;
+  }
+  for (const auto& service : services->services) {
+    in_use.insert(service.task_definition);
+    for (const auto& deployment : service.deployments) in_use.insert(deployment.task_definition);
+  }
+  return in_use;
+}
+
 void prune_family(const EngineDeps& deps, const ComponentRun& run, const std::set<std::string>& in_use) {
   int keep = run.plan.config->keep_revisions;
   if (keep <= 0 || run.registered_arn.empty() || !run.plan.new_revision) return;
@@ -40,6 +67,9 @@ void prune_family(const EngineDeps& deps, const ComponentRun& run, const std::se
                      std::to_string(arns->size()) + (arns->size() >= 100 ? " or more" : "") +
                      " revisions of " + family + "; older ones are left for later adjustments");
   }
+  // Read only once there is something to deregister: what every service of
+  // the cluster uses, since a sibling service may share the family.
+  std::optional<std::optional<std::set<std::string>>> in_cluster;
   for (size_t i = 0; i < arns->size() && i < k_max_scanned; ++i) {
     const std::string& arn = (*arns)[i];
     auto described = deps.ecs.describe_task_definition(arn);
@@ -48,6 +78,9 @@ void prune_family(const EngineDeps& deps, const ComponentRun& run, const std::se
       ++kept;
       continue;
     }
+    if (!in_cluster) in_cluster = task_definitions_in_cluster(deps, run.plan.cluster);
+    if (!*in_cluster) return;  // cannot verify: keep them all
+    if ((*in_cluster)->contains(arn)) continue;
     if (auto deregistered = deps.ecs.deregister_task_definition(arn)) {
       removed.push_back(revision_of(arn));
     } else {

@@ -42,6 +42,8 @@ class Answers:
             return self.deregister_td(body)
         if op == "ListTaskDefinitions":
             return self.list_tds(body)
+        if op == "ListServices":
+            return self.list_services(body)
         return json_error("UnknownOperationException", f"awssim fake-only mode does not model {op}")
 
     def after_upstream(self, req: AwsRequest, model_answer: Callable[[], Reply | None]) -> Reply:
@@ -302,6 +304,17 @@ class Answers:
         arns.sort(key=lambda a: (a.split("task-definition/", 1)[-1].split(":")[0], int(a.rsplit(":", 1)[-1])),
                   reverse=str(body.get("sort", "ASC")).upper() == "DESC")
         return json_reply({"taskDefinitionArns": arns[: int(body.get("maxResults", 100))]})
+
+    def list_services(self, body: dict[str, Any]) -> Reply:
+        """One page of the cluster's service ARNs (maxResults, default 10 as in ECS; nextToken = offset)."""
+        with self.lock:
+            arns = sorted(s.arn for s in self.service_for_tasks(body))
+        size = int(body.get("maxResults", 10))
+        start = int(body.get("nextToken") or 0)
+        page = {"serviceArns": arns[start:start + size]}
+        if start + size < len(arns):
+            page["nextToken"] = str(start + size)
+        return json_reply(page)
 
     def deregister_td(self, body: dict[str, Any]) -> Reply:
         arn = str(body.get("taskDefinition", ""))

@@ -320,6 +320,13 @@ class AwsSimTest(unittest.TestCase):
                 break
         self.assertEqual(len(set(arns)), 5)
 
+    def test_list_services_pages_the_clusters_services(self) -> None:
+        _, _, page = self.sim.ecs("ListServices", {"cluster": "demo", "maxResults": 1})
+        self.assertEqual(len(page["serviceArns"]), 1)
+        self.assertTrue(page["serviceArns"][0].endswith("/web"))
+        _, _, other = self.sim.ecs("ListServices", {"cluster": "elsewhere"})
+        self.assertEqual(other["serviceArns"], [])
+
     def test_describe_task_definition_with_tags_and_missing_service(self) -> None:
         _, _, td = self.sim.ecs("DescribeTaskDefinition", {"taskDefinition": "web", "include": ["TAGS"]})
         self.assertEqual(td["taskDefinition"]["taskDefinitionArn"], TD2)  # bare family = latest
