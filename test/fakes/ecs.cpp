@@ -299,6 +299,18 @@ void FakeEcs::scale_external(const std::string& name, int desired) {
   service.deployments.front().desired = desired;
 }
 
+void FakeEcs::delete_external(const std::string& name, bool gone) {
+  std::lock_guard lock(m_mutex);
+  Service& service = service_named(name);
+  if (gone) {
+    m_services.erase(service.cluster + "/" + service.name);
+    return;
+  }
+  service.status = "DRAINING";
+  service.desired = 0;
+  service.deployments.front().desired = 0;
+}
+
 void FakeEcs::set_deployments_api(DeploymentsApi mode) {
   std::lock_guard lock(m_mutex);
   m_deployments_api = mode;
@@ -1026,7 +1038,7 @@ json FakeEcs::render(const Service& service) const {
               {"serviceName", service.name},
               {"clusterArn", std::string("arn:aws:ecs:") + k_fake_region + ":" + k_fake_account +
                                  ":cluster/" + service.cluster},
-              {"status", "ACTIVE"},
+              {"status", service.status},
               {"desiredCount", service.desired},
               {"runningCount", running},
               {"pendingCount", pending},

@@ -258,6 +258,8 @@ class FakeEcs final : public EcsApi {
   // / sets the desired count.
   void deploy_external(const std::string& service, const std::string& revision);
   void scale_external(const std::string& service, int desired);
+  // Someone deletes the service: DRAINING (count 0) now, gone (MISSING) once `gone`.
+  void delete_external(const std::string& service, bool gone = false);
   // The service deployments API: available (the default), denied or unsupported.
   void set_deployments_api(DeploymentsApi mode);
   // After the service's next UpdateService, the next `count` DescribeServices
@@ -365,7 +367,8 @@ class FakeEcs final : public EcsApi {
     std::vector<nlohmann::json> events;  // newest first
     std::string target_group;            // "" = no load balancer
     nlohmann::json deployment_configuration = nlohmann::json::object();
-    std::set<std::string> proven;  // revisions that completed here
+    std::set<std::string> proven;   // revisions that completed here
+    std::string status = "ACTIVE";  // DRAINING once deleted
     DeploymentStrategy strategy = DeploymentStrategy::rolling;
     std::string alternate_target_group;  // BLUE_GREEN/LINEAR/CANARY
     std::string production_target_group;

@@ -770,6 +770,31 @@ TEST_F(EngineTest, AScaleOutDuringACountlessAdjustmentIsFollowed) {
   EXPECT_FALSE(ecs.update_requests()[0].desired_count) << "the count is not ours to send";
 }
 
+// The service is deleted mid-run: its count drops to 0, which a countless
+// adjustment must not take for done, and there is nothing to restore.
+TEST_F(EngineTest, AServiceBeingDeletedMidRunEndsServiceDeletedNotOk) {
+  seed();
+  configure(component_yaml("web"));
+  ecs.set_fate("web:2", Fate::converge_after(3, 1));
+  ecs.on_call(AwsOp::describe_services, 3, [this] { ecs.delete_external("web"); });
+  FinalStatus status = run({{"web", {{"cpu", 0.5}, {"mem", 1}}}});
+  EXPECT_EQ(status_of(status), "failed") << status.message;
+  EXPECT_EQ(reason_of(status), "service-deleted");
+  EXPECT_TRUE(contains(status.message, "service web is DRAINING (being deleted)")) << status.message;
+  EXPECT_EQ(ecs.count(AwsOp::update_service), 1) << "nothing to roll back";
+}
+
+TEST_F(EngineTest, AServiceDeletedMidRunEndsServiceDeleted) {
+  seed();
+  configure(component_yaml("web"));
+  ecs.set_fate("web:2", Fate::stall());
+  ecs.on_call(AwsOp::describe_services, 3, [this] { ecs.delete_external("web", true); });
+  FinalStatus status = run({{"web", k_new_size}});
+  EXPECT_EQ(reason_of(status), "service-deleted") << status.message;
+  EXPECT_TRUE(contains(status.message, "service web was deleted")) << status.message;
+  EXPECT_EQ(ecs.count(AwsOp::update_service), 1);
+}
+
 TEST_F(EngineTest, DesiredCountChangedBySomeoneElseIsOverwritten) {
   seed();
   configure(component_yaml("web"));

@@ -48,7 +48,7 @@ TEST(Status, EveryReasonHasADistinctKebabCaseStringThatParsesBack) {
     EXPECT_EQ(protocol::parse_reason(text), reason) << text;
   }
   // k_all_reasons lists every enumerator: the last one is its last entry.
-  EXPECT_EQ(std::size(protocol::k_all_reasons), static_cast<std::size_t>(Reason::no_rollback_point) + 1);
+  EXPECT_EQ(std::size(protocol::k_all_reasons), static_cast<std::size_t>(Reason::service_deleted) + 1);
   EXPECT_EQ(protocol::parse_reason("health_check_failed"), std::nullopt);
   EXPECT_EQ(protocol::parse_reason(""), std::nullopt);
 }

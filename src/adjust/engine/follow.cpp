@@ -346,11 +346,21 @@ Follow::Poll Follow::poll(std::vector<Follower>& followers, const char* phase, i
                                    [&](const EcsFailure& f) { return names_service(f.arn, name); });
         failed = true;
         m_deps.logger.warn(std::string(phase) + ": DescribeServices did not return service " + name);
-        if (missing || consecutive_errors + 1 >= max_errors) {
-          decide(*follower, {protocol::Status::failed, Reason::not_found,
-                             follower->run->name() + ": service " + name +
-                                 (missing ? " disappeared" : " is missing from DescribeServices")});
+        if (missing) {
+          decide(*follower, {protocol::Status::failed, Reason::service_deleted,
+                             follower->run->name() + ": service " + name + " was deleted"});
+        } else if (consecutive_errors + 1 >= max_errors) {
+          decide(*follower,
+                 {protocol::Status::failed, Reason::not_found,
+                  follower->run->name() + ": service " + name + " is missing from DescribeServices"});
         }
+        continue;
+      }
+      if (!service->status.empty() && service->status != "ACTIVE") {
+        // DRAINING: being deleted; its count drops to 0, which must not read as done.
+        decide(*follower, {protocol::Status::failed, Reason::service_deleted,
+                           follower->run->name() + ": service " + service->name + " is " + service->status +
+                               " (being deleted)"});
         continue;
       }
       if (auto earlier = taken.find(service); earlier != taken.end()) {

@@ -129,8 +129,10 @@ std::vector<ComponentRun*> runs_to_restore(std::vector<ComponentRun>& runs, bool
   std::vector<ComponentRun*> to_restore;
   for (auto& run : runs) {
     bool ours_to_fix = run.service_updated && run.plan.config->on_failure == OnFailure::rollback;
-    // Someone else deployed over our change: restoring would undo theirs, cancel or not.
-    bool overwritten = run.outcome.has_value() && run.outcome->reason == protocol::Reason::overwritten;
+    // Someone else deployed over our change: restoring would undo theirs,
+    // cancel or not. A deleted service has nothing to restore.
+    bool overwritten = run.outcome.has_value() && (run.outcome->reason == protocol::Reason::overwritten ||
+                                                   run.outcome->reason == protocol::Reason::service_deleted);
     if (ours_to_fix && !overwritten && (run.outcome.has_value() || cancelled)) to_restore.push_back(&run);
   }
   bool any_failed =

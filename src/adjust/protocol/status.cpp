@@ -75,6 +75,8 @@ const char* to_string(Reason reason) {
       return "busy";
     case Reason::no_rollback_point:
       return "no-rollback-point";
+    case Reason::service_deleted:
+      return "service-deleted";
   }
   return "internal-error";
 }

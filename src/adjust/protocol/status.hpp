@@ -46,6 +46,7 @@ enum class Reason {
   deadline_too_short,  // the strategy's waits cannot fit the deadline (failed, nothing changed)
   busy,                // another deployment of the service is in progress (failed, nothing changed)
   no_rollback_point,   // nothing known-good to roll back to (failed, nothing changed)
+  service_deleted,     // the service was deleted (or is being deleted) mid-run (failed)
 };
 
 // Every value, for parsing and tests.
@@ -79,6 +80,7 @@ inline constexpr Reason k_all_reasons[] = {
     Reason::deadline_too_short,
     Reason::busy,
     Reason::no_rollback_point,
+    Reason::service_deleted,
 };
 
 const char* to_string(Status status);
