@@ -158,6 +158,14 @@ TEST(EcsDecode, TaskPrefersAttachmentAddressAndFallsBackToNetworkInterfaces) {
   no_attachment["containers"][0].erase("networkInterfaces");
   EXPECT_EQ(decode_ecs_task(no_attachment)->private_ipv4, "");
   EXPECT_EQ(decode_ecs_task(no_attachment)->containers[0].exit_code, 137);
+
+  // Dual-stack: the ENI's IPv6 address too, from the attachment or the container.
+  auto dual = k_task_json;
+  dual["attachments"][0]["details"].push_back({{"name", "ipv6Address"}, {"value", "2001:db8::7"}});
+  EXPECT_EQ(decode_ecs_task(dual)->ipv6, "2001:db8::7");
+  dual.erase("attachments");
+  dual["containers"][0]["networkInterfaces"][0]["ipv6Address"] = "2001:db8::8";
+  EXPECT_EQ(decode_ecs_task(dual)->ipv6, "2001:db8::8");
 }
 
 TEST(EcsClient, DescribeServicesBatchesByTenAndMergesResults) {

@@ -205,20 +205,24 @@ TEST(Rollout, TwoFailedTasksWithEvidenceRejectBeforeTheBreaker) {
       << status.message;
 }
 
-TEST(Rollout, SchedulerInitiatedStopsAreNotEvidence) {
-  RolloutTracker tracker("web", target(2));
-  EcsDeployment ours = deployment("ecs-svc/new", DeploymentStatus::primary, k_new, 2, 0);
-  ours.failed_tasks = 2;
-  EcsService service = service_with({ours});
-  ASSERT_TRUE(tracker.step(observe(service)).wants_evidence);
-  Observation o = observe(service);
-  o.evidence_fetched = true;
-  for (const char* id : {"a", "b"}) {
-    EcsTask stopped = task(id, k_new, "STOPPED", "");
-    stopped.stop_code = "ServiceSchedulerInitiated";
-    o.stopped_tasks.push_back(stopped);
+// Stopped by the scheduler, or reclaimed by Fargate Spot: not the revision's fault.
+TEST(Rollout, SchedulerAndSpotStopsAreNotEvidence) {
+  for (const char* stop_code : {"ServiceSchedulerInitiated", "SpotInterruption"}) {
+    RolloutTracker tracker("web", target(2));
+    EcsDeployment ours = deployment("ecs-svc/new", DeploymentStatus::primary, k_new, 2, 0);
+    ours.failed_tasks = 2;
+    EcsService service = service_with({ours});
+    ASSERT_TRUE(tracker.step(observe(service)).wants_evidence);
+    Observation o = observe(service);
+    o.evidence_fetched = true;
+    for (const char* id : {"a", "b"}) {
+      EcsTask stopped = task(id, k_new, "STOPPED", "");
+      stopped.stop_code = stop_code;
+      stopped.stopped_reason = "Your Spot Task was interrupted.";
+      o.stopped_tasks.push_back(stopped);
+    }
+    EXPECT_EQ(tracker.step(o).verdict, RolloutVerdict::in_progress) << stop_code;
   }
-  EXPECT_EQ(tracker.step(o).verdict, RolloutVerdict::in_progress);
 }
 
 TEST(Rollout, TargetsUnhealthyPastTheGraceAreRejected) {
@@ -340,6 +344,20 @@ TEST(Rollout, SettlementTurnsALostTaskIntoUnstable) {
       {deployment("ecs-svc/new", DeploymentStatus::primary, k_new, 2, 1, RolloutState::completed)})));
   EXPECT_EQ(status.verdict, RolloutVerdict::rejected);
   EXPECT_EQ(status.reason, Reason::unstable);
+}
+
+// In an IPv6 target group the task is registered by its IPv6 address,
+// however either side spells it.
+TEST(Rollout, IPv6TasksAreMatchedToTheirTargets) {
+  RolloutTracker tracker("web", target(1));
+  EcsService service = service_with(
+      {deployment("ecs-svc/new", DeploymentStatus::primary, k_new, 1, 1, RolloutState::completed)}, 1);
+  Observation o = observe(service);
+  EcsTask running = task("a", k_new, "RUNNING", "");
+  running.ipv6 = "2001:db8::5";
+  o.running_tasks = std::vector<EcsTask>{running};
+  o.target_health[k_tg] = {health("2001:DB8:0:0::5", "healthy")};
+  EXPECT_EQ(tracker.step(o).verdict, RolloutVerdict::succeeded);
 }
 
 TEST(Rollout, WaitForDrainHoldsSuccessUntilOldTasksStop) {
@@ -488,9 +506,8 @@ TEST(RolloutRecord, AnotherCurrentDeploymentIsOverwrittenButThePreviousOneIsASta
   EXPECT_EQ(tracker.step(stale).verdict, RolloutVerdict::in_progress);
   Observation foreign = with_record(service, record(ServiceDeploymentStatus::stopped));
   foreign.service.current_service_deployment = "arn:aws:ecs:us-east-1:1:service-deployment/demo/web/theirs";
-  foreign.service.deployments = {
-      deployment("ecs-svc/theirs", DeploymentStatus::primary, k_old, 2, 0),
-      deployment("ecs-svc/new", DeploymentStatus::active, k_new, 2, 1)};
+  foreign.service.deployments = {deployment("ecs-svc/theirs", DeploymentStatus::primary, k_old, 2, 0),
+                                 deployment("ecs-svc/new", DeploymentStatus::active, k_new, 2, 1)};
   auto status = tracker.step(foreign);
   EXPECT_EQ(status.reason, Reason::overwritten);
   EXPECT_NE(status.message.find("theirs"), std::string::npos) << status.message;

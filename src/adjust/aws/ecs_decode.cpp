@@ -212,6 +212,8 @@ Result<EcsTask> decode_ecs_task(const nlohmann::json& json, const std::string& w
                            d.read(detail, detail_path, "name", name);
                            if (name == "privateIPv4Address" && task.private_ipv4.empty()) {
                              d.read(detail, detail_path, "value", task.private_ipv4);
+                           } else if (name == "ipv6Address" && task.ipv6.empty()) {
+                             d.read(detail, detail_path, "value", task.ipv6);
                            }
                            return 0;
                          });
@@ -229,6 +231,7 @@ Result<EcsTask> decode_ecs_task(const nlohmann::json& json, const std::string& w
                            if (task.private_ipv4.empty()) {
                              d.read(eni, eni_path, "privateIpv4Address", task.private_ipv4);
                            }
+                           if (task.ipv6.empty()) d.read(eni, eni_path, "ipv6Address", task.ipv6);
                            return 0;
                          });
         return container;

@@ -1,9 +1,11 @@
 #include "adjust/logic/rollout.hpp"
 
-#include "adjust/logic/deployment_record.hpp"
-#include "adjust/model/arn.hpp"
+#include <arpa/inet.h>
 
 #include <algorithm>
+
+#include "adjust/logic/deployment_record.hpp"
+#include "adjust/model/arn.hpp"
 
 namespace adjust {
 
@@ -48,13 +50,24 @@ int old_running(const EcsService& service, const std::string& our_id) {
 
 // The health of `ip` in a group of candidate target groups: where it is
 // registered (a blue/green pair registers it in one of the two).
+// One spelling per address: IPv6 has many ("2001:DB8:0::1" = "2001:db8::1").
+std::string canonical_ip(const std::string& ip) {
+  if (ip.find(':') == std::string::npos) return ip;
+  in6_addr address{};
+  if (inet_pton(AF_INET6, ip.c_str(), &address) != 1) return ip;
+  char text[INET6_ADDRSTRLEN] = {};
+  return inet_ntop(AF_INET6, &address, text, sizeof text) != nullptr ? std::string(text) : ip;
+}
+
 const TargetHealth* health_in(const Observation& observation, const std::vector<std::string>& groups,
                               const std::string& ip) {
+  if (ip.empty()) return nullptr;
+  const std::string wanted = canonical_ip(ip);
   for (const auto& group : groups) {
     auto found = observation.target_health.find(group);
     if (found == observation.target_health.end()) continue;
     for (const auto& candidate : found->second) {
-      if (candidate.id != ip) continue;
+      if (canonical_ip(candidate.id) != wanted) continue;
       bool registered = candidate.state != "unused" && candidate.state != "unavailable" &&
                         candidate.reason != "Target.NotRegistered";
       if (registered) return &candidate;
@@ -225,8 +238,11 @@ void RolloutTracker::collect_evidence(const Observation& observation, const std:
     if (task.task_definition_arn != m_target.task_definition) continue;
     if (!deployment_id.empty() && !task.started_by.empty() && task.started_by != deployment_id) continue;
     // Tasks the scheduler or a person stopped (scale-in, a failed deployment's
-    // clean-up) say nothing about why the new revision fails.
-    if (task.stop_code == "ServiceSchedulerInitiated" || task.stop_code == "UserInitiated") continue;
+    // clean-up), or that Fargate Spot reclaimed, say nothing about why the
+    // new revision fails.
+    if (task.stop_code == "ServiceSchedulerInitiated" || task.stop_code == "UserInitiated" ||
+        task.stop_code == "SpotInterruption")
+      continue;
     if (!m_evidence_tasks.insert(task.arn).second) continue;
     std::string description = describe_stopped_task(task);
     auto same = std::find_if(m_evidence.begin(), m_evidence.end(),
@@ -345,22 +361,24 @@ RolloutStatus RolloutTracker::check_ready(const Observation& observation, const 
     for (const EcsTask* task : ours_running) {
       bool healthy_everywhere = true;
       for (const auto& slot : slots) {
+        // An IPv6 target group registers the task by its IPv6 address.
         const TargetHealth* health = health_in(observation, slot, task->private_ipv4);
+        if (health == nullptr) health = health_in(observation, slot, task->ipv6);
+        const std::string address = health != nullptr ? health->id : task->private_ipv4;
         std::string state = health == nullptr ? "unregistered" : health->state;
         if (state == "healthy") continue;
         healthy_everywhere = false;
         if (state.starts_with("unhealthy")) {
-          auto [since, inserted] = m_unhealthy_since.emplace(task->private_ipv4, observation.now);
+          auto [since, inserted] = m_unhealthy_since.emplace(address, observation.now);
           if (observation.now - since->second >= m_target.unhealthy_grace || m_target.settling) {
             std::string detail = health->reason.empty() ? health->state : health->reason;
             if (!health->description.empty()) detail += " (" + health->description + ")";
-            unhealthy_failure = verdict(RolloutVerdict::rejected,
-                                        m_target.settling ? Reason::unstable : Reason::health_check_failed,
-                                        "target " + task->private_ipv4 + " of task " +
-                                            short_task_id(task->arn) + " is unhealthy: " + detail);
+            unhealthy_failure = verdict(
+                RolloutVerdict::rejected, m_target.settling ? Reason::unstable : Reason::health_check_failed,
+                "target " + address + " of task " + short_task_id(task->arn) + " is unhealthy: " + detail);
           }
         } else {
-          m_unhealthy_since.erase(task->private_ipv4);
+          m_unhealthy_since.erase(address);
         }
       }
       if (healthy_everywhere) ++healthy;

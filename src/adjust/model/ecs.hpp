@@ -164,6 +164,7 @@ struct EcsTask {
   std::string stopped_reason;
   std::string health_status;
   std::string private_ipv4;  // "" until the ENI has an address
+  std::string ipv6;          // the ENI's IPv6 address (dual-stack / IPv6 subnets), else ""
   std::optional<std::chrono::system_clock::time_point> started_at;
   std::optional<std::chrono::system_clock::time_point> stopped_at;
   std::vector<EcsContainerState> containers;
