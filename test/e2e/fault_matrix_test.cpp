@@ -30,6 +30,7 @@
 #include <vector>
 
 #include "support/adjust_e2e.hpp"
+#include "support/adjust_run.hpp"
 #include "support/fault_cell.hpp"
 #include "support/sim_fixture.hpp"
 
@@ -193,6 +194,27 @@ const CellSpec k_cells[] = {
     {"update", "sigusr1", CANCELLED_AT("web:1", 2), "Rolled back to web:1", ""},
     {"wait", "sigusr1", CANCELLED_AT("web:1", 2), "Rolled back to web:1", ""},
     {"rollback", "sigusr1", CANCELLED_AT("web:1", 2), "Rolled back to web:1", ""},
+    // The scaler (Application Auto Scaling) moves the count 2 -> 4 while the
+    // driver is in the phase; these requests name no replicas, so the count is
+    // the scaler's and the deployment is judged at 4.
+    {"describe", "scale_out", "ok", "success", "web:2", 4, "", "judged at the scaler's count"},
+    {"register", "scale_out", "ok", "success", "web:2", 4, "", "judged at the scaler's count"},
+    {"update", "scale_out", "ok", "success", "web:2", 4, "", "judged at the scaler's count"},
+    {"wait", "scale_out", "ok", "success", "web:2", 4, "", "judged at the scaler's count"},
+    {"rollback", "scale_out", "rejected", "start-failed", "web:1", 4, "Rolled back to web:1",
+     "the restore leaves the scaler's count"},
+    // DescribeServices answers the service as it was before the UpdateService, twice.
+    {"wait", "stale_read", OK_NEW, "", "the stale reads decide nothing"},
+    {"rollback", "stale_read", ROLLED_BACK, "Rolled back to web:1", "the stale reads decide nothing"},
+    // Another adjust (cpu 1, mem 2, 2 tasks) starts while the driver is in the phase.
+    // (Not while registering or updating: which revision number and which
+    // UpdateService come last is a race there.)
+    {"describe", "concurrent_adjust", "ok", "success", "web:3", 3, "",
+     "theirs (read the same settled service) runs first, then ours replaces it"},
+    {"wait", "concurrent_adjust", OK_NEW, "", "theirs is refused as busy"},
+    // A previous run was killed mid-deployment: its hotfix:1 is still deploying.
+    {"describe", "killed_previous_run", "failed", "busy", "hotfix:1", 2, "of hotfix:1",
+     "refused before any change"},
 };
 
 // The same cell on a service deployed with another strategy.
@@ -357,12 +379,33 @@ Injection inject(const std::string& phase, const std::string& fault) {
       if (fault != "missing_fields") spec["calls"] = {{"from", 1}, {"to", 2}};
     }
     add(spec);
-  } else if (fault == "external_change" || fault == "sigterm" || fault == "sigusr1") {
+  } else if (fault == "concurrent_adjust") {
+    json hold = {{"call", 1}, {"action", "delay"}, {"delay_ms", 1500}};
+    if (phase == "describe") {
+      in.rules.push_back({{"service", "ecs"},
+                          {"operation", "DescribeTaskDefinition"},
+                          {"call", 1},
+                          {"action", "delay"},
+                          {"delay_ms", 1500}});
+    } else {
+      add(hold);
+    }
+    in.hold = 0;  // the test starts the other run (see CellTest::run)
+  } else if (fault == "stale_read" || fault == "killed_previous_run") {
+    // Set up in the scenario and the seed (see the test), not by a rule.
+  } else if (fault == "external_change" || fault == "sigterm" || fault == "sigusr1" || fault == "scale_out") {
     json hold = {{"call", 1}, {"action", "delay"}, {"delay_ms", k_hold_ms}};
-    if (phase == "describe" && fault == "external_change") {
+    if (phase == "describe" && (fault == "external_change" || fault == "scale_out")) {
       // After the service was read: hold the task definition read instead.
       in.rules.push_back({{"service", "ecs"},
                           {"operation", "DescribeTaskDefinition"},
+                          {"call", 1},
+                          {"action", "delay"},
+                          {"delay_ms", k_hold_ms}});
+    } else if (phase == "rollback" && fault == "scale_out") {
+      // A countless change is rolled back by ECS alone: no second UpdateService.
+      in.rules.push_back({{"service", "ecs"},
+                          {"operation", "StopServiceDeployment"},
                           {"call", 1},
                           {"action", "delay"},
                           {"delay_ms", k_hold_ms}});
@@ -374,6 +417,10 @@ Injection inject(const std::string& phase, const std::string& fault) {
       in.act = [](SimFixture& sim, int) {
         ecs_call(sim, "UpdateService",
                  {{"cluster", "demo"}, {"service", "web"}, {"taskDefinition", "hotfix:1"}});
+      };
+    } else if (fault == "scale_out") {
+      in.act = [](SimFixture& sim, int) {
+        sim.control("scale", {{"cluster", "demo"}, {"service", "web"}, {"desired", 4}});
       };
     } else {
       int signal_number = fault == "sigterm" ? SIGTERM : SIGUSR1;
@@ -406,6 +453,10 @@ std::string fault_description(const std::string& fault) {
       {"external_change", "another party deploys hotfix:1 meanwhile"},
       {"sigterm", "SIGTERM during the phase"},
       {"sigusr1", "SIGUSR1 (servo's cancel) during the phase"},
+      {"scale_out", "the scaler moves the count 2 → 4 (no replicas requested)"},
+      {"stale_read", "two DescribeServices answer the service as it was before the update"},
+      {"killed_previous_run", "a killed run's deployment is still in progress"},
+      {"concurrent_adjust", "another adjust of the service starts meanwhile"},
   };
   return descriptions.at(fault);
 }
@@ -454,7 +505,8 @@ class CellTest : public ::testing::Test {
     m_result["note"] = cell.note;
     m_result["fault_description"] = fault_description(cell.fault);
     m_result["index"] = m_index;
-    m_result["original"] = {{"revision", "web:1"}, {"count", 2}};
+    m_result["original"] = {
+        {"revision", cell.fault == std::string("killed_previous_run") ? "hotfix:1" : "web:1"}, {"count", 2}};
     m_result["passed"] = !HasFailure() && !IsSkipped();
     std::error_code ignored;
     fs::create_directories(results_dir(), ignored);
@@ -503,8 +555,18 @@ void CellTest::run(const std::string& strategy, const CellSpec& cell) {
   sim.control("seed", {{"cluster", "demo"},
                        {"task_definitions", {task_definition("web"), task_definition("hotfix")}},
                        {"services", {service}}});
+  const std::string fault = cell.fault;
+  if (fault == "killed_previous_run") {
+    // The killed run's deployment: hotfix:1, whose tasks never start.
+    sim.set_scenario(scenario("web", "stall"));
+    ecs_call(sim, "UpdateService", {{"cluster", "demo"}, {"service", "web"}, {"taskDefinition", "hotfix:1"}});
+    sim.control("requests", json::object(), "DELETE");  // the driver's requests only
+  }
   const bool failing = phase == "rollback" || phase == "stop";
   json fate = failing ? scenario("web", "fail_start", {{"failure", "oom"}}) : scenario("web", "converge");
+  if (fault == "stale_read") fate["stale_describes"] = 2;
+  // The driver, not ECS's breaker, ends the failing countless change: ECS rolls it back (Stop).
+  if (fault == "scale_out" && phase == "rollback") fate["breaker"] = false;
   // ECS's circuit breaker would end the deployment before the driver judges it; stop is the driver's.
   if (phase == "stop") fate["breaker"] = false;
   fate.update({{"step", 2}, {"health_delay", 2}, {"drain_delay", 1}});
@@ -522,7 +584,9 @@ void CellTest::run(const std::string& strategy, const CellSpec& cell) {
   }
   CellOptions options;
   options.config_path = dir.write("config.yaml", config_yaml(sim.endpoint(), component));
-  options.request_path = dir.write("request.json", settings_request({{"web", k_new_size}}).dump());
+  json request = k_new_size;
+  if (fault == "scale_out") request.erase("replicas");  // the count is the scaler's
+  options.request_path = dir.write("request.json", settings_request({{"web", request}}).dump());
   options.env = adjust_env(dir);
   options.env.emplace_back("AWS_MAX_ATTEMPTS", std::to_string(k_attempts));
   options.env.emplace_back("ADJUST_AWS_REQUEST_TIMEOUT", std::to_string(k_request_timeout_ms / 1000.0));
@@ -542,8 +606,21 @@ void CellTest::run(const std::string& strategy, const CellSpec& cell) {
     options.hold_rule = ids.at(static_cast<std::size_t>(injection.hold)).get<int>();
     options.act = [&sim, act = injection.act](int pid) { act(sim, pid); };
   }
+  // concurrent_adjust: the other run goes on by itself; it is looked at after ours.
+  std::thread other_thread;
+  AdjustRun other;
+  if (fault == "concurrent_adjust") {
+    const json theirs = {{"cpu", 1}, {"mem", 2}, {"replicas", 2}, {"MODE", "safe"}, {"LOG_LEVEL", "info"}};
+    std::string config_text = config_yaml(sim.endpoint(), component);
+    options.act = [&other_thread, &other, config_text, theirs](int) {
+      other_thread = std::thread([&other, config_text, theirs] {
+        other = run_adjust(config_text, settings_request({{"web", theirs}}));
+      });
+    };
+  }
 
   CellRun run = run_cell(sim, options);
+  if (other_thread.joinable()) other_thread.join();
   if (phase == "stop") wait_for_rollbacks_in_ecs(sim);
   ServiceAt at = service_at(sim, "web");
   int updates = sim.count("UpdateService");
@@ -568,6 +645,17 @@ void CellTest::run(const std::string& strategy, const CellSpec& cell) {
                         {"service_changed", changed},
                         {"message", message}};
   m_result["seconds"] = std::round(run.elapsed.count() * 10) / 10;
+  if (fault == "concurrent_adjust") {
+    // Theirs is refused while ours deploys; before that it may finish (ok)
+    // or be replaced by ours (overwritten), never anything else.
+    m_result["other"] = other.final;
+    std::string theirs = other.final.value("status", "") + "/" + other.final.value("reason", "");
+    if (phase == "wait") {
+      EXPECT_EQ(theirs, "failed/busy") << other.dump();
+    } else {
+      EXPECT_TRUE(theirs == "ok/success" || theirs == "failed/overwritten") << other.dump();
+    }
+  }
   const std::string context = "stdout:\n" + run.out + "\nstderr tail:\n" + run.log_tail;
 
   // The fault really hit: every injected rule fired.
@@ -596,7 +684,8 @@ void CellTest::run(const std::string& strategy, const CellSpec& cell) {
   EXPECT_EQ(at.revision, cell.revision) << sim.state().dump(1);
   EXPECT_EQ(at.count, cell.count) << sim.state().dump(1);
   // A fault before the update leaves the service alone: not even a no-op UpdateService.
-  if ((phase == "describe" || phase == "register") && std::string(cell.revision) == "web:1") {
+  if ((phase == "describe" || phase == "register") &&
+      (std::string(cell.revision) == "web:1" || fault == "killed_previous_run")) {
     EXPECT_EQ(updates, 0) << sim.requests("operation=UpdateService").dump(1);
   }
   // Credentials really were fetched again.
