@@ -7,6 +7,7 @@
 
 #include "adjust/aws/client.hpp"
 #include "adjust/aws/endpoints.hpp"
+#include "adjust/aws/session.hpp"
 #include "fakes/clock.hpp"
 #include "fakes/transport.hpp"
 
@@ -346,6 +347,30 @@ TEST(AutoScalingClient, RegisterSetsOnlyTheBounds) {
   auto garbled = f.autoscaling->register_scalable_target(k_web, 3, 3);
   ASSERT_FALSE(garbled);
   EXPECT_EQ(garbled.error().code, ErrorCode::aws_bad_response);
+}
+
+TEST(AwsSession, AutoScalingUsesItsEndpointSigningNameAndTheSessionCredentials) {
+  MapEnvironment env;  // no HOME: no profile files
+  env.set("AWS_REGION", "eu-west-1");
+  env.set("AWS_ACCESS_KEY_ID", "AKIDENV");
+  env.set("AWS_SECRET_ACCESS_KEY", "secret");
+  env.set("AWS_ENDPOINT_URL", "http://127.0.0.1:5000");
+  env.set("AWS_ENDPOINT_URL_APPLICATION_AUTO_SCALING", "http://127.0.0.1:5003");
+  FakeTransport transport;
+  FakeClock clock;
+  auto session = open_aws_session(AwsSettings{}, env, transport, clock, null_logger());
+  ASSERT_TRUE(session) << session.error().message;
+  transport.push(json_reply(200, {{"ScalableTargets", {target_json(k_web, 2, 10)}}}));
+  auto targets = (*session)->autoscaling().describe_scalable_targets({k_web});
+  ASSERT_TRUE(targets) << targets.error().message;
+  EXPECT_EQ(targets->size(), 1u);
+  auto request = transport.last_request();
+  EXPECT_EQ(request.url, "http://127.0.0.1:5003/");
+  EXPECT_NE(find_header(request.headers, "Authorization")
+                .value_or("")
+                .find("Credential=AKIDENV/20150830/eu-west-1/application-autoscaling/aws4_request"),
+            std::string::npos)
+      << find_header(request.headers, "Authorization").value_or("");
 }
 
 }  // namespace
