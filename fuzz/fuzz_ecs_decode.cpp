@@ -1,10 +1,12 @@
 // Fuzz target: ECS (awsJson1_1) response bodies. Every input is served, with
 // HTTP 200, as the answer to each ECS call the driver makes, the service
 // deployments API included (through the real AwsClient and EcsClient over an
-// in-memory transport); then what decoded
+// in-memory transport), and to the Application Auto Scaling calls (same JSON
+// 1.1 wire, AutoScalingClient); then what decoded
 // feeds the task-definition clone, the --query current values and the plan.
 // Contract: decoded values or ErrorCode::aws_bad_response; the later stages
 // fail only with their documented codes; never a crash or an escaping exception.
+#include "adjust/aws/autoscaling_client.hpp"
 #include "adjust/aws/client.hpp"
 #include "adjust/aws/ecs_client.hpp"
 #include "adjust/base/clock.hpp"
@@ -37,19 +39,23 @@ const adjust::DesiredComponent& desired_web() {
   return desired;
 }
 
-// An EcsClient whose every call is answered by `body`, except ListTasks which
-// gets it once (a nextToken in it would otherwise page forever;
+// An EcsClient and an AutoScalingClient whose every call is answered by
+// `body`, except ListTasks and DescribeScalableTargets which get it once (a
+// nextToken / NextToken in it would otherwise page on for up to 1000 pages;
 // ListServiceDeployments stops by itself after 10 pages).
 class ServedBody {
  public:
   explicit ServedBody(std::string body)
       : m_body(std::move(body)),
         m_client(m_transport, m_credentials, m_clock, adjust::null_logger(), options(), [] { return 0.5; }),
-        m_ecs(m_client) {
+        m_autoscaling_client(m_transport, m_credentials, m_clock, adjust::null_logger(),
+                             autoscaling_options(), [] { return 0.5; }),
+        m_ecs(m_client),
+        m_autoscaling(m_autoscaling_client) {
     for (const char* operation :
          {"DescribeServices", "DescribeTaskDefinition", "DescribeTasks", "ListTaskDefinitions",
           "UpdateService", "ListServiceDeployments", "DescribeServiceDeployments", "DescribeServiceRevisions",
-          "StopServiceDeployment", "ContinueServiceDeployment"}) {
+          "StopServiceDeployment", "ContinueServiceDeployment", "RegisterScalableTarget"}) {
       m_transport.on(operation, [this](const adjust::HttpRequest&) -> adjust::Result<adjust::HttpResponse> {
         return adjust::testing::text_reply(200, m_body);
       });
@@ -57,12 +63,20 @@ class ServedBody {
   }
 
   adjust::EcsClient& ecs() { return m_ecs; }
+  adjust::AutoScalingClient& autoscaling() { return m_autoscaling; }
   void serve_once() { m_transport.push(adjust::testing::text_reply(200, m_body)); }
 
  private:
   static adjust::AwsClientOptions options() {
     adjust::AwsClientOptions out;
     out.endpoint = {"https://ecs.us-east-1.amazonaws.com", "ecs", "us-east-1"};
+    out.retry.max_attempts = 1;
+    return out;
+  }
+  static adjust::AwsClientOptions autoscaling_options() {
+    adjust::AwsClientOptions out;
+    out.endpoint = {"https://application-autoscaling.us-east-1.amazonaws.com", "application-autoscaling",
+                    "us-east-1"};
     out.retry.max_attempts = 1;
     return out;
   }
@@ -73,7 +87,9 @@ class ServedBody {
       adjust::Credentials{"AKIDFUZZ", "fuzz-secret", "fuzz-token", std::nullopt, "fuzz"}};
   adjust::SystemClock m_clock;
   adjust::AwsClient m_client;
+  adjust::AwsClient m_autoscaling_client;
   adjust::EcsClient m_ecs;
+  adjust::AutoScalingClient m_autoscaling;
 };
 
 template <class T>
@@ -121,6 +137,19 @@ void service_deployments(adjust::EcsClient& ecs) {
       ecs.describe_service_revisions({"arn:aws:ecs:us-east-1:1:service-revision/fuzz/web/1"}));
   expect_decoded_or_bad_response(ecs.stop_service_deployment(arn, adjust::StopType::rollback));
   expect_decoded_or_bad_response(ecs.continue_service_deployment(arn, "hook", adjust::HookAction::resume));
+}
+
+// Application Auto Scaling: scalable targets or aws_bad_response.
+void scalable_targets(ServedBody& served) {
+  served.serve_once();
+  auto targets = served.autoscaling().describe_scalable_targets({"service/fuzz/web", "service/fuzz/api"});
+  // A second page is not served: the transport's "no scripted reply" error.
+  FUZZ_CHECK(targets || targets.error().code == ErrorCode::aws_bad_response ||
+             targets.error().code == ErrorCode::internal);
+  if (targets) {
+    for (const auto& target : *targets) FUZZ_CHECK(!target.resource_id.empty());
+  }
+  expect_decoded_or_bad_response(served.autoscaling().register_scalable_target("service/fuzz/web", 1, 3));
 }
 
 void plan(adjust::EcsApi& ecs) {
@@ -174,6 +203,8 @@ extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size
   // A second page is not served: the transport's "no scripted reply" error.
   FUZZ_CHECK(tasks || tasks.error().code == ErrorCode::aws_bad_response ||
              tasks.error().code == ErrorCode::internal);
+
+  scalable_targets(served);
 
   plan(ecs);
   return 0;

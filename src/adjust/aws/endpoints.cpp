@@ -10,6 +10,8 @@ std::string_view signing_name(AwsService service) {
       return "elasticloadbalancing";
     case AwsService::sts:
       return "sts";
+    case AwsService::autoscaling:
+      return "application-autoscaling";
   }
   return "ecs";
 }
@@ -22,6 +24,8 @@ std::string_view endpoint_env_name(AwsService service) {
       return "AWS_ENDPOINT_URL_ELASTIC_LOAD_BALANCING_V2";
     case AwsService::sts:
       return "AWS_ENDPOINT_URL_STS";
+    case AwsService::autoscaling:
+      return "AWS_ENDPOINT_URL_APPLICATION_AUTO_SCALING";
   }
   return "AWS_ENDPOINT_URL";
 }

@@ -9,11 +9,11 @@
 
 namespace adjust {
 
-enum class AwsService { ecs, elbv2, sts };
+enum class AwsService { ecs, elbv2, sts, autoscaling };  // autoscaling: Application Auto Scaling
 
 struct ServiceEndpoint {
   std::string url;           // scheme://host[:port] with no trailing slash
-  std::string signing_name;  // "ecs", "elasticloadbalancing", "sts"
+  std::string signing_name;  // "ecs", "elasticloadbalancing", "sts", "application-autoscaling"
   std::string region;        // the signing region (unchanged by overrides)
 };
 

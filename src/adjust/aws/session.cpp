@@ -33,7 +33,7 @@ class RealAwsSession final : public AwsSession {
   RealAwsSession(std::string region, Transport& transport, Clock& clock, Logger& logger,
                  const Environment& env, RetryConfig retry, std::chrono::milliseconds timeout,
                  ServiceEndpoint ecs_endpoint, ServiceEndpoint elbv2_endpoint, ServiceEndpoint sts_endpoint,
-                 ProfileFiles profiles)
+                 ServiceEndpoint autoscaling_endpoint, ProfileFiles profiles)
       : m_region(std::move(region)),
         m_profiles(std::move(profiles)),
         m_sts_client(transport, m_no_credentials, clock, logger,
@@ -45,11 +45,15 @@ class RealAwsSession final : public AwsSession {
                      client_options(std::move(ecs_endpoint), retry, timeout)),
         m_elbv2_client(transport, *m_credentials, clock, logger,
                        client_options(std::move(elbv2_endpoint), retry, timeout)),
+        m_autoscaling_client(transport, *m_credentials, clock, logger,
+                             client_options(std::move(autoscaling_endpoint), retry, timeout)),
         m_ecs(m_ecs_client),
-        m_elbv2(m_elbv2_client) {}
+        m_elbv2(m_elbv2_client),
+        m_autoscaling(m_autoscaling_client) {}
 
   EcsApi& ecs() override { return m_ecs; }
   Elbv2Api& elbv2() override { return m_elbv2; }
+  AutoScalingApi& autoscaling() override { return m_autoscaling; }
   const std::string& region() const override { return m_region; }
 
  private:
@@ -61,8 +65,10 @@ class RealAwsSession final : public AwsSession {
   std::unique_ptr<CredentialsProvider> m_credentials;
   AwsClient m_ecs_client;
   AwsClient m_elbv2_client;
+  AwsClient m_autoscaling_client;
   EcsClient m_ecs;
   Elbv2Client m_elbv2;
+  AutoScalingClient m_autoscaling;
 };
 
 }  // namespace
@@ -77,10 +83,12 @@ Result<std::unique_ptr<AwsSession>> open_aws_session(const AwsSettings& settings
   ServiceEndpoint ecs = ADJUST_TRY(resolve_endpoint(AwsService::ecs, region, endpoint_url, env));
   ServiceEndpoint elbv2 = ADJUST_TRY(resolve_endpoint(AwsService::elbv2, region, endpoint_url, env));
   ServiceEndpoint sts = ADJUST_TRY(resolve_endpoint(AwsService::sts, region, endpoint_url, env));
+  ServiceEndpoint autoscaling =
+      ADJUST_TRY(resolve_endpoint(AwsService::autoscaling, region, endpoint_url, env));
   logger.debug("region " + region + ", ECS endpoint " + ecs.url);
   return std::unique_ptr<AwsSession>(std::make_unique<RealAwsSession>(
       std::move(region), transport, clock, logger, env, retry, timeout, std::move(ecs), std::move(elbv2),
-      std::move(sts), std::move(profiles)));
+      std::move(sts), std::move(autoscaling), std::move(profiles)));
 }
 
 }  // namespace adjust

@@ -1,12 +1,13 @@
 // Everything needed to talk to AWS for one run, built from the config and the
 // environment: profile files, region, endpoints, the credential chain (with
-// STS for assumed roles) and the ECS / ELBv2 clients.
+// STS for assumed roles) and the ECS / ELBv2 / Application Auto Scaling clients.
 #pragma once
 
 #include <memory>
 #include <optional>
 #include <string>
 
+#include "adjust/aws/autoscaling_client.hpp"
 #include "adjust/aws/ecs_client.hpp"
 #include "adjust/aws/elbv2_client.hpp"
 #include "adjust/aws/http.hpp"
@@ -28,6 +29,7 @@ class AwsSession {
   virtual ~AwsSession() = default;
   virtual EcsApi& ecs() = 0;
   virtual Elbv2Api& elbv2() = 0;
+  virtual AutoScalingApi& autoscaling() = 0;
   virtual const std::string& region() const = 0;
 };
 
