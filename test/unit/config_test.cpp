@@ -214,6 +214,7 @@ TEST(ConfigTest, NewKeysAndDefaults) {
     keep_revisions: 5
     settlement: 30
     wait_for_drain: true
+    replicas_when_autoscaled: pin
     scale_container_resources: yes
     deployment:
       maximum_percent: 200
@@ -234,6 +235,7 @@ TEST(ConfigTest, NewKeysAndDefaults) {
   EXPECT_EQ(web.keep_revisions, 5);
   EXPECT_EQ(web.settlement, std::chrono::seconds(30));
   EXPECT_TRUE(web.wait_for_drain);
+  EXPECT_TRUE(web.pin_autoscaled_replicas);
   EXPECT_TRUE(web.scale_container_resources);
   EXPECT_EQ(web.deployment.maximum_percent, 200);
   EXPECT_EQ(web.deployment.minimum_healthy_percent, 50);
@@ -247,6 +249,7 @@ TEST(ConfigTest, NewKeysAndDefaults) {
   EXPECT_EQ(plain.keep_revisions, 0);
   EXPECT_EQ(plain.settlement, std::chrono::seconds(0));
   EXPECT_FALSE(plain.wait_for_drain);
+  EXPECT_FALSE(plain.pin_autoscaled_replicas);
   EXPECT_FALSE(plain.scale_container_resources);
   EXPECT_FALSE(plain.deployment.maximum_percent);
 }

@@ -28,6 +28,7 @@
 #include "adjust/protocol/output.hpp"
 #include "adjust/protocol/request.hpp"
 #include "adjust/protocol/status.hpp"
+#include "fakes/autoscaling.hpp"
 #include "fakes/clock.hpp"
 #include "fakes/ecs.hpp"
 #include "support/adjust_e2e.hpp"
@@ -99,6 +100,7 @@ class EngineTest : public ::testing::Test {
     EXPECT_TRUE(desired) << desired.error().message;
     if (!desired) return final_status_for(desired.error());
     Engine engine(ecs, elbv2, clock, cancel, m_output, m_logger, policy, [] { return 0.5; });
+    engine.use_autoscaling(autoscaling);
     FinalStatus status = engine.run(m_config, *desired, options);
     outcomes = engine.outcomes();
     return status;
@@ -152,6 +154,7 @@ class EngineTest : public ::testing::Test {
   FakeClock clock;
   FakeEcs ecs{&clock};
   FakeElbv2 elbv2{ecs};
+  FakeAutoScaling autoscaling;  // no targets: nothing is autoscaled
   CancelToken cancel;
   PollPolicy policy;
   std::vector<ComponentOutcome> outcomes;
@@ -793,6 +796,60 @@ TEST_F(EngineTest, AServiceDeletedMidRunEndsServiceDeleted) {
   EXPECT_EQ(reason_of(status), "service-deleted") << status.message;
   EXPECT_TRUE(contains(status.message, "service web was deleted")) << status.message;
   EXPECT_EQ(ecs.count(AwsOp::update_service), 1);
+}
+
+// ---- Application Auto Scaling ----------------------------------------------------------------
+
+TEST_F(EngineTest, ReplicasOnAnAutoscaledServiceAreRefusedByDefault) {
+  seed();
+  autoscaling.add_target("service/demo/web", 2, 10);
+  configure(component_yaml("web"));
+  FinalStatus status = run({{"web", k_new_size}});
+  EXPECT_EQ(status_of(status), "failed") << status.message;
+  EXPECT_EQ(reason_of(status), "invalid-config");
+  EXPECT_TRUE(contains(status.message, "is scaled by Application Auto Scaling (min 2, max 10)"))
+      << status.message;
+  EXPECT_EQ(ecs.mutating_calls(), 0);
+  EXPECT_TRUE(autoscaling.registrations.empty());
+  // Sent back at the current count, replicas are no change: accepted.
+  FinalStatus same = run({{"web", {{"cpu", 0.5}, {"mem", 1}, {"replicas", 2}}}});
+  EXPECT_EQ(status_of(same), "ok") << same.message;
+}
+
+TEST_F(EngineTest, ReplicasOnAnAutoscaledServiceArePinnedWhenConfigured) {
+  seed();
+  autoscaling.add_target("service/demo/web", 2, 10);
+  configure(component_yaml("web", "    replicas_when_autoscaled: pin\n"));
+  FinalStatus status = run({{"web", k_new_size}});
+  ASSERT_EQ(status_of(status), "ok") << status.message;
+  ASSERT_EQ(autoscaling.registrations.size(), 1u);
+  EXPECT_EQ(autoscaling.registrations[0].min_capacity, 3);
+  EXPECT_EQ(autoscaling.registrations[0].max_capacity, 3);
+  EXPECT_EQ(autoscaling.targets["service/demo/web"].min_capacity, 3);
+  expect_service("web", "web:2", 3);
+}
+
+TEST_F(EngineTest, PinnedBoundsArePutBackOnRollback) {
+  seed();
+  autoscaling.add_target("service/demo/web", 2, 10);
+  configure(component_yaml("web", "    replicas_when_autoscaled: pin\n"));
+  ecs.set_fate("web:2", Fate::unhealthy());
+  policy.unhealthy_grace = 30s;
+  FinalStatus status = run({{"web", k_new_size}});
+  EXPECT_EQ(status_of(status), "rejected") << status.message;
+  EXPECT_TRUE(contains(status.message, "Application Auto Scaling bounds put back to 2-10")) << status.message;
+  EXPECT_EQ(autoscaling.targets["service/demo/web"].min_capacity, 2);
+  EXPECT_EQ(autoscaling.targets["service/demo/web"].max_capacity, 10);
+  expect_service("web", "web:1", 2);
+}
+
+TEST_F(EngineTest, UnreadableScalableTargetsAreSaidAndTreatedAsNone) {
+  seed();
+  autoscaling.denied = true;
+  configure(component_yaml("web"));
+  FinalStatus status = run({{"web", k_new_size}});
+  EXPECT_EQ(status_of(status), "ok") << status.message;
+  EXPECT_TRUE(contains(log_text(), "cannot read the services' scalable targets")) << log_text();
 }
 
 TEST_F(EngineTest, DesiredCountChangedBySomeoneElseIsOverwritten) {

@@ -42,6 +42,7 @@ FinalStatus query(Context& context) {
   for (const auto& component : config->components) components.push_back(&component);
   auto states = read_component_states((*session)->ecs(), components, k_default_aws_concurrency);
   if (!states) return final_status_for(states.error());
+  read_scalable_targets(&(*session)->autoscaling(), *states, context.logger);
 
   nlohmann::ordered_json described = nlohmann::ordered_json::object();
   for (const auto& state : *states) {
@@ -64,6 +65,10 @@ FinalStatus query(Context& context) {
     }
     described[state.config->name] = {{"settings", settings},
                                      {"deployment", deployment_summary(state.service)}};
+    if (state.scalable_target) {
+      described[state.config->name]["autoscaling"] = {{"min", state.scalable_target->min_capacity},
+                                                      {"max", state.scalable_target->max_capacity}};
+    }
   }
   context.output.document({{"application", {{"components", described}}}});
   return FinalStatus::ok();

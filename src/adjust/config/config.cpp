@@ -196,6 +196,13 @@ std::optional<ComponentConfig> parse_component(YamlWalker& walker, const YamlEnt
       if (auto seconds = read_seconds(walker, item, item_path, true)) {
         component.settlement = *seconds;
       }
+    } else if (key == "replicas_when_autoscaled") {
+      auto text = walker.string(item, item_path);
+      if (text == "pin") {
+        component.pin_autoscaled_replicas = true;
+      } else if (text && *text != "refuse") {
+        walker.error_at(value_mark(item), item_path, "must be refuse or pin, got \"" + *text + "\"");
+      }
     } else if (key == "wait_for_drain") {
       component.wait_for_drain = walker.boolean(item, item_path).value_or(false);
     } else if (key == "scale_container_resources") {

@@ -84,6 +84,9 @@ struct ComponentConfig {
   int keep_revisions = 0;  // 0 = keep all
   std::chrono::seconds settlement{0};
   bool wait_for_drain = false;
+  // A replicas setting on a service Application Auto Scaling scales: refused
+  // (the scaler would undo it), or pinned (min = max = the value).
+  bool pin_autoscaled_replicas = false;
   bool scale_container_resources = false;
   DeploymentOptions deployment;
 

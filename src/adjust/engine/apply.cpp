@@ -44,6 +44,23 @@ Status apply(const EngineDeps& deps, ComponentRun& run) {
     return fail(ErrorCode::cancelled, component.name + ": cancelled before the service was updated");
   }
 
+  if (run.plan.pin) {
+    // First, so the scaler does not move the count we are about to set.
+    const ComponentPlan::Pin& pin = *run.plan.pin;
+    Status pinned = deps.autoscaling == nullptr
+                        ? fail(ErrorCode::internal, "no Application Auto Scaling client")
+                        : deps.autoscaling->register_scalable_target(pin.resource_id, pin.count, pin.count);
+    if (!pinned) {
+      discard_revision(deps, run);
+      return fail(with_context(pinned.error(), "component " + component.name +
+                                                   ": pin the Application Auto Scaling bounds at " +
+                                                   std::to_string(pin.count)));
+    }
+    run.bounds_pinned = true;
+    deps.logger.info("component " + component.name + ": Application Auto Scaling bounds pinned at " +
+                     std::to_string(pin.count));
+    if (!run.plan.new_revision && !run.plan.desired_count) return {};  // the count is already right
+  }
   UpdateServiceRequest request = update_request_for(run);
   deps.output.progress(0, component.name + ": updating service " + run.plan.service);
   auto updated = deps.ecs.update_service(request);

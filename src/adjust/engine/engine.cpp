@@ -208,7 +208,8 @@ Engine::Engine(EcsApi& ecs, Elbv2Api& elbv2, Clock& clock, const CancelToken& ca
 
 FinalStatus Engine::run(const Config& config, const DesiredState& desired, const EngineOptions& options) {
   m_outcomes.clear();
-  const EngineDeps deps{m_ecs, m_elbv2, m_clock, m_cancel, m_output, m_logger, m_policy, m_random};
+  const EngineDeps deps{m_ecs,    m_elbv2,  m_clock,  m_cancel,     m_output,
+                        m_logger, m_policy, m_random, m_autoscaling};
 
   // 1. Read every requested component's service and task definition.
   std::vector<const ComponentConfig*> components = requested_components(config, desired);
@@ -217,6 +218,7 @@ FinalStatus Engine::run(const Config& config, const DesiredState& desired, const
   if (!options.dry_run) m_output.progress(0, "reading " + std::to_string(components.size()) + " service(s)");
   auto states = read_component_states(m_ecs, components, m_policy.concurrency);
   if (!states) return final_status_for(states.error());
+  read_scalable_targets(m_autoscaling, *states, m_logger);
 
   // 2. Plan all of them before changing anything.
   std::optional<FinalStatus> refused;

@@ -8,6 +8,7 @@
 #include <functional>
 #include <vector>
 
+#include "adjust/aws/autoscaling_client.hpp"
 #include "adjust/aws/ecs_client.hpp"
 #include "adjust/aws/elbv2_client.hpp"
 #include "adjust/base/cancel.hpp"
@@ -27,6 +28,9 @@ class Engine {
   Engine(EcsApi& ecs, Elbv2Api& elbv2, Clock& clock, const CancelToken& cancel, OutputWriter& output,
          Logger& logger, PollPolicy policy = {}, std::function<double()> random = {});
 
+  // Application Auto Scaling: without it no service is known to be autoscaled.
+  void use_autoscaling(AutoScalingApi& autoscaling) { m_autoscaling = &autoscaling; }
+
   FinalStatus run(const Config& config, const DesiredState& desired, const EngineOptions& options);
 
   // Each component's outcome from the last run, in request order.
@@ -41,6 +45,7 @@ class Engine {
   Logger& m_logger;
   PollPolicy m_policy;
   std::function<double()> m_random;
+  AutoScalingApi* m_autoscaling = nullptr;
   std::vector<ComponentOutcome> m_outcomes;
 };
 

@@ -80,9 +80,27 @@ Result<std::vector<ComponentState>> read_component_states(
     if (!task_definition) {
       return fail(with_context(task_definition.error(), "component " + components[i]->name));
     }
-    states.push_back({components[i], *found_services[i], *task_definition});
+    states.push_back({components[i], *found_services[i], *task_definition, std::nullopt});
   }
   return states;
+}
+
+void read_scalable_targets(AutoScalingApi* autoscaling, std::vector<ComponentState>& states, Logger& logger) {
+  if (autoscaling == nullptr || states.empty()) return;
+  std::vector<std::string> ids;
+  for (const auto& state : states)
+    ids.push_back(scalable_resource_id(state.config->cluster, state.service.name));
+  auto targets = autoscaling->describe_scalable_targets(ids);
+  if (!targets) {
+    logger.warn("Application Auto Scaling: cannot read the services' scalable targets (" +
+                targets.error().message + "); treating them as not autoscaled");
+    return;
+  }
+  for (std::size_t i = 0; i < states.size(); ++i) {
+    for (const auto& target : *targets) {
+      if (target.resource_id == ids[i]) states[i].scalable_target = target;
+    }
+  }
 }
 
 }  // namespace adjust

@@ -8,7 +8,9 @@
 #include <string>
 #include <vector>
 
+#include "adjust/aws/autoscaling_client.hpp"
 #include "adjust/aws/ecs_client.hpp"
+#include "adjust/base/log.hpp"
 #include "adjust/base/result.hpp"
 #include "adjust/config/config.hpp"
 #include "adjust/logic/current.hpp"
@@ -27,5 +29,10 @@ std::map<std::string, Result<EcsServices>> describe_services_by_cluster(
 // `concurrency`: how many AWS calls may be in flight at once.
 Result<std::vector<ComponentState>> read_component_states(
     EcsApi& ecs, const std::vector<const ComponentConfig*>& components, std::size_t concurrency = 1);
+
+// Each state's Application Auto Scaling target, in one batch. When they
+// cannot be read (no client, access denied...) the services are treated as
+// not autoscaled, and the logger says so.
+void read_scalable_targets(AutoScalingApi* autoscaling, std::vector<ComponentState>& states, Logger& logger);
 
 }  // namespace adjust

@@ -128,7 +128,8 @@ void note_restored(const EngineDeps& deps, ComponentRun& run) {
 std::vector<ComponentRun*> runs_to_restore(std::vector<ComponentRun>& runs, bool cancelled) {
   std::vector<ComponentRun*> to_restore;
   for (auto& run : runs) {
-    bool ours_to_fix = run.service_updated && run.plan.config->on_failure == OnFailure::rollback;
+    bool ours_to_fix =
+        (run.service_updated || run.bounds_pinned) && run.plan.config->on_failure == OnFailure::rollback;
     // Someone else deployed over our change: restoring would undo theirs,
     // cancel or not. A deleted service has nothing to restore.
     bool overwritten = run.outcome.has_value() && (run.outcome->reason == protocol::Reason::overwritten ||
@@ -150,9 +151,23 @@ std::vector<ComponentRun*> runs_to_restore(std::vector<ComponentRun>& runs, bool
   return to_restore;
 }
 
+// The scalable target's bounds as they were, before the count goes back.
+std::string put_back_bounds(const EngineDeps& deps, const ComponentRun& run) {
+  if (!run.bounds_pinned || !run.plan.pin || deps.autoscaling == nullptr) return "";
+  const ComponentPlan::Pin& pin = *run.plan.pin;
+  std::string bounds = std::to_string(pin.previous_min) + "-" + std::to_string(pin.previous_max);
+  Status restored =
+      deps.autoscaling->register_scalable_target(pin.resource_id, pin.previous_min, pin.previous_max);
+  return restored ? "; Application Auto Scaling bounds put back to " + bounds
+                  : "; could not put the Application Auto Scaling bounds back to " + bounds + ": " +
+                        restored.error().message;
+}
+
 void roll_back(const EngineDeps& deps, Follow& follow, const std::vector<ComponentRun*>& to_restore,
                std::chrono::seconds timeout, const CancelToken& cancel) {
   SteadyTime start = deps.clock.monotonic();
+  std::vector<std::string> bounds_notes;
+  for (const ComponentRun* run : to_restore) bounds_notes.push_back(put_back_bounds(deps, *run));
   std::vector<RestoreAnswer> answers(to_restore.size());
   parallel_for(to_restore.size(), deps.policy.concurrency,
                [&](std::size_t i) { answers[i] = restore(deps, *to_restore[i]); });
@@ -220,6 +235,7 @@ void roll_back(const EngineDeps& deps, Follow& follow, const std::vector<Compone
                           ")";
     }
   }
+  for (std::size_t i = 0; i < to_restore.size(); ++i) to_restore[i]->rollback_note += bounds_notes[i];
 }
 
 }  // namespace adjust

@@ -8,6 +8,7 @@
 #include <string>
 #include <vector>
 
+#include "adjust/aws/autoscaling_client.hpp"
 #include "adjust/aws/ecs_client.hpp"
 #include "adjust/aws/elbv2_client.hpp"
 #include "adjust/base/cancel.hpp"
@@ -31,6 +32,7 @@ struct EngineDeps {
   Logger& logger;
   const PollPolicy& policy;
   const std::function<double()>& random;  // uniform [0, 1); empty = the engine's own
+  AutoScalingApi* autoscaling = nullptr;  // none: no service is known to be autoscaled
 };
 
 // Where a component is in its adjustment.
@@ -44,6 +46,7 @@ struct ComponentRun {
   std::string registered_arn;                 // the revision we registered, if any
   bool service_updated = false;               // we called UpdateService (and it may have applied)
   bool update_unconfirmed = false;            // ... but got no readable answer to it
+  bool bounds_pinned = false;                 // we set the scalable target's min = max (plan.pin)
   std::optional<EcsService> updated_service;  // what UpdateService answered
   // The service deployment our UpdateService started, once found ("" = none
   // or the service deployments API is unavailable), and the target groups

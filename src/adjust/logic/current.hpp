@@ -10,6 +10,7 @@
 #include "adjust/base/result.hpp"
 #include "adjust/config/config.hpp"
 #include "adjust/logic/descriptors.hpp"
+#include "adjust/model/autoscaling.hpp"
 #include "adjust/model/ecs.hpp"
 
 namespace adjust {
@@ -18,6 +19,9 @@ struct ComponentState {
   const ComponentConfig* config = nullptr;
   EcsService service;
   EcsTaskDefinition task_definition;
+  // Application Auto Scaling's target for the service's count, if any (also
+  // none when it could not be read).
+  std::optional<ScalableTarget> scalable_target;
 };
 
 // not_found (the service is not ACTIVE) or unsupported (not a Fargate service

@@ -96,6 +96,26 @@ Result<ComponentPlan> make_plan(const ComponentState& state, const DesiredCompon
     plan.notes.push_back("desired count " + std::to_string(state.service.desired_count) + " -> " +
                          std::to_string(*desired.replicas));
   }
+  if (desired.replicas && state.scalable_target) {
+    // A scaler owns the count: a new one only stays if its bounds say so.
+    const ScalableTarget& target = *state.scalable_target;
+    int count = *desired.replicas;
+    bool pinned_already = target.min_capacity == count && target.max_capacity == count;
+    if (!component.pin_autoscaled_replicas && plan.desired_count) {
+      return fail(
+          ErrorCode::config,
+          "component " + component.name + ": service " + component.service_name +
+              " is scaled by Application Auto Scaling (min " + std::to_string(target.min_capacity) +
+              ", max " + std::to_string(target.max_capacity) + "), which would undo replicas " +
+              std::to_string(count) +
+              "; set replicas_when_autoscaled: pin (min = max = the value), or drop the replicas setting");
+    }
+    if (component.pin_autoscaled_replicas && !pinned_already) {
+      plan.pin = ComponentPlan::Pin{target.resource_id, count, target.min_capacity, target.max_capacity};
+      plan.notes.push_back("Application Auto Scaling bounds " + std::to_string(target.min_capacity) + "-" +
+                           std::to_string(target.max_capacity) + " -> pinned at " + std::to_string(count));
+    }
+  }
   if (!plan.changes_anything()) plan.notes.push_back("nothing to change: only check the service is healthy");
   return plan;
 }

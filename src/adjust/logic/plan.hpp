@@ -27,10 +27,21 @@ struct ComponentPlan {
   // Whether the request named a count (replicas) at all; if not, the count
   // is someone else's (autoscaling) and may change while we deploy.
   bool count_requested = false;
+  // replicas_when_autoscaled: pin: the scalable target's bounds to set to the
+  // new count before the update (and to put back on rollback).
+  struct Pin {
+    std::string resource_id;
+    int count = 0;
+    int previous_min = 0;
+    int previous_max = 0;
+  };
+  std::optional<Pin> pin;
   // Why, in words (also the --dry-run output).
   std::vector<std::string> notes;
 
-  bool changes_anything() const { return new_revision.has_value() || desired_count.has_value(); }
+  bool changes_anything() const {
+    return new_revision.has_value() || desired_count.has_value() || pin.has_value();
+  }
   int target_desired_count() const { return desired_count.value_or(current_desired_count); }
 };
 

@@ -100,8 +100,7 @@ class RolloutTracker {
 
  private:
   RolloutStatus step_with_record(const Observation& observation);
-  std::optional<RolloutStatus> check_replaced(const Observation& observation,
-                                              const EcsDeployment* ours);
+  std::optional<RolloutStatus> check_replaced(const Observation& observation, const EcsDeployment* ours);
   std::optional<RolloutStatus> check_desired_count(const Observation& observation);
   // A verdict against us read from DescribeServices only: held back until a
   // later look confirms it (eventual consistency right after UpdateService).
