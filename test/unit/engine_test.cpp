@@ -497,7 +497,7 @@ TEST_F(EngineTest, TheRollbackEndsWithinTheDeadlinePlusTheGrace) {
   options.timeout = 5s;
   FinalStatus status = run({{"web", k_new_size}}, options);
   EXPECT_EQ(reason_of(status), "timeout") << status.message;
-  EXPECT_TRUE(contains(status.message, "Rolled back to web:1 but it is not healthy yet")) << status.message;
+  EXPECT_TRUE(contains(status.message, "Rolled back to web:1 with 2 task(s) but it is not healthy yet")) << status.message;
   EXPECT_GE(clock.total_slept(), 5s + policy.rollback_grace - 5s) << "the restore was watched";
   EXPECT_LE(clock.total_slept(), 5s + policy.rollback_grace + policy.late_max);
   expect_restore_request(ecs.update_requests().back(), "web:1", 2);

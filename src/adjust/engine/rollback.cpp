@@ -229,7 +229,8 @@ void roll_back(const EngineDeps& deps, Follow& follow, const std::vector<Compone
           started + revision_and_count(run.plan.current_task_definition, run.plan.current_desired_count) +
           (by_ecs[i] ? "; cancelled before it finished" : "; cancelled before it was seen healthy");
     } else {
-      run.rollback_note = started + revision_of(run.plan.current_task_definition) +
+      run.rollback_note = started +
+                          revision_and_count(run.plan.current_task_definition, run.plan.current_desired_count) +
                           (by_ecs[i] ? " but has not finished (" : " but it is not healthy yet (") +
                           (followed.failures[i] ? followed.failures[i]->message : followers[i].last.message) +
                           ")";
