@@ -287,6 +287,21 @@ TEST_F(CliBinary, MissingAppExitsTwoWithNothingOnStdout) {
   EXPECT_TRUE(aws_requests().empty());
 }
 
+// 100,000 levels of nesting once crashed the process (stack overflow): the
+// real binary must answer with one invalid-input line and touch nothing.
+TEST_F(CliBinary, DeeplyNestedStdinIsInvalidInputNotACrash) {
+  Workdir dir;
+  fs::path config = write_config(fs::path(dir.path()), read_file(k_cases_dir / "common_config.yaml"));
+  std::string deep = "{\"application\": " + std::string(100000, '[') + std::string(100000, ']') + "}";
+  clear_aws_log();
+  auto result = run({"--config", config.string(), "app"}, options(deep));
+  auto status = single_status_line(result);
+  EXPECT_EQ(status.value("status", ""), "failed") << result.err;
+  EXPECT_EQ(status.value("reason", ""), "invalid-input") << result.err;
+  EXPECT_EQ(result.exit_code, 1);
+  EXPECT_TRUE(aws_requests().empty());
+}
+
 TEST_F(CliBinary, HelpExitsZero) {
   for (auto flag : {"--help", "-h"}) {
     SCOPED_TRACE(flag);
