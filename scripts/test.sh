@@ -23,4 +23,22 @@ cmake --build "$build_dir" -j "$(nproc)"
 # 4 tests per core: the e2e tests spend ~90% of their time waiting on child
 # processes and loopback servers (a -j8 run on 2 cores used 91 s CPU for 720 s
 # of test time), so -j nproc leaves the machine mostly idle. ADJUST_TEST_JOBS overrides.
-ctest --test-dir "$build_dir" --output-on-failure -j "${ADJUST_TEST_JOBS:-$((4 * $(nproc)))}"
+# ADJUST_ALONGSIDE_TESTS: a command run meanwhile on the CPU the tests leave
+# idle (CI builds and runs the fuzz smoke there); its failure fails this script
+# too, after the tests, with its log.
+alongside_pid=""
+alongside_log="$build_dir/alongside-tests.log"
+if [ -n "${ADJUST_ALONGSIDE_TESTS:-}" ]; then
+  bash -c "$ADJUST_ALONGSIDE_TESTS" >"$alongside_log" 2>&1 &
+  alongside_pid=$!
+fi
+status=0
+ctest --test-dir "$build_dir" --output-on-failure -j "${ADJUST_TEST_JOBS:-$((4 * $(nproc)))}" || status=$?
+if [ -n "$alongside_pid" ]; then
+  alongside=0
+  wait "$alongside_pid" || alongside=$?
+  echo "--- alongside the tests: $ADJUST_ALONGSIDE_TESTS (exit $alongside)"
+  cat "$alongside_log"
+  [ "$alongside" = 0 ] || status=1
+fi
+exit "$status"
