@@ -13,12 +13,9 @@ namespace {
 // Beside the settings (servo reads only those): how the service deploys and
 // whether a deployment is under way, for the SRE reading the output.
 nlohmann::ordered_json deployment_summary(const EcsService& service) {
-  bool in_progress = service.deployments.size() > 1;
-  for (const auto& deployment : service.deployments) {
-    if (deployment.status == DeploymentStatus::primary &&
-        deployment.rollout_state == RolloutState::in_progress)
-      in_progress = true;
-  }
+  const EcsDeployment* primary = primary_of(service);
+  bool in_progress = service.deployments.size() > 1 ||
+                     (primary != nullptr && primary->rollout_state == RolloutState::in_progress);
   const auto& configuration = service.deployment_configuration;
   nlohmann::ordered_json summary = {
       {"strategy", configuration.strategy == DeploymentStrategy::unknown ? configuration.strategy_text

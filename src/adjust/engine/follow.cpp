@@ -47,10 +47,9 @@ RolloutTarget rollout_target(const std::string& task_definition, const std::stri
   target.previous_task_definition = previous;
   target.desired_count = desired;
   target.unhealthy_grace = unhealthy_grace;
-  for (const auto& deployment : service.deployments) {
-    if (deployment.status == DeploymentStatus::primary && deployment.task_definition == task_definition) {
-      target.deployment_id = deployment.id;
-    }
+  if (const EcsDeployment* primary = primary_of(service);
+      primary != nullptr && primary->task_definition == task_definition) {
+    target.deployment_id = primary->id;
   }
   return target;
 }

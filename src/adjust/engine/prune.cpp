@@ -8,16 +8,18 @@
 namespace adjust {
 namespace {
 
+// The revisions a service runs or deploys.
+void add_revisions_of(const EcsService& service, std::set<std::string>& in_use) {
+  in_use.insert(service.task_definition);
+  for (const auto& deployment : service.deployments) in_use.insert(deployment.task_definition);
+}
+
 // Every revision a service in this run uses, may use, or used before.
 std::set<std::string> task_definitions_in_use(const std::vector<ComponentRun>& runs) {
   std::set<std::string> in_use;
-  auto add = [&in_use](const EcsService& service) {
-    in_use.insert(service.task_definition);
-    for (const auto& deployment : service.deployments) in_use.insert(deployment.task_definition);
-  };
-  for (const auto& run : runs) add(run.service);
+  for (const auto& run : runs) add_revisions_of(run.service, in_use);
   for (const auto& run : runs) {
-    if (run.updated_service) add(*run.updated_service);
+    if (run.updated_service) add_revisions_of(*run.updated_service, in_use);
     in_use.insert(run.target_task_definition);
     in_use.insert(run.plan.current_task_definition);
   }
@@ -43,10 +45,7 @@ std::optional<std::set<std::string>> task_definitions_in_cluster(const EngineDep
                      "; keeping every revision a service there might use");
     return std::nullopt;
   }
-  for (const auto& service : services->services) {
-    in_use.insert(service.task_definition);
-    for (const auto& deployment : service.deployments) in_use.insert(deployment.task_definition);
-  }
+  for (const auto& service : services->services) add_revisions_of(service, in_use);
   return in_use;
 }
 

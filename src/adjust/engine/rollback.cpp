@@ -132,9 +132,11 @@ std::vector<ComponentRun*> runs_to_restore(std::vector<ComponentRun>& runs, bool
         (run.service_updated || run.bounds_pinned) && run.plan.config->on_failure == OnFailure::rollback;
     // Someone else deployed over our change: restoring would undo theirs,
     // cancel or not. A deleted service has nothing to restore.
-    bool overwritten = run.outcome.has_value() && (run.outcome->reason == protocol::Reason::overwritten ||
-                                                   run.outcome->reason == protocol::Reason::service_deleted);
-    if (ours_to_fix && !overwritten && (run.outcome.has_value() || cancelled)) to_restore.push_back(&run);
+    bool nothing_to_restore =
+        run.outcome.has_value() && (run.outcome->reason == protocol::Reason::overwritten ||
+                                    run.outcome->reason == protocol::Reason::service_deleted);
+    if (ours_to_fix && !nothing_to_restore && (run.outcome.has_value() || cancelled))
+      to_restore.push_back(&run);
   }
   bool any_failed =
       std::any_of(runs.begin(), runs.end(), [](const ComponentRun& r) { return r.outcome.has_value(); });
@@ -229,11 +231,10 @@ void roll_back(const EngineDeps& deps, Follow& follow, const std::vector<Compone
           started + revision_and_count(run.plan.current_task_definition, run.plan.current_desired_count) +
           (by_ecs[i] ? "; cancelled before it finished" : "; cancelled before it was seen healthy");
     } else {
-      run.rollback_note = started +
-                          revision_and_count(run.plan.current_task_definition, run.plan.current_desired_count) +
-                          (by_ecs[i] ? " but has not finished (" : " but it is not healthy yet (") +
-                          (followed.failures[i] ? followed.failures[i]->message : followers[i].last.message) +
-                          ")";
+      run.rollback_note =
+          started + revision_and_count(run.plan.current_task_definition, run.plan.current_desired_count) +
+          (by_ecs[i] ? " but has not finished (" : " but it is not healthy yet (") +
+          (followed.failures[i] ? followed.failures[i]->message : followers[i].last.message) + ")";
     }
   }
   for (std::size_t i = 0; i < to_restore.size(); ++i) to_restore[i]->rollback_note += bounds_notes[i];

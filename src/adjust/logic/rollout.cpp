@@ -32,13 +32,6 @@ const EcsDeployment* find_deployment(const EcsService& service, const std::strin
   return nullptr;
 }
 
-const EcsDeployment* primary_of(const EcsService& service) {
-  for (const auto& deployment : service.deployments) {
-    if (deployment.status == DeploymentStatus::primary) return &deployment;
-  }
-  return nullptr;
-}
-
 // How many tasks of the other deployments still run (draining).
 int old_running(const EcsService& service, const std::string& our_id) {
   int running = 0;

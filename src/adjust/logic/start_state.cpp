@@ -7,20 +7,13 @@ namespace {
 
 using protocol::Reason;
 
-const EcsDeployment* primary_deployment(const EcsService& service) {
-  for (const auto& deployment : service.deployments) {
-    if (deployment.status == DeploymentStatus::primary) return &deployment;
-  }
-  return nullptr;
-}
-
 // A deployment ECS is still carrying out. Without a rolloutState (older
 // ECS), a PRIMARY short of its count or another deployment with tasks is one.
 const EcsDeployment* deployment_in_progress(const EcsService& service) {
   for (const auto& deployment : service.deployments) {
     if (deployment.rollout_state == RolloutState::in_progress) return &deployment;
   }
-  const EcsDeployment* primary = primary_deployment(service);
+  const EcsDeployment* primary = primary_of(service);
   if (primary == nullptr || primary->rollout_state != RolloutState::none) return nullptr;
   if (primary->running_count != primary->desired_count || primary->pending_count > 0) return primary;
   for (const auto& deployment : service.deployments) {
@@ -32,7 +25,7 @@ const EcsDeployment* deployment_in_progress(const EcsService& service) {
 }  // namespace
 
 std::string rollback_point(const EcsService& service) {
-  const EcsDeployment* primary = primary_deployment(service);
+  const EcsDeployment* primary = primary_of(service);
   if (primary == nullptr || primary->rollout_state != RolloutState::failed) return service.task_definition;
   // deployments[] lists the newest first.
   for (const auto& deployment : service.deployments) {

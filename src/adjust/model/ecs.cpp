@@ -71,6 +71,13 @@ DeploymentStrategy parse_deployment_strategy(std::string_view text) {
   return DeploymentStrategy::unknown;
 }
 
+const EcsDeployment* primary_of(const EcsService& service) {
+  for (const auto& deployment : service.deployments) {
+    if (deployment.status == DeploymentStatus::primary) return &deployment;
+  }
+  return nullptr;
+}
+
 bool is_fargate(const EcsService& service) {
   auto fargate_provider = [](const std::vector<EcsCapacityProvider>& strategy) {
     for (const auto& item : strategy) {

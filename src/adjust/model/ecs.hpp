@@ -179,4 +179,7 @@ struct EcsTasks {
 // platformFamily with FARGATE deployments.
 bool is_fargate(const EcsService& service);
 
+// The service's PRIMARY deployment, or nullptr (an odd answer without one).
+const EcsDeployment* primary_of(const EcsService& service);
+
 }  // namespace adjust
