@@ -34,12 +34,14 @@ std::string signed_headers_of(const HttpRequest& request) {
 }
 
 struct ClientFixture {
-  explicit ClientFixture(AwsService service = AwsService::ecs, double random = 0.5) {
+  explicit ClientFixture(AwsService service = AwsService::ecs, double random = 0.5,
+                         RequestBudget* budget = nullptr) {
     AwsClientOptions options;
     options.endpoint =
         ServiceEndpoint{service == AwsService::ecs ? "https://ecs.us-east-1.amazonaws.com"
                                                    : "https://elasticloadbalancing.us-east-1.amazonaws.com",
                         std::string(signing_name(service)), "us-east-1"};
+    options.budget = budget;
     client = std::make_unique<AwsClient>(transport, credentials, clock, logger, options,
                                          [random] { return random; });
   }
@@ -254,6 +256,25 @@ TEST(AwsRetry, ThrottledTwiceThenSucceedsWithJitteredSleeps) {
   EXPECT_EQ(find_header(requests[2].headers, "X-Amz-Date"), "20150830T123601Z");
   // The quota paid for the retries is refunded on success.
   EXPECT_EQ(f.client->retry_quota_available(), 500);
+}
+
+// Every attempt, retries included, waits its turn in the run's request budget
+// (AWS counts each one against the account's bucket), and adaptive mode
+// learns from the throttles.
+TEST(AwsRetry, EveryAttemptTakesATokenFromTheRequestBudget) {
+  FakeClock budget_clock;
+  RequestBudget budget(budget_clock, {0.05, true});  // RegisterTaskDefinition: 1 at once, then 1 per 20 s
+  ClientFixture f(AwsService::ecs, 0.5, &budget);
+  f.transport.push(json_error(400, "ThrottlingException", "Rate exceeded"));
+  f.transport.push(json_reply(200, nlohmann::json::object()));
+  auto result = f.client->call_json(k_ecs_prefix, "RegisterTaskDefinition", nlohmann::json::object());
+  ASSERT_TRUE(result) << result.error().message;
+  EXPECT_EQ(f.transport.request_count(), 2u);
+  EXPECT_EQ(budget.waits(), 1) << "the retry waited for the next token";
+  EXPECT_EQ(budget_clock.total_slept(), 20000ms);
+  EXPECT_TRUE(budget.adaptive_rate(ApiFamily::ecs_task_definition_modify))
+      << "the throttle enabled adaptive pacing";
+  EXPECT_FALSE(budget.adaptive_rate(ApiFamily::ecs_service_read));
 }
 
 TEST(AwsRetry, PermanentServiceUnavailableFailsAfterMaxAttempts) {

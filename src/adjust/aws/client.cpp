@@ -141,6 +141,9 @@ Result<HttpResponse> AwsClient::send_with_retries(std::string_view operation, Aw
     // Added after signing on purpose: User-Agent is never signed.
     request.headers.push_back({"User-Agent", user_agent()});
 
+    // Retries wait their turn too: AWS counts every attempt against the bucket.
+    const std::string& service = m_options.endpoint.signing_name;
+    if (m_options.budget != nullptr) m_options.budget->before_send(service, operation);
     auto started = m_clock.monotonic();
     auto sent = m_transport.send(request);
     auto elapsed = std::chrono::duration_cast<std::chrono::milliseconds>(m_clock.monotonic() - started);
@@ -148,6 +151,7 @@ Result<HttpResponse> AwsClient::send_with_retries(std::string_view operation, Aw
     Error error;
     bool skew_detected = false;
     if (sent && is_success(sent->status)) {
+      if (m_options.budget != nullptr) m_options.budget->after_answer(service, operation, false);
       m_logger.debug(m_options.endpoint.signing_name + " " + std::string(operation) + " attempt " +
                      std::to_string(attempt) + ": HTTP " + std::to_string(sent->status) + " in " +
                      std::to_string(elapsed.count()) + " ms");
@@ -161,6 +165,8 @@ Result<HttpResponse> AwsClient::send_with_retries(std::string_view operation, Aw
         skew_detected = difference >= k_skew_threshold || difference <= -k_skew_threshold;
       }
       error = make_aws_error(operation, protocol, *sent, skew_detected, secrets);
+      if (m_options.budget != nullptr)
+        m_options.budget->after_answer(service, operation, error.code == ErrorCode::aws_throttled);
       if (error.code == ErrorCode::aws_clock_skew && skew_detected) {
         auto offset = std::chrono::duration_cast<std::chrono::milliseconds>(*server - m_clock.now());
         m_clock_offset_ms.store(offset.count());

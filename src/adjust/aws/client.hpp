@@ -15,6 +15,7 @@
 #include "adjust/aws/credentials/provider.hpp"
 #include "adjust/aws/endpoints.hpp"
 #include "adjust/aws/http.hpp"
+#include "adjust/aws/request_budget.hpp"
 #include "adjust/aws/retry.hpp"
 #include "adjust/aws/xml.hpp"
 #include "adjust/base/clock.hpp"
@@ -32,6 +33,8 @@ struct AwsClientOptions {
   RetryConfig retry;
   std::chrono::milliseconds connect_timeout{3000};
   std::chrono::milliseconds timeout{30000};  // per attempt
+  // The run's share of the account's request rates (none: unlimited, as STS is).
+  RequestBudget* budget = nullptr;
 };
 
 // "Action=A&Version=V&k=v..." with keys and values RFC 3986-encoded.

@@ -22,9 +22,10 @@ class NoCredentials final : public CredentialsProvider {
 };
 
 AwsClientOptions client_options(ServiceEndpoint endpoint, const RetryConfig& retry,
-                                std::chrono::milliseconds timeout) {
+                                std::chrono::milliseconds timeout, RequestBudget* budget = nullptr) {
   AwsClientOptions options{std::move(endpoint), retry};
   options.timeout = timeout;
+  options.budget = budget;
   return options;
 }
 
@@ -32,21 +33,22 @@ class RealAwsSession final : public AwsSession {
  public:
   RealAwsSession(std::string region, Transport& transport, Clock& clock, Logger& logger,
                  const Environment& env, RetryConfig retry, std::chrono::milliseconds timeout,
-                 ServiceEndpoint ecs_endpoint, ServiceEndpoint elbv2_endpoint, ServiceEndpoint sts_endpoint,
-                 ServiceEndpoint autoscaling_endpoint, ProfileFiles profiles)
+                 RequestBudgetConfig budget, ServiceEndpoint ecs_endpoint, ServiceEndpoint elbv2_endpoint,
+                 ServiceEndpoint sts_endpoint, ServiceEndpoint autoscaling_endpoint, ProfileFiles profiles)
       : m_region(std::move(region)),
         m_profiles(std::move(profiles)),
+        m_budget(clock, budget),
         m_sts_client(transport, m_no_credentials, clock, logger,
                      client_options(std::move(sts_endpoint), retry, timeout)),
         m_sts(m_sts_client),
         m_credentials(make_default_credentials_chain(
             CredentialContext{env, m_profiles, local_file_source(), transport, m_sts, clock, logger})),
         m_ecs_client(transport, *m_credentials, clock, logger,
-                     client_options(std::move(ecs_endpoint), retry, timeout)),
+                     client_options(std::move(ecs_endpoint), retry, timeout, &m_budget)),
         m_elbv2_client(transport, *m_credentials, clock, logger,
-                       client_options(std::move(elbv2_endpoint), retry, timeout)),
+                       client_options(std::move(elbv2_endpoint), retry, timeout, &m_budget)),
         m_autoscaling_client(transport, *m_credentials, clock, logger,
-                             client_options(std::move(autoscaling_endpoint), retry, timeout)),
+                             client_options(std::move(autoscaling_endpoint), retry, timeout, &m_budget)),
         m_ecs(m_ecs_client),
         m_elbv2(m_elbv2_client),
         m_autoscaling(m_autoscaling_client) {}
@@ -54,11 +56,13 @@ class RealAwsSession final : public AwsSession {
   EcsApi& ecs() override { return m_ecs; }
   Elbv2Api& elbv2() override { return m_elbv2; }
   AutoScalingApi& autoscaling() override { return m_autoscaling; }
+  const RequestBudget& budget() const override { return m_budget; }
   const std::string& region() const override { return m_region; }
 
  private:
   std::string m_region;
   ProfileFiles m_profiles;
+  RequestBudget m_budget;
   NoCredentials m_no_credentials;
   AwsClient m_sts_client;
   StsClient m_sts;
@@ -79,6 +83,7 @@ Result<std::unique_ptr<AwsSession>> open_aws_session(const AwsSettings& settings
   std::string region = ADJUST_TRY(resolve_region(settings.region, env, profiles));
   RetryConfig retry = ADJUST_TRY(retry_config_from_env(env));
   std::chrono::milliseconds timeout = ADJUST_TRY(request_timeout_from_env(env));
+  RequestBudgetConfig budget = ADJUST_TRY(request_budget_from_env(env));
   std::string endpoint_url = settings.endpoint_url.value_or("");
   ServiceEndpoint ecs = ADJUST_TRY(resolve_endpoint(AwsService::ecs, region, endpoint_url, env));
   ServiceEndpoint elbv2 = ADJUST_TRY(resolve_endpoint(AwsService::elbv2, region, endpoint_url, env));
@@ -87,8 +92,8 @@ Result<std::unique_ptr<AwsSession>> open_aws_session(const AwsSettings& settings
       ADJUST_TRY(resolve_endpoint(AwsService::autoscaling, region, endpoint_url, env));
   logger.debug("region " + region + ", ECS endpoint " + ecs.url);
   return std::unique_ptr<AwsSession>(std::make_unique<RealAwsSession>(
-      std::move(region), transport, clock, logger, env, retry, timeout, std::move(ecs), std::move(elbv2),
-      std::move(sts), std::move(autoscaling), std::move(profiles)));
+      std::move(region), transport, clock, logger, env, retry, timeout, budget, std::move(ecs),
+      std::move(elbv2), std::move(sts), std::move(autoscaling), std::move(profiles)));
 }
 
 }  // namespace adjust

@@ -11,6 +11,7 @@
 #include "adjust/aws/ecs_client.hpp"
 #include "adjust/aws/elbv2_client.hpp"
 #include "adjust/aws/http.hpp"
+#include "adjust/aws/request_budget.hpp"
 #include "adjust/base/clock.hpp"
 #include "adjust/base/environment.hpp"
 #include "adjust/base/log.hpp"
@@ -30,6 +31,8 @@ class AwsSession {
   virtual EcsApi& ecs() = 0;
   virtual Elbv2Api& elbv2() = 0;
   virtual AutoScalingApi& autoscaling() = 0;
+  // The run's share of the account's request rates, shared by every client.
+  virtual const RequestBudget& budget() const = 0;
   virtual const std::string& region() const = 0;
 };
 
