@@ -10,6 +10,7 @@
 #include <chrono>
 #include <csignal>
 #include <map>
+#include <memory>
 #include <set>
 #include <sstream>
 #include <string>
@@ -101,6 +102,7 @@ class EngineTest : public ::testing::Test {
     if (!desired) return final_status_for(desired.error());
     Engine engine(ecs, elbv2, clock, cancel, m_output, m_logger, policy, [] { return 0.5; });
     engine.use_autoscaling(autoscaling);
+    if (budget) engine.use_request_budget(*budget);
     FinalStatus status = engine.run(m_config, *desired, options);
     outcomes = engine.outcomes();
     return status;
@@ -157,6 +159,7 @@ class EngineTest : public ::testing::Test {
   FakeAutoScaling autoscaling;  // no targets: nothing is autoscaled
   CancelToken cancel;
   PollPolicy policy;
+  std::unique_ptr<RequestBudget> budget;  // none: the engine does not check the registration pace
   std::vector<ComponentOutcome> outcomes;
 
   std::string log_text() const { return m_log.str(); }
@@ -497,7 +500,8 @@ TEST_F(EngineTest, TheRollbackEndsWithinTheDeadlinePlusTheGrace) {
   options.timeout = 5s;
   FinalStatus status = run({{"web", k_new_size}}, options);
   EXPECT_EQ(reason_of(status), "timeout") << status.message;
-  EXPECT_TRUE(contains(status.message, "Rolled back to web:1 with 2 task(s) but it is not healthy yet")) << status.message;
+  EXPECT_TRUE(contains(status.message, "Rolled back to web:1 with 2 task(s) but it is not healthy yet"))
+      << status.message;
   EXPECT_GE(clock.total_slept(), 5s + policy.rollback_grace - 5s) << "the restore was watched";
   EXPECT_LE(clock.total_slept(), 5s + policy.rollback_grace + policy.late_max);
   expect_restore_request(ecs.update_requests().back(), "web:1", 2);
@@ -592,18 +596,58 @@ TEST_F(EngineTest, TargetsUnhealthyBrieflyWithinTheGraceStillConverge) {
   expect_service("web", "web:2", 3);
 }
 
-TEST_F(EngineTest, WaitingForHealthChecksDoesNotRelistTheSameTasks) {
+// Health checks in progress move nothing in DescribeServices: the look-up
+// made when the counts said done stands until the deployment moves (the old
+// tasks drain once the new targets are healthy).
+TEST_F(EngineTest, HealthChecksInProgressCostNoLookUpsUntilTheDeploymentMoves) {
   seed();
   configure(component_yaml("web"));
-  ecs.set_fate("web:2", Fate::converge_after(1, 6));
+  policy.lookup_refresh = 1h;
+  ecs.set_fate("web:2", Fate::converge_after(1, 8));
   FinalStatus status = run({{"web", k_new_size}});
   ASSERT_EQ(status_of(status), "ok") << status.message;
   int listed = 0;
   for (const auto& call : ecs.list_tasks_calls()) listed += call.desired_status == "RUNNING" ? 1 : 0;
   int health = ecs.count(AwsOp::describe_target_health);
-  EXPECT_GE(listed, 1);
-  EXPECT_LT(listed, health) << "every poll listed the running tasks again";
-  EXPECT_GE(health, 6);
+  int polls = ecs.count(AwsOp::describe_services) - 1;  // the first read is not a poll
+  EXPECT_GE(polls, 9) << "8 rounds of health checks were polled";
+  EXPECT_GE(health, 1);
+  EXPECT_LE(health, 3) << "a look-up on polls where nothing moved";
+  EXPECT_EQ(listed, health);
+}
+
+// ... but not for ever: a look that nothing refreshed is taken again after
+// lookup_refresh, so a missed movement only delays the verdict.
+TEST_F(EngineTest, AStandingLookIsTakenAgainAfterLookupRefresh) {
+  seed({"web", "api"});
+  configure(component_yaml("web") + component_yaml("api"));
+  ecs.set_fate("web:2", Fate::converge_after(1, 12));
+  ecs.set_fate("api:2", Fate::converge_after(1, 12));
+  policy.lookup_refresh = 1h;
+  ASSERT_EQ(status_of(run({{"web", k_new_size}})), "ok");
+  int rarely = ecs.count(AwsOp::describe_target_health);
+  int polls_before = ecs.count(AwsOp::describe_services);
+
+  policy.lookup_refresh = 3s;
+  ASSERT_EQ(status_of(run({{"api", k_new_size}})), "ok");
+  int refreshed = ecs.count(AwsOp::describe_target_health) - rarely;
+  int polls = ecs.count(AwsOp::describe_services) - polls_before - 1;
+  EXPECT_GT(refreshed, rarely);
+  EXPECT_LT(refreshed, polls) << "refreshed on every poll";
+}
+
+// Targets turning unhealthy move nothing either: the refreshed look finds
+// them, and from then on they are looked at on every poll while their grace runs.
+TEST_F(EngineTest, UnhealthyTargetsAreLookedAtOnEveryPollOnceSeen) {
+  seed();
+  configure(component_yaml("web"));
+  policy.lookup_refresh = 5s;
+  policy.unhealthy_grace = 30s;
+  ecs.set_fate("web:2", Fate::unhealthy());
+  FinalStatus status = run({{"web", k_new_size}});
+  EXPECT_EQ(reason_of(status), "health-check-failed") << status.message;
+  // Polls 4 s apart by then: a 30 s grace seen through takes 8 looks or more.
+  EXPECT_GE(ecs.count(AwsOp::describe_target_health), 8);
 }
 
 // ---- settlement ----------------------------------------------------------------------------------
@@ -1166,6 +1210,65 @@ TEST_F(EngineTest, RefusedUpdateOfOneComponentRestoresTheOtherAlreadyUpdated) {
   expect_service("api", "api:1", 2);
 }
 
+// A registration refused part-way through: each component's outcome is what
+// happened to it. The one applied before is rolled back, the refused one
+// failed, the one after it never started, and the unchanged one was never
+// checked: none of them reads "ok".
+TEST_F(EngineTest, EveryComponentsOutcomeIsWhatHappenedToIt) {
+  seed({"a1", "b2", "c3", "d4"});
+  configure(component_yaml("a1") + component_yaml("b2") + component_yaml("c3") + component_yaml("d4"));
+  policy.concurrency = 1;  // in request order
+  ecs.inject(AwsOp::register_task_definition, 2,
+             client_error("ClientException: Invalid setting for container"));
+  json unchanged = {{"cpu", 0.25}, {"mem", 0.5}, {"replicas", 2}};
+  FinalStatus status = run({{"a1", k_new_size}, {"b2", k_new_size}, {"c3", k_new_size}, {"d4", unchanged}});
+  EXPECT_EQ(status_of(status), "failed") << status.message;
+  EXPECT_EQ(reason_of(status), "aws-error") << status.message;
+  EXPECT_TRUE(contains(outcome("a1").message, "rolled back because another component failed"))
+      << outcome("a1").message;
+  EXPECT_TRUE(contains(outcome("a1").message, "Rolled back to a1:1")) << outcome("a1").message;
+  EXPECT_EQ(reason_of(outcome("b2")), "aws-error");
+  EXPECT_EQ(outcome("c3").message, "c3: not started: another component failed first");
+  EXPECT_EQ(reason_of(outcome("c3")), "adjust-failed");
+  EXPECT_EQ(outcome("d4").message, "d4: unchanged, not checked: another component failed first");
+  for (const char* name : {"a1", "b2", "c3", "d4"}) {
+    EXPECT_FALSE(contains(status.message, std::string(name) + ": ok")) << status.message;
+  }
+  EXPECT_EQ(ecs.count(AwsOp::register_task_definition), 2);
+  expect_service("c3", "c3:1", 2);
+}
+
+// New revisions are registered at the run's share of the account's
+// RegisterTaskDefinition rate: a change that cannot be registered before the
+// deadline at that pace is refused before anything changes.
+TEST_F(EngineTest, RegistrationsThatCannotFitTheDeadlineAtTheBudgetsPaceChangeNothing) {
+  std::vector<std::string> names;
+  std::string components;
+  std::map<std::string, json> request;
+  for (int i = 0; i < 12; ++i) {
+    names.push_back("svc" + std::to_string(i));
+    components += component_yaml(names.back());
+    request[names.back()] = {{"cpu", 0.5}, {"mem", 1}};
+  }
+  seed(names);
+  configure(components);
+  budget = std::make_unique<RequestBudget>(clock, RequestBudgetConfig{0.1, false});  // 2 at once, then 0.1/s
+  EngineOptions options;
+  options.timeout = 60s;
+  FinalStatus status = run(request, options);
+  EXPECT_EQ(status_of(status), "failed") << status.message;
+  EXPECT_EQ(reason_of(status), "deadline-too-short");
+  EXPECT_TRUE(contains(status.message, "12 new task definition revisions take at least 100 s to register"))
+      << status.message;
+  EXPECT_TRUE(contains(status.message, "2 at once, then 0.1 per second")) << status.message;
+  EXPECT_TRUE(contains(status.message, "nothing was changed")) << status.message;
+  EXPECT_EQ(ecs.count(AwsOp::register_task_definition), 0);
+
+  options.timeout = 120s;  // fits
+  status = run(request, options);
+  EXPECT_EQ(status_of(status), "ok") << status.message;
+}
+
 // When the collateral component ("adjusted, but rolled back because another
 // component failed": failed/adjust-failed) comes before the one that failed,
 // the run's reason still names the cause (here aws-error), whatever the order.
@@ -1220,6 +1323,31 @@ class EngineRecordTest : public EngineTest {
     ecs.add_service(spec);
   }
 };
+
+// Finding each component's service deployment and reading its record cost
+// one DescribeServiceDeployments per poll for all of them (EcsClient sends 20
+// ARNs per call), not one per component.
+TEST_F(EngineRecordTest, RecordsOfEveryComponentAreReadTogether) {
+  std::vector<std::string> names;
+  std::string components;
+  std::map<std::string, json> request;
+  for (int i = 0; i < 25; ++i) {
+    names.push_back("svc" + std::to_string(i));
+    components += component_yaml(names.back());
+    request[names.back()] = {{"cpu", 0.5}, {"mem", 1}};
+  }
+  seed(names);
+  configure(components);
+  ecs.set_default_fate(Fate::converge_after(2, 2));
+  FinalStatus status = run(request);
+  ASSERT_EQ(status_of(status), "ok") << status.message;
+  EXPECT_TRUE(contains(log_text(), "svc24: following service deployment")) << log_text();
+  int polls = ecs.count(AwsOp::describe_services) - 1;
+  EXPECT_GE(polls, 3);
+  EXPECT_LE(ecs.count(AwsOp::describe_service_deployments), polls);
+  EXPECT_EQ(ecs.count(AwsOp::describe_service_revisions), 1) << "all bound in the first poll";
+  EXPECT_EQ(ecs.count(AwsOp::list_service_deployments), 0);
+}
 
 TEST_F(EngineRecordTest, BlueGreenIsOkOnlyOnceEcsFinishedAfterTheTrafficShift) {
   seed_strategy(DeploymentStrategy::blue_green);

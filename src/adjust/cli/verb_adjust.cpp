@@ -35,6 +35,7 @@ FinalStatus adjust(Context& context) {
   Engine engine((*session)->ecs(), (*session)->elbv2(), context.clock, context.cancel, context.output,
                 context.logger);
   engine.use_autoscaling((*session)->autoscaling());
+  engine.use_request_budget((*session)->budget());
   FinalStatus status = engine.run(*config, *desired, options);
   if (config->notify_webhook_url && !options.dry_run) {
     notify_outcome(context.transport, *config->notify_webhook_url, status, context.logger);

@@ -19,7 +19,9 @@ void discard_revision(const EngineDeps& deps, ComponentRun& run) {
   }
 }
 
-Status apply(const EngineDeps& deps, ComponentRun& run) {
+// `stopped`: another component failed; a run that has not updated its
+// service yet leaves it alone.
+Status apply(const EngineDeps& deps, ComponentRun& run, const std::atomic<bool>& stopped) {
   const ComponentConfig& component = *run.plan.config;
   run.target_task_definition = run.plan.current_task_definition;
   if (run.plan.new_revision) {
@@ -38,6 +40,12 @@ Status apply(const EngineDeps& deps, ComponentRun& run) {
     deps.logger.info("component " + component.name + ": registered " + revision_of(run.registered_arn));
   }
   if (!run.plan.changes_anything()) return {};
+  if (stopped) {
+    // The registration waited its turn in the request budget meanwhile.
+    discard_revision(deps, run);
+    run.abandoned = true;
+    return {};
+  }
   if (deps.cancel.requested()) {
     // Cancelled while registering: leave the service alone, tidy up.
     discard_revision(deps, run);
@@ -100,12 +108,12 @@ std::vector<ComponentRun*> apply_all(const EngineDeps& deps, std::vector<Compone
   std::atomic<bool> stopped{false};
   parallel_for(runs.size(), deps.policy.concurrency, [&](std::size_t i) {
     if (stopped || deps.cancel.requested()) return;
-    applied[i] = apply(deps, runs[i]);
+    applied[i] = apply(deps, runs[i], stopped);
     if (!*applied[i]) stopped = true;
   });
   std::vector<ComponentRun*> started;
   for (std::size_t i = 0; i < runs.size(); ++i) {
-    if (!applied[i]) continue;  // not started: an earlier failure or cancel
+    if (!applied[i] || runs[i].abandoned) continue;  // not started: an earlier failure or cancel
     if (!*applied[i]) {
       runs[i].outcome = final_status_for(applied[i]->error());
       continue;

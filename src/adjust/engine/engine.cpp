@@ -1,6 +1,8 @@
 #include "adjust/engine/engine.hpp"
 
 #include <algorithm>
+#include <cmath>
+#include <cstdio>
 #include <map>
 
 #include "adjust/engine/apply.hpp"
@@ -112,6 +114,35 @@ std::optional<FinalStatus> deadline_too_short(const std::vector<ComponentRun>& r
   return std::nullopt;
 }
 
+// New revisions are registered at the budget's pace (a burst, then `rate`
+// per second): when the last one could only be sent after the deadline,
+// fail before anything changes.
+std::optional<FinalStatus> registrations_too_slow(const std::vector<ComponentRun>& runs,
+                                                  const EngineOptions& options, const RequestBudget* budget) {
+  if (budget == nullptr) return std::nullopt;
+  int revisions = 0;
+  seconds shortest = seconds::max();
+  for (const auto& run : runs) {
+    if (!run.plan.new_revision) continue;
+    ++revisions;
+    shortest = std::min(shortest, timeout_for(*run.plan.config, options));
+  }
+  BucketSize bucket = budget->bucket(ApiFamily::ecs_task_definition_modify);
+  double beyond_burst = std::max(0.0, revisions - std::floor(bucket.burst));
+  auto floor = seconds(static_cast<long long>(std::ceil(beyond_burst / bucket.rate)));
+  if (revisions == 0 || floor < shortest) return std::nullopt;
+  char rate[32];
+  std::snprintf(rate, sizeof rate, "%g", bucket.rate);
+  return FinalStatus{
+      protocol::Status::failed, Reason::deadline_too_short,
+      std::to_string(revisions) + " new task definition revisions take at least " +
+          std::to_string(floor.count()) + " s to register at this run's share of the account's " +
+          "RegisterTaskDefinition rate (" + std::to_string(static_cast<int>(bucket.burst)) +
+          " at once, then " + rate + " per second), but the deadline is " + std::to_string(shortest.count()) +
+          " s; nothing was changed. Adjust fewer components per call, raise the timeout, or raise " +
+          "ADJUST_AWS_RATE_SHARE"};
+}
+
 // When the whole run must be over, rollback aside: the longest component's
 // deadline and settlement window, from when the changes started.
 SteadyTime run_deadline(const std::vector<ComponentRun>& runs, SteadyTime start,
@@ -163,6 +194,7 @@ bool record_failures(const std::vector<Follower>& followers, const FollowResult&
         run.serving_target_groups = followers[i].serving_target_groups;
       }
       if (result.failures[i] && !run.outcome) run.outcome = result.failures[i];
+      if (!result.failures[i] && followers[i].last.verdict == RolloutVerdict::succeeded) run.verified = true;
     }
   }
   return result.cancelled;
@@ -227,6 +259,7 @@ FinalStatus Engine::run(const Config& config, const DesiredState& desired, const
   if (refused) return *refused;
   std::vector<ComponentRun>& runs = *planned;
   if (auto too_short = deadline_too_short(runs, options)) return *too_short;
+  if (auto too_slow = registrations_too_slow(runs, options, m_budget)) return *too_slow;
   if (options.dry_run) return dry_run_summary(runs);
 
   // 3. Apply, several components at once; a failure stops changes not yet started.

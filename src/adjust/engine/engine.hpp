@@ -11,6 +11,7 @@
 #include "adjust/aws/autoscaling_client.hpp"
 #include "adjust/aws/ecs_client.hpp"
 #include "adjust/aws/elbv2_client.hpp"
+#include "adjust/aws/request_budget.hpp"
 #include "adjust/base/cancel.hpp"
 #include "adjust/base/clock.hpp"
 #include "adjust/base/log.hpp"
@@ -30,6 +31,9 @@ class Engine {
 
   // Application Auto Scaling: without it no service is known to be autoscaled.
   void use_autoscaling(AutoScalingApi& autoscaling) { m_autoscaling = &autoscaling; }
+  // The run's request budget: a change whose registrations cannot fit the
+  // deadline at its pace is refused before anything changes.
+  void use_request_budget(const RequestBudget& budget) { m_budget = &budget; }
 
   FinalStatus run(const Config& config, const DesiredState& desired, const EngineOptions& options);
 
@@ -46,6 +50,7 @@ class Engine {
   PollPolicy m_policy;
   std::function<double()> m_random;
   AutoScalingApi* m_autoscaling = nullptr;
+  const RequestBudget* m_budget = nullptr;
   std::vector<ComponentOutcome> m_outcomes;
 };
 

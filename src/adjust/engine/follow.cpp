@@ -70,141 +70,6 @@ Result<std::vector<EcsTask>> Follow::tasks_of(const ComponentRun& run, const std
   return std::move(described->tasks);
 }
 
-// Waiting for health checks can take minutes with the task counts standing
-// still: reuse the running tasks while every deployment's counts are as
-// when they were fetched (a few polls at most), so each such poll costs one
-// DescribeTargetHealth instead of ListTasks + DescribeTasks as well. A task
-// replaced unseen only delays success: its old target is not healthy.
-Result<std::vector<EcsTask>> Follow::running_tasks(Follower& follower, const EcsService& service) {
-  constexpr int k_max_reuses = 4;
-  std::string counts;
-  for (const auto& deployment : service.deployments) {
-    counts += deployment.id + ':' + std::to_string(deployment.desired_count) + '/' +
-              std::to_string(deployment.running_count) + '/' + std::to_string(deployment.pending_count) +
-              '/' + std::to_string(deployment.failed_tasks) + ';';
-  }
-  RunningTaskCache& cache = follower.running;
-  if (cache.tasks && cache.counts == counts && cache.reused < k_max_reuses) {
-    ++cache.reused;
-    return *cache.tasks;
-  }
-  cache.tasks = ADJUST_TRY(tasks_of(*follower.run, "RUNNING"));
-  cache.counts = std::move(counts);
-  cache.reused = 0;
-  return *cache.tasks;
-}
-
-void Follow::use_describe_services(Follower& follower, const std::string& why) {
-  follower.record = Follower::Record::describe_services;
-  follower.tracker.bind("");
-  if (!m_warned_unavailable.exchange(true)) {
-    m_deps.logger.warn(why +
-                       "; judging deployments by DescribeServices alone (the IAM actions "
-                       "ecs:ListServiceDeployments, ecs:DescribeServiceDeployments and "
-                       "ecs:DescribeServiceRevisions give the deployments' own verdicts)");
-  }
-}
-
-Result<std::optional<ServiceDeployment>> Follow::bind(Follower& follower, const EcsService& service) {
-  const ComponentRun& run = *follower.run;
-  const std::string& previous = follower.tracker.target().previous_service_deployment;
-  std::vector<std::string> candidates;
-  auto consider = [&](const std::string& arn) {
-    if (!arn.empty() && arn != previous &&
-        std::find(candidates.begin(), candidates.end(), arn) == candidates.end())
-      candidates.push_back(arn);
-  };
-  consider(follower.tracker.target().service_deployment);
-  if (run.updated_service) consider(run.updated_service->current_service_deployment);
-  consider(service.current_service_deployment);
-  if (candidates.empty()) {
-    // Not shown on the service yet: the newest deployments of the last minutes.
-    ListServiceDeploymentsRequest request{
-        run.plan.cluster, run.plan.service, m_deps.clock.now() - std::chrono::minutes(10), {}};
-    auto listed = ADJUST_TRY(m_deps.ecs.list_service_deployments(request));
-    std::sort(listed.begin(), listed.end(),
-              [](const auto& a, const auto& b) { return a.created_at > b.created_at; });
-    for (const auto& brief : listed) {
-      if (candidates.size() < 5) consider(brief.arn);
-    }
-  }
-  if (candidates.empty()) return std::optional<ServiceDeployment>{};
-  auto described = ADJUST_TRY(m_deps.ecs.describe_service_deployments(candidates));
-  std::vector<std::string> revision_arns;
-  for (const auto& deployment : described.deployments) {
-    if (deployment.target_revision) revision_arns.push_back(deployment.target_revision->arn);
-  }
-  auto revisions = ADJUST_TRY(m_deps.ecs.describe_service_revisions(revision_arns));
-  // Ours is the one whose target revision runs the task definition we set.
-  for (const auto& arn : candidates) {
-    for (auto& deployment : described.deployments) {
-      if (deployment.arn != arn || !deployment.target_revision) continue;
-      for (const auto& revision : revisions.revisions) {
-        if (revision.arn != deployment.target_revision->arn ||
-            revision.task_definition != follower.tracker.target().task_definition)
-          continue;
-        follower.record = Follower::Record::api;
-        follower.serving_target_groups = revision.resolved_target_groups;
-        follower.tracker.bind(deployment.arn);
-        m_deps.logger.info(run.name() + ": following service deployment " + deployment.arn);
-        return std::optional<ServiceDeployment>(std::move(deployment));
-      }
-    }
-  }
-  return std::optional<ServiceDeployment>{};
-}
-
-std::map<std::string, ServiceDeployment> Follow::fetch_records(const std::vector<Follower*>& followers) {
-  std::map<std::string, ServiceDeployment> records;
-  std::vector<std::string> arns;
-  for (const Follower* follower : followers) {
-    if (follower->record == Follower::Record::api)
-      arns.push_back(follower->tracker.target().service_deployment);
-  }
-  if (arns.empty()) return records;
-  auto described = m_deps.ecs.describe_service_deployments(arns);
-  if (!described) {
-    // Denied now (a policy changed mid-run) or a failed read: this poll
-    // judges by DescribeServices; a lasting denial switches for good.
-    if (deployments_api_unavailable(described.error())) {
-      for (Follower* follower : followers) {
-        if (follower->record == Follower::Record::api)
-          use_describe_services(*follower, "DescribeServiceDeployments: " + described.error().message);
-      }
-    } else {
-      m_deps.logger.warn("DescribeServiceDeployments: " + described.error().message);
-    }
-    return records;
-  }
-  for (auto& deployment : described->deployments) records.emplace(deployment.arn, std::move(deployment));
-  return records;
-}
-
-// A poll without a readable record of the deployment (the read failed, the
-// record was missing, or its status was absent or unknown) is judged by
-// DescribeServices; three in a row and the follower stops asking, so an
-// answer that is always odd cannot hold the verdict until the deadline.
-std::optional<ServiceDeployment> Follow::readable_record(
-    Follower& follower, const std::map<std::string, ServiceDeployment>& records) {
-  constexpr int k_unreadable_limit = 3;
-  if (follower.record != Follower::Record::api) return std::nullopt;
-  auto found = records.find(follower.tracker.target().service_deployment);
-  if (found != records.end() && found->second.status != ServiceDeploymentStatus::unknown) {
-    follower.unreadable_records = 0;
-    return found->second;
-  }
-  if (++follower.unreadable_records >= k_unreadable_limit) {
-    std::string what = found == records.end() ? std::string("no record")
-                       : found->second.status_text.empty()
-                           ? std::string("a record without a status")
-                           : "a record with the unknown status " + found->second.status_text;
-    use_describe_services(follower,
-                          follower.run->name() + ": ECS's record of the deployment could not be read " +
-                              std::to_string(k_unreadable_limit) + " times in a row (" + what + ")");
-  }
-  return std::nullopt;
-}
-
 void Follow::continue_hook(Follower& follower, const std::string& hook_id) {
   if (follower.continued_hooks.contains(hook_id)) return;
   const std::string& arn = follower.tracker.target().service_deployment;
@@ -218,26 +83,40 @@ void Follow::continue_hook(Follower& follower, const std::string& hook_id) {
   m_deps.logger.info(follower.run->name() + ": continued the deployment paused at lifecycle hook " + hook_id);
 }
 
+// Tasks and targets move as the deployments do: while nothing in them moved
+// since the last look (and no unhealthy target's grace is running), that
+// look stands in for a new one, refreshed at least every lookup_refresh. So
+// waiting for health checks costs no look-ups until ECS moves (a new task
+// healthy lets the old one drain), and a moved count costs one.
+Status Follow::look_up(Follower& follower, Observation& observation) {
+  LastLook& look = follower.look;
+  std::string signature = look_signature(observation.service, observation.deployment);
+  bool unhealthy_seen = false;
+  for (const auto& [group, targets] : look.target_health) {
+    for (const auto& target : targets)
+      unhealthy_seen = unhealthy_seen || target.state.starts_with("unhealthy");
+  }
+  bool fresh = observation.now - look.at < m_deps.policy.lookup_refresh;
+  if (look.running_tasks && look.signature == signature && fresh && !unhealthy_seen &&
+      !follower.tracker.target().settling) {
+    observation.running_tasks = look.running_tasks;
+    observation.target_health = look.target_health;
+    return {};
+  }
+  observation.running_tasks = ADJUST_TRY(tasks_of(*follower.run, "RUNNING"));
+  for (const auto& group : target_groups_to_check(observation.service, observation.serving_target_groups)) {
+    observation.target_health[group] = ADJUST_TRY(m_deps.elbv2.describe_target_health(group));
+  }
+  look =
+      LastLook{observation.running_tasks, observation.target_health, std::move(signature), observation.now};
+  return {};
+}
+
 // Step one follower with a fresh service view (and ECS's record of its
 // deployment), fetching tasks, target health and evidence only when the
 // tracker asks.
 Result<RolloutStatus> Follow::observe(Follower& follower, EcsService service,
                                       std::optional<ServiceDeployment> record) {
-  if (follower.record == Follower::Record::binding) {
-    auto bound = bind(follower, service);
-    SteadyTime now = m_deps.clock.monotonic();
-    if (!follower.binding_since) follower.binding_since = now;
-    if (!bound && deployments_api_unavailable(bound.error())) {
-      use_describe_services(
-          follower, "the ECS service deployments API is not available (" + bound.error().message + ")");
-    } else if (bound && *bound) {
-      record = std::move(*bound);
-    } else if (now - *follower.binding_since >= m_deps.policy.binding_window) {
-      use_describe_services(follower, follower.run->name() +
-                                          ": could not find the service deployment this adjustment started" +
-                                          (bound ? "" : " (" + bound.error().message + ")"));
-    }
-  }
   Observation observation;
   observation.service = std::move(service);
   observation.now = m_deps.clock.monotonic();
@@ -252,10 +131,7 @@ Result<RolloutStatus> Follow::observe(Follower& follower, EcsService service,
     status = follower.tracker.step(observation);
   }
   if (status.wants_tasks) {
-    observation.running_tasks = ADJUST_TRY(running_tasks(follower, observation.service));
-    for (const auto& group : target_groups_to_check(observation.service, observation.serving_target_groups)) {
-      observation.target_health[group] = ADJUST_TRY(m_deps.elbv2.describe_target_health(group));
-    }
+    ADJUST_CHECK(look_up(follower, observation));
     observation.evidence_fetched = true;  // don't fetch evidence twice in one poll
     status = follower.tracker.step(observation);
   }
@@ -371,13 +247,12 @@ Follow::Poll Follow::poll(std::vector<Follower>& followers, const char* phase, i
       }
     }
   }
-  std::vector<Follower*> observing;
-  for (auto& entry : observed) observing.push_back(entry.first);
-  std::map<std::string, ServiceDeployment> records = fetch_records(observing);
+  std::vector<std::pair<Follower*, const EcsService*>> observing;
+  for (auto& [follower, service] : observed) observing.emplace_back(follower, &service);
+  std::vector<std::optional<ServiceDeployment>> records = m_records.read(observing);
   std::vector<Result<RolloutStatus>> statuses(observed.size());
   parallel_for(observed.size(), m_deps.policy.concurrency, [&](std::size_t i) {
-    Follower& follower = *observed[i].first;
-    statuses[i] = observe(follower, std::move(observed[i].second), readable_record(follower, records));
+    statuses[i] = observe(*observed[i].first, std::move(observed[i].second), std::move(records[i]));
   });
   for (std::size_t i = 0; i < observed.size(); ++i) {
     Follower* follower = observed[i].first;

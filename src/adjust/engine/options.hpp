@@ -35,6 +35,9 @@ struct PollPolicy {
   // How long to look for the service deployment our UpdateService started
   // (ListServiceDeployments can lag) before judging by DescribeServices alone.
   std::chrono::seconds binding_window{15};
+  // A follower's task and target-health look-up is reused while its
+  // deployments show no movement, but never for longer than this.
+  std::chrono::seconds lookup_refresh{30};
   // Components whose AWS calls (read, apply, task look-ups, rollback) run at
   // once; 1 = one after another.
   std::size_t concurrency = k_default_aws_concurrency;

@@ -22,10 +22,18 @@ FinalStatus outcome_of(const ComponentRun& run, bool cancelled) {
     }
     return status;
   }
-  if (!run.service_updated && !run.plan.changes_anything()) {
-    return {protocol::Status::ok, Reason::success, run.name() + ": unchanged and healthy"};
+  if (run.verified) {
+    if (!run.service_updated && !run.plan.changes_anything()) {
+      return {protocol::Status::ok, Reason::success, run.name() + ": unchanged and healthy"};
+    }
+    return FinalStatus::ok();
   }
-  return FinalStatus::ok();
+  // Never followed to a verdict: another component failed first.
+  std::string what = run.service_updated           ? "changed, but not followed to the end"
+                     : run.plan.changes_anything() ? "not started"
+                                                   : "unchanged, not checked";
+  return {protocol::Status::failed, Reason::adjust_failed,
+          run.name() + ": " + what + ": another component failed first"};
 }
 
 }  // namespace
@@ -35,7 +43,7 @@ std::vector<ComponentOutcome> outcomes_of(std::vector<ComponentRun>& runs, bool 
   for (auto& run : runs) {
     FinalStatus status = outcome_of(run, cancelled);
     bool left_as_is = run.service_updated && run.plan.config->on_failure == OnFailure::nothing &&
-                      (cancelled || (run.outcome && run.outcome->reason != Reason::overwritten));
+                      status.status != protocol::Status::ok && status.reason != Reason::overwritten;
     if (left_as_is) {
       // Say where the service was left, so nobody mistakes it for restored.
       run.rollback_note = std::string("on_failure is nothing: the service ") +

@@ -47,6 +47,8 @@ struct ComponentRun {
   bool service_updated = false;               // we called UpdateService (and it may have applied)
   bool update_unconfirmed = false;            // ... but got no readable answer to it
   bool bounds_pinned = false;                 // we set the scalable target's min = max (plan.pin)
+  bool abandoned = false;                     // registered, but another component failed before the update
+  bool verified = false;                      // followed to a successful verdict
   std::optional<EcsService> updated_service;  // what UpdateService answered
   // The service deployment our UpdateService started, once found ("" = none
   // or the service deployments API is unavailable), and the target groups
