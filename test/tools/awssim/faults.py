@@ -77,6 +77,15 @@ def json_patched(body: bytes, ops: list[dict[str, Any]]) -> bytes:
     return json.dumps(doc).encode()
 
 
+def throttle_reply(req: AwsRequest, status: int = 400) -> Reply:
+    """AWS's "Rate exceeded" (a `throttle` rule, and a request an empty token bucket refuses)."""
+    if req.protocol == "json":
+        return json_error("ThrottlingException", "Rate exceeded", status)
+    if req.protocol == "query":
+        return query_error("Throttling", "Rate exceeded", status)
+    return Reply(429, b'{"message":"Rate exceeded"}', [("Content-Type", "application/json")])
+
+
 class Faults:
     """The Sim's fault handling (a mixin: uses self.rules, self.requests, self.wall())."""
 
@@ -97,11 +106,7 @@ class Faults:
         spec, action = rule.spec, rule.action
         status = int(spec.get("status", 400))
         if action == "throttle":
-            if req.protocol == "json":
-                return json_error("ThrottlingException", "Rate exceeded", int(spec.get("status", 400)))
-            if req.protocol == "query":
-                return query_error("Throttling", "Rate exceeded", int(spec.get("status", 400)))
-            return Reply(429, b'{"message":"Rate exceeded"}', [("Content-Type", "application/json")])
+            return throttle_reply(req, int(spec.get("status", 400)))
         if action in ("status", "error"):
             status = int(spec.get("status", 503 if action == "status" else 400))
             if "body" in spec:
