@@ -895,5 +895,29 @@ class AutoScalingTest(unittest.TestCase):
         self.assertEqual(len(self.targets()["ScalableTargets"]), 1)
 
 
+class BucketMathTest(unittest.TestCase):
+    """buckets.py on its own, on a fake clock (no process): families and exact refill arithmetic."""
+
+    def test_bucket_math_is_exact_on_a_fake_clock(self) -> None:
+        sys.path.insert(0, os.path.dirname(HERE))
+        from awssim.buckets import Buckets, families_of
+        now = [0.0]
+        buckets = Buckets(lambda: now[0])
+        family = families_of("ecs", "RegisterTaskDefinition")
+        self.assertEqual(family, ("ecs_task_definition_modify",))
+        self.assertEqual(families_of("elbv2", "DescribeRules"), ("elbv2_describe", "elbv2_account"))
+        self.assertEqual(families_of("ecs", "TagResource"), ("ecs_other",))
+        self.assertEqual(families_of("sts", "GetCallerIdentity"), ())
+        self.assertTrue(all(buckets.take(family) for _ in range(100)))  # off
+        buckets.configure({"tenants": {"ecs_task_definition_modify": 0.5}})  # 20 burst, 1/s - 0.5/s
+        self.assertEqual(sum(buckets.take(family) for _ in range(25)), 20)
+        now[0] = 3.9
+        self.assertEqual(sum(buckets.take(family) for _ in range(5)), 1)  # 1.95 tokens back
+        now[0] = 4.0
+        self.assertEqual(sum(buckets.take(family) for _ in range(5)), 1)  # 0.95 + 0.05
+        now[0] = 1000.0
+        self.assertEqual(buckets.snapshot()["families"]["ecs_task_definition_modify"]["tokens"], 20)  # capped
+
+
 if __name__ == "__main__":
     unittest.main()
