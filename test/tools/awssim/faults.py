@@ -89,7 +89,10 @@ def throttle_reply(req: AwsRequest, status: int = 400) -> Reply:
 class Faults:
     """The Sim's fault handling (a mixin: uses self.rules, self.requests, self.wall())."""
 
-    def pick_rule(self, req: AwsRequest) -> Rule | None:
+    def pick_rule(self, req: AwsRequest, throttled: bool = False) -> Rule | None:
+        """The rule that fires for req. Every matching request counts (`seen`), a throttled one too;
+        but when a token bucket throttled req, only a `delay` rule still acts (and counts as `fired`):
+        AWS refuses the call before anything else could happen to it."""
         chosen = None
         for rule in self.rules:
             if rule.after is not None and \
@@ -99,7 +102,10 @@ class Faults:
                 rule.seen += 1
                 if chosen is None and rule.first <= rule.seen <= rule.last:
                     chosen = rule
-                    rule.fired += 1
+        if chosen is not None and throttled and chosen.action != "delay":
+            chosen = None
+        if chosen is not None:
+            chosen.fired += 1
         return chosen
 
     def fault_before(self, req: AwsRequest, rule: Rule) -> Reply | None:
