@@ -26,6 +26,7 @@ One module per concern:
 * clock.py      sim time (frozen, advanced, or real time x factor) and the time formats;
 * wire.py       what an incoming request is (service, operation, signer) and the reply formats;
 * faults.py     fault rules: which calls, what to do (errors, resets, hangs, skew, JSON patches);
+* buckets.py    the account's API throttling token buckets (real time) and each operation's family;
 * ecs_model.py  the ECS deployment model: services, deployments, tasks, targets, scenarios;
 * service_deployments.py  service deployments and revisions: strategies, stages, hooks, rollbacks;
 * autoscaling.py  Application Auto Scaling: scalable targets, the scaler, its JSON 1.1 API;

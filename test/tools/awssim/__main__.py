@@ -1,4 +1,4 @@
-"""Entry point: ``python3 test/tools/awssim [--port 0] [--upstream URL] [--time-factor F] [--lifetime S]``."""
+"""Entry point: ``python3 test/tools/awssim [--port 0] [--upstream URL] [--time-factor F] [--buckets off|aws] [--lifetime S]``."""
 import os
 import sys
 

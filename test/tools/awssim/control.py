@@ -6,6 +6,7 @@ import urllib.parse
 from typing import Any
 
 from .autoscaling import SCALER_OPTIONS, suspended_from
+from .buckets import parse as parse_buckets
 from .clock import epoch3
 from .ecs_model import SCENARIOS
 from .service_deployments import SD_OPTIONS
@@ -51,7 +52,7 @@ class Control:
                         if all(str(r.get(k)) == v for k, v in query.items())]
                 return 200, {"requests": rows}
             if route == "state":
-                return 200, self.model.snapshot()
+                return 200, {**self.model.snapshot(), "buckets": self.buckets.snapshot()}
         return 404, {"error": f"unknown control route {method} {parsed.path}"}
 
     def control_rules(self, method: str, body: Any) -> tuple[int, Any]:
@@ -87,6 +88,12 @@ class Control:
         return 200, {"ok": True}
 
     def control_clock(self, body: dict[str, Any]) -> tuple[int, Any]:
+        if "buckets" in body:  # checked before anything is applied
+            try:
+                buckets = parse_buckets(body["buckets"])
+            except ValueError as exc:
+                return 400, {"error": str(exc)}
+            self.buckets.apply(buckets)
         if "factor" in body:
             self.clock.set_factor(float(body["factor"]))
         if "wall_offset_seconds" in body:

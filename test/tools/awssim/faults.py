@@ -77,10 +77,22 @@ def json_patched(body: bytes, ops: list[dict[str, Any]]) -> bytes:
     return json.dumps(doc).encode()
 
 
+def throttle_reply(req: AwsRequest, status: int = 400) -> Reply:
+    """AWS's "Rate exceeded" (a `throttle` rule, and a request an empty token bucket refuses)."""
+    if req.protocol == "json":
+        return json_error("ThrottlingException", "Rate exceeded", status)
+    if req.protocol == "query":
+        return query_error("Throttling", "Rate exceeded", status)
+    return Reply(429, b'{"message":"Rate exceeded"}', [("Content-Type", "application/json")])
+
+
 class Faults:
     """The Sim's fault handling (a mixin: uses self.rules, self.requests, self.wall())."""
 
-    def pick_rule(self, req: AwsRequest) -> Rule | None:
+    def pick_rule(self, req: AwsRequest, throttled: bool = False) -> Rule | None:
+        """The rule that fires for req. Every matching request counts (`seen`), a throttled one too;
+        but when a token bucket throttled req, only a `delay` rule still acts (and counts as `fired`):
+        AWS refuses the call before anything else could happen to it."""
         chosen = None
         for rule in self.rules:
             if rule.after is not None and \
@@ -90,18 +102,17 @@ class Faults:
                 rule.seen += 1
                 if chosen is None and rule.first <= rule.seen <= rule.last:
                     chosen = rule
-                    rule.fired += 1
+        if chosen is not None and throttled and chosen.action != "delay":
+            chosen = None
+        if chosen is not None:
+            chosen.fired += 1
         return chosen
 
     def fault_before(self, req: AwsRequest, rule: Rule) -> Reply | None:
         spec, action = rule.spec, rule.action
         status = int(spec.get("status", 400))
         if action == "throttle":
-            if req.protocol == "json":
-                return json_error("ThrottlingException", "Rate exceeded", int(spec.get("status", 400)))
-            if req.protocol == "query":
-                return query_error("Throttling", "Rate exceeded", int(spec.get("status", 400)))
-            return Reply(429, b'{"message":"Rate exceeded"}', [("Content-Type", "application/json")])
+            return throttle_reply(req, int(spec.get("status", 400)))
         if action in ("status", "error"):
             status = int(spec.get("status", 503 if action == "status" else 400))
             if "body" in spec:

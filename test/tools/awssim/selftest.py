@@ -3,10 +3,12 @@
 from __future__ import annotations
 
 import http.client
+import http.server
 import json
 import os
 import subprocess
 import sys
+import threading
 import time
 import unittest
 import urllib.parse
@@ -21,8 +23,8 @@ TD2 = "arn:aws:ecs:us-east-1:123456789012:task-definition/web:2"
 
 
 class Sim:
-    def __init__(self) -> None:
-        self.proc = subprocess.Popen([sys.executable, HERE, "--lifetime", "120"],
+    def __init__(self, *args: str) -> None:
+        self.proc = subprocess.Popen([sys.executable, HERE, "--lifetime", "120", *args],
                                      stdout=subprocess.PIPE, stderr=subprocess.DEVNULL, text=True)
         assert self.proc.stdout is not None
         self.port = json.loads(self.proc.stdout.readline())["port"]
@@ -85,6 +87,16 @@ class Sim:
             out[m.find("e:Target/e:Id", ns).text] = state if targets is None or reason is None \
                 else f"{state}/{reason.text}"  # type: ignore[union-attr]
         return out
+
+    def elb(self, action: str, **params: str) -> tuple[int, str]:
+        """An ELBv2 Query call: (status, the error Code or "")."""
+        form = urllib.parse.urlencode(dict(Action=action, Version="2015-12-01", **params))
+        status, _, data = self.raw("POST", "/", form.encode(), {
+            "Content-Type": "application/x-www-form-urlencoded; charset=utf-8",
+            "Authorization": "AWS4-HMAC-SHA256 Credential=AKID/20250101/us-east-1/elasticloadbalancing/aws4_request, "
+                             "SignedHeaders=host, Signature=00"})
+        code = data.decode().split("<Code>", 1)[1].split("</Code>", 1)[0] if b"<Code>" in data else ""
+        return status, code
 
     def aas(self, op: str, body: dict[str, Any], signing: str = "application-autoscaling"
             ) -> tuple[int, dict[str, str], Any]:
@@ -893,6 +905,267 @@ class AutoScalingTest(unittest.TestCase):
         self.assertEqual(self.sim.control("state", method="GET")["autoscaling_api"], "denied")
         self.sim.control("config", {"autoscaling_api": "ok"})
         self.assertEqual(len(self.targets()["ScalableTargets"]), 1)
+
+
+THROTTLED = (400, "ThrottlingException", "Rate exceeded")
+
+
+class BucketsTest(unittest.TestCase):
+    """AWS's API throttling token buckets, account-wide, in real time (small buckets keep each test short)."""
+
+    def setUp(self) -> None:
+        self.sim = Sim()
+        self.sim.seed()
+
+    def tearDown(self) -> None:
+        self.sim.close()
+
+    def buckets(self, spec: Any) -> None:
+        self.sim.control("config", {"buckets": spec})
+
+    def call(self, op: str, body: dict[str, Any] | None = None) -> tuple[int, str, str]:
+        status, headers, data = self.sim.ecs(op, body if body is not None else {"cluster": "demo", "services": ["web"]})
+        if status == 200:
+            return status, "", ""
+        return status, data.get("__type", ""), data.get("message", "")
+
+    def family(self, name: str) -> dict[str, Any]:
+        return self.sim.control("state", method="GET")["buckets"]["families"][name]
+
+    def test_burst_then_throttle_then_refill_in_real_time_only(self) -> None:
+        self.assertEqual(self.sim.control("state", method="GET")["buckets"], {"mode": "off", "families": {}})
+        self.buckets({"families": {"ecs_service_read": {"burst": 3, "rate": 0}}})
+        codes = [self.call("DescribeServices") for _ in range(4)]
+        self.assertEqual(codes, [(200, "", "")] * 3 + [THROTTLED])
+        status, headers, _ = self.sim.ecs("ListServices", {"cluster": "demo"})  # same family
+        self.assertEqual((status, headers["x-amzn-errortype"]), (400, "ThrottlingException"))
+        self.assertEqual(self.call("ListTasks", {"cluster": "demo"})[0], 200)  # another family
+        state = self.sim.control("state", method="GET")["buckets"]
+        self.assertEqual(state["mode"], "aws")
+        self.assertEqual(len(state["families"]), 14)
+        self.assertEqual(state["families"]["ecs_service_read"], {
+            "burst": 3, "rate": 0, "tenant": 0, "tokens": 0, "taken": 3, "throttled": 2})
+        self.assertEqual(state["families"]["ecs_cluster_resource_read"]["taken"], 1)
+        self.assertEqual(state["families"]["ecs_service_modify"], {
+            "burst": 50, "rate": 5, "tenant": 0, "tokens": 50, "taken": 0, "throttled": 0})
+        # Refill: burst 1 so each check depends on one request's gap only (robust on a busy machine).
+        self.buckets({"families": {"ecs_service_read": {"burst": 1, "rate": 5}}})  # on again: full, counts reset
+        self.assertEqual([self.call("DescribeServices")[0] for _ in range(2)], [200, 400])
+        self.sim.control("config", {"factor": 1000})
+        self.sim.control("advance", {"seconds": 3600})  # the sim clock refills nothing
+        self.assertEqual(self.call("DescribeServices"), THROTTLED)
+        time.sleep(0.25)  # 5/s: a token back
+        self.assertEqual([self.call("DescribeServices")[0] for _ in range(2)], [200, 400])
+        rows = self.sim.control("requests?service=ecs", method="GET")["requests"]
+        self.assertEqual([(r["operation"], r["family"], r["throttled"], r["status"], r["fault"]) for r in rows],
+                         [("DescribeServices", "ecs_service_read", False, 200, None)] * 3 +
+                         [("DescribeServices", "ecs_service_read", True, 400, None),
+                          ("ListServices", "ecs_service_read", True, 400, None),
+                          ("ListTasks", "ecs_cluster_resource_read", False, 200, None)] +
+                         [("DescribeServices", "ecs_service_read", t, 400 if t else 200, None)
+                          for t in (False, True, True, False, True)])
+        read = self.family("ecs_service_read")
+        self.assertEqual((read["burst"], read["rate"], read["taken"], read["throttled"]), (1, 5, 2, 3))
+
+    def test_elbv2_calls_need_their_family_and_the_account_bucket(self) -> None:
+        self.buckets({"families": {"elbv2_account": {"burst": 4, "rate": 0},
+                                   "elbv2_registration": {"burst": 1, "rate": 0},
+                                   "elbv2_describe": {"rate": 0}, "elbv2_other": {"rate": 0}}})
+        tg = {"TargetGroupArn": TG}
+        calls = [self.sim.elb("RegisterTargets", **tg, **{"Targets.member.1.Id": "10.0.0.9"}),
+                 self.sim.elb("DeregisterTargets", **tg, **{"Targets.member.1.Id": "10.0.0.9"}),  # family empty
+                 self.sim.elb("DescribeTargetHealth", **tg), self.sim.elb("DescribeTargetGroupAttributes", **tg),
+                 self.sim.elb("DescribeTargetHealth", **tg),
+                 self.sim.elb("DescribeTargetHealth", **tg),  # account empty
+                 self.sim.elb("CreateRule", ListenerArn="x")]  # elbv2_other, account empty
+        self.assertEqual([c[1] == "Throttling" for c in calls], [False, True, False, False, False, True, True])
+        self.assertEqual(calls[5], (400, "Throttling"))
+        self.assertEqual(self.sim.elb("DescribeTargetHealth", **tg), (400, "Throttling"))
+        families = self.sim.control("state", method="GET")["buckets"]["families"]
+        self.assertEqual({f: (families[f]["taken"], families[f]["throttled"], families[f]["tokens"]) for f in (
+            "elbv2_account", "elbv2_registration", "elbv2_describe", "elbv2_other")}, {
+            "elbv2_account": (4, 3, 0), "elbv2_registration": (1, 1, 0), "elbv2_describe": (3, 0, 37),
+            "elbv2_other": (0, 0, 20)})
+        rows = self.sim.control("requests?service=elbv2", method="GET")["requests"]
+        self.assertEqual([r["family"] for r in rows[:3]], ["elbv2_registration", "elbv2_registration", "elbv2_describe"])
+
+    def test_two_concurrent_clients_share_one_bucket(self) -> None:
+        self.buckets({"families": {"ecs_service_read": {"burst": 10, "rate": 0}}})
+        results: list[int] = []
+
+        def client(key: str) -> None:
+            auth = {"Authorization": f"AWS4-HMAC-SHA256 Credential={key}/20250101/us-east-1/ecs/aws4_request, "
+                                     "SignedHeaders=host;x-amz-date, Signature=00"}
+            for _ in range(10):
+                results.append(self.sim.ecs("DescribeServices", {"cluster": "demo", "services": ["web"]}, auth)[0])
+
+        threads = [threading.Thread(target=client, args=(key,)) for key in ("AKIDA", "AKIDB")]
+        for thread in threads:
+            thread.start()
+        for thread in threads:
+            thread.join()
+        self.assertEqual(sorted(results), [200] * 10 + [400] * 10)
+        rows = self.sim.control("requests", method="GET")["requests"]
+        self.assertEqual({r["access_key"] for r in rows}, {"AKIDA", "AKIDB"})
+        self.assertEqual(sum(not r["throttled"] for r in rows), 10)
+        self.assertEqual((self.family("ecs_service_read")["taken"], self.family("ecs_service_read")["throttled"]),
+                         (10, 10))
+
+    def test_a_throttled_call_changes_nothing(self) -> None:
+        self.buckets({"families": {"ecs_service_modify": {"burst": 1, "rate": 0},
+                                   "ecs_task_definition_modify": {"burst": 1, "rate": 0},
+                                   "application_autoscaling": {"burst": 0, "rate": 0}}})
+        self.assertEqual(self.sim.update(desiredCount=3)["desiredCount"], 3)
+        self.assertEqual(self.call("UpdateService", {"cluster": "demo", "service": "web", "desiredCount": 5}),
+                         THROTTLED)
+        self.assertEqual(self.call("UpdateService", {"cluster": "demo", "service": "web", "taskDefinition": "web:2"}),
+                         THROTTLED)
+        service = self.sim.service()
+        self.assertEqual((service["desiredCount"], len(service["deployments"]), service["taskDefinition"]), (3, 1, TD1))
+        td = {"family": "web", "containerDefinitions": [{"name": "web", "image": "nginx:2"}]}
+        self.assertEqual(self.call("RegisterTaskDefinition", td)[0], 200)
+        self.assertEqual(self.call("RegisterTaskDefinition", td), THROTTLED)
+        self.assertEqual(len(self.sim.ok("ListTaskDefinitions", {})["taskDefinitionArns"]), 3)
+        status, headers, data = self.sim.aas("RegisterScalableTarget", {
+            "ServiceNamespace": "ecs", "ScalableDimension": "ecs:service:DesiredCount",
+            "ResourceId": "service/demo/web", "MinCapacity": 1, "MaxCapacity": 4})
+        self.assertEqual((status, data), (400, {"__type": "ThrottlingException", "message": "Rate exceeded"}))
+        self.buckets("off")
+        self.assertEqual(self.sim.aas("DescribeScalableTargets", {"ServiceNamespace": "ecs"})[2]["ScalableTargets"], [])
+
+    def test_overrides_scale_tenants_and_validation(self) -> None:
+        self.buckets({"scale": 0.01})
+        read = self.family("ecs_service_read")
+        self.assertEqual((read["burst"], read["rate"], read["tokens"]), (1, 0.2, 1))
+        self.assertEqual(self.family("ecs_task_definition_modify")["burst"], 0.2)
+        fast = {"burst": 2, "rate": 20}
+        self.buckets({"families": {"ecs_service_read": fast, "ecs_task_definition_read": fast,
+                                   "ecs_cluster_resource_read": {"burst": 5, "rate": 0}},
+                      "tenants": {"ecs_task_definition_read": 20, "ecs_cluster_resource_read": 100}})
+        describe_td = {"taskDefinition": "web:1"}
+        self.assertEqual([self.call(op, describe_td)[0] for op in ("DescribeTaskDefinition",) * 2], [200, 200])
+        self.assertEqual([self.call("DescribeServices")[0] for _ in range(2)], [200, 200])
+        time.sleep(0.12)
+        self.assertEqual(self.call("DescribeServices")[0], 200)  # refilled at 20/s
+        self.assertEqual(self.call("DescribeTaskDefinition", describe_td), THROTTLED)  # the tenant takes the 20/s
+        self.assertEqual(self.call("ListTasks", {"cluster": "demo"}), THROTTLED)  # drained by the tenant
+        tds = self.family("ecs_task_definition_read")
+        self.assertEqual((tds["tenant"], tds["tokens"], tds["taken"]), (20, 0, 2))
+        self.buckets("aws")  # on again: every bucket full
+        self.assertEqual((self.family("ecs_service_read")["tokens"], self.family("ecs_service_read")["taken"]), (100, 0))
+        self.assertEqual(self.family("ecs_task_definition_read")["tenant"], 0)
+        for bad, words in (("on", '"aws", "off"'), ({"families": {"ecs_nope": {"burst": 1}}}, "unknown family 'ecs_nope'"),
+                           ({"families": {"ecs_other": {"burst": -1}}}, "families.ecs_other.burst"),
+                           ({"families": {"ecs_other": {"rate": "5"}}}, "families.ecs_other.rate"),
+                           ({"families": {"ecs_other": 5}}, "families.ecs_other must be an object"),
+                           ({"scale": 0}, "scale must be"), ({"tenants": {"elbv2_all": 1}}, "unknown family 'elbv2_all'"),
+                           ({"tenants": {"elbv2_other": True}}, "tenants.elbv2_other"), ({"burst": 5}, "unknown key")):
+            status, _, data = self.sim.raw("POST", "/_sim/config", json.dumps({"buckets": bad, "factor": 7}).encode())
+            self.assertEqual(status, 400, bad)
+            self.assertIn(words, json.loads(data)["error"])
+        self.assertEqual(self.family("ecs_service_read")["burst"], 100)  # a refused config changes nothing
+
+    def test_off_after_reset_on_with_the_flag_and_only_aws_apis_count(self) -> None:
+        self.buckets({"families": {"ecs_service_read": {"burst": 0, "rate": 0}}})
+        self.assertEqual(self.call("DescribeServices"), THROTTLED)
+        self.sim.control("reset")
+        self.assertEqual(self.sim.control("state", method="GET")["buckets"], {"mode": "off", "families": {}})
+        self.sim.seed()
+        self.assertEqual(self.call("DescribeServices")[0], 200)
+        row = self.sim.control("requests", method="GET")["requests"][-1]
+        self.assertEqual((row["family"], row["throttled"]), ("ecs_service_read", False))  # family logged when off too
+        other = Sim("--buckets", "aws")
+        try:
+            self.assertEqual(other.control("state", method="GET")["buckets"]["mode"], "aws")
+            status, _, _ = other.raw("POST", "/", b"Action=GetCallerIdentity&Version=2011-06-15", {
+                "Content-Type": "application/x-www-form-urlencoded",
+                "Authorization": "AWS4-HMAC-SHA256 Credential=AKID/20250101/us-east-1/sts/aws4_request, "
+                                 "SignedHeaders=host, Signature=00"})
+            self.assertEqual(status, 200)
+            self.assertEqual(other.raw("GET", "/latest/meta-data/iam/security-credentials/")[0], 401)  # IMDSv2: token
+            self.assertEqual(other.elb("DescribeTargetHealth", TargetGroupArn=TG)[1], "TargetGroupNotFound")
+            families = other.control("state", method="GET")["buckets"]["families"]
+            self.assertEqual(sum(f["taken"] for f in families.values()), 2)  # elbv2_describe + elbv2_account
+            self.assertEqual([(r["service"], r["family"]) for r in other.control("requests", method="GET")["requests"]],
+                             [("sts", None), ("imds", None), ("elbv2", "elbv2_describe")])
+            other.control("reset")
+            self.assertEqual(other.control("state", method="GET")["buckets"]["mode"], "off")
+        finally:
+            other.close()
+
+    def test_the_bucket_answers_before_fault_rules_but_a_delay_still_delays(self) -> None:
+        self.sim.control("rules", {"rules": [
+            {"operation": "DescribeServices", "call": 1, "action": "status", "status": 503},
+            {"operation": "ListTasks", "action": "delay", "delay_ms": 150},
+            {"operation": "DescribeTaskDefinition", "action": "throttle"}]})
+        self.buckets({"families": {"ecs_service_read": {"burst": 0, "rate": 0},
+                                   "ecs_cluster_resource_read": {"burst": 0, "rate": 0}}})
+        self.assertEqual(self.call("DescribeServices"), THROTTLED)  # not the 503
+        started = time.monotonic()
+        self.assertEqual(self.call("ListTasks", {"cluster": "demo"}), THROTTLED)
+        self.assertGreaterEqual(time.monotonic() - started, 0.15)
+        self.assertEqual(self.call("DescribeTaskDefinition", {"taskDefinition": "web:1"}), THROTTLED)  # the rule's
+        rows = self.sim.control("requests", method="GET")["requests"]
+        self.assertEqual([(r["fault"], r["throttled"]) for r in rows],
+                         [(None, True), ("delay", True), ("throttle", False)])
+        self.assertEqual([(r["seen"], r["fired"]) for r in self.sim.control("rules", method="GET")["rules"]],
+                         [(1, 0), (1, 1), (1, 1)])
+        self.assertEqual(self.family("ecs_task_definition_read")["taken"], 1)  # a rule's throttle spent a token
+
+    def test_proxy_mode_throttles_before_forwarding(self) -> None:
+        forwarded: list[str] = []
+
+        class Upstream(http.server.BaseHTTPRequestHandler):
+            def do_POST(self) -> None:  # noqa: N802 - stdlib name
+                self.rfile.read(int(self.headers.get("Content-Length") or 0))
+                forwarded.append(self.headers.get("X-Amz-Target") or "query")
+                self.send_response(200)
+                self.send_header("Content-Type", "application/x-amz-json-1.1")
+                self.send_header("Content-Length", "2")
+                self.end_headers()
+                self.wfile.write(b"{}")
+
+            def log_message(self, format: str, *args: Any) -> None:  # noqa: A002 - stdlib signature
+                pass
+
+        upstream = http.server.ThreadingHTTPServer(("127.0.0.1", 0), Upstream)
+        threading.Thread(target=upstream.serve_forever, args=(0.05,), daemon=True).start()
+        proxy = Sim("--upstream", f"http://127.0.0.1:{upstream.server_address[1]}")
+        try:
+            proxy.control("config", {"buckets": {"families": {"ecs_cluster_read": {"burst": 1, "rate": 0},
+                                                              "elbv2_other": {"burst": 1, "rate": 0}}}})
+            codes = [proxy.ecs("ListClusters", {})[0] for _ in range(2)]
+            codes += [proxy.elb("CreateRule", ListenerArn="x")[0] for _ in range(2)]
+            self.assertEqual(codes, [200, 400, 200, 400])
+            self.assertEqual(forwarded, ["AmazonEC2ContainerServiceV20141113.ListClusters", "query"])
+        finally:
+            proxy.close()
+            upstream.shutdown()
+            upstream.server_close()
+
+
+class BucketMathTest(unittest.TestCase):
+    """buckets.py on its own, on a fake clock (no process): families and exact refill arithmetic."""
+
+    def test_bucket_math_is_exact_on_a_fake_clock(self) -> None:
+        sys.path.insert(0, os.path.dirname(HERE))
+        from awssim.buckets import Buckets, families_of
+        now = [0.0]
+        buckets = Buckets(lambda: now[0])
+        family = families_of("ecs", "RegisterTaskDefinition")
+        self.assertEqual(family, ("ecs_task_definition_modify",))
+        self.assertEqual(families_of("elbv2", "DescribeRules"), ("elbv2_describe", "elbv2_account"))
+        self.assertEqual(families_of("ecs", "TagResource"), ("ecs_other",))
+        self.assertEqual(families_of("sts", "GetCallerIdentity"), ())
+        self.assertTrue(all(buckets.take(family) for _ in range(100)))  # off
+        buckets.configure({"tenants": {"ecs_task_definition_modify": 0.5}})  # 20 burst, 1/s - 0.5/s
+        self.assertEqual(sum(buckets.take(family) for _ in range(25)), 20)
+        now[0] = 3.9
+        self.assertEqual(sum(buckets.take(family) for _ in range(5)), 1)  # 1.95 tokens back
+        now[0] = 4.0
+        self.assertEqual(sum(buckets.take(family) for _ in range(5)), 1)  # 0.95 + 0.05
+        now[0] = 1000.0
+        self.assertEqual(buckets.snapshot()["families"]["ecs_task_definition_modify"]["tokens"], 20)  # capped
 
 
 if __name__ == "__main__":

@@ -140,6 +140,8 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--upstream", default=None, help="moto endpoint, e.g. http://127.0.0.1:5000")
     parser.add_argument("--time-factor", type=float, default=0.0,
                         help="sim clock speed vs real time (0 = frozen, advance via /_sim/advance)")
+    parser.add_argument("--buckets", choices=("off", "aws"), default="off",
+                        help="enforce AWS's API throttling token buckets account-wide (POST /_sim/config buckets)")
     parser.add_argument("--lifetime", type=float, default=900.0, help="hard lifetime limit in seconds")
     args = parser.parse_args(argv)
     if args.upstream:
@@ -147,6 +149,7 @@ def main(argv: list[str] | None = None) -> int:
         if host not in ("127.0.0.1", "localhost", "::1"):
             parser.error("--upstream must be a loopback address")
     Handler.sim = Sim(args.upstream, args.time_factor)
+    Handler.sim.buckets.configure(args.buckets)
     server = Server(("127.0.0.1", args.port), Handler)
     threading.Thread(target=watchdog, args=(args.lifetime, os.getppid()), daemon=True).start()
     print(json.dumps({"port": server.server_address[1], "pid": os.getpid()}), flush=True)
