@@ -3,6 +3,7 @@
 #include <gtest/gtest.h>
 
 #include <algorithm>
+#include <atomic>
 #include <mutex>
 #include <thread>
 #include <vector>
@@ -130,6 +131,25 @@ TEST(RequestBudget, EveryElbCallAlsoTakesFromTheAccountWideElbBucket) {
   budget.before_send("elasticloadbalancing", "DescribeTargetHealth");
   ASSERT_EQ(clock.sleeps().size(), 1u) << "the 41st ELB call waits for the account bucket";
   EXPECT_EQ(clock.sleeps()[0], 100ms);
+}
+
+// A change still waiting its turn when another component fails is not sent,
+// and its token goes back to the bucket.
+TEST(RequestBudget, AWaitGivenUpReturnsItsToken) {
+  StillClock clock;
+  RequestBudget budget(clock, {0.05, false});  // RegisterTaskDefinition: 1 at once, then 1 per 20 s
+  ASSERT_TRUE(budget.before_send("ecs", "RegisterTaskDefinition"));
+  std::atomic<bool> stopped{true};
+  {
+    RequestBudget::GiveUpWhen give_up(stopped);
+    EXPECT_FALSE(budget.before_send("ecs", "RegisterTaskDefinition"));
+  }
+  std::atomic<bool> running{false};
+  RequestBudget::GiveUpWhen give_up(running);
+  ASSERT_TRUE(budget.before_send("ecs", "RegisterTaskDefinition"));
+  milliseconds waited{0};
+  for (auto sleep : clock.sleeps()) waited += sleep;
+  EXPECT_EQ(waited, 20000ms) << "the next token, not the one after it: the given-up one came back";
 }
 
 TEST(RequestBudget, StsIsNotCounted) {

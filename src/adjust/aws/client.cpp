@@ -143,7 +143,11 @@ Result<HttpResponse> AwsClient::send_with_retries(std::string_view operation, Aw
 
     // Retries wait their turn too: AWS counts every attempt against the bucket.
     const std::string& service = m_options.endpoint.signing_name;
-    if (m_options.budget != nullptr) m_options.budget->before_send(service, operation);
+    if (m_options.budget != nullptr && !m_options.budget->before_send(service, operation)) {
+      return fail(
+          ErrorCode::cancelled,
+          std::string(operation) + ": not sent: given up while waiting its turn in the request budget");
+    }
     auto started = m_clock.monotonic();
     auto sent = m_transport.send(request);
     auto elapsed = std::chrono::duration_cast<std::chrono::milliseconds>(m_clock.monotonic() - started);

@@ -8,6 +8,10 @@ namespace adjust {
 namespace {
 
 constexpr BucketSize k_elb_account{40, 10};  // shared by every ELB API action
+// How often a wait that may be given up looks at its flag.
+constexpr std::chrono::milliseconds k_give_up_check{100};
+
+thread_local const std::atomic<bool>* t_give_up = nullptr;
 
 bool starts_with(std::string_view text, std::string_view prefix) {
   return text.substr(0, prefix.size()) == prefix;
@@ -135,21 +139,47 @@ std::chrono::milliseconds RequestBudget::reserve(Family& family, TokenBucket::Ti
   return wait;
 }
 
-void RequestBudget::before_send(std::string_view signing_name, std::string_view operation) {
+RequestBudget::GiveUpWhen::GiveUpWhen(const std::atomic<bool>& flag) : m_previous(t_give_up) {
+  t_give_up = &flag;
+}
+
+RequestBudget::GiveUpWhen::~GiveUpWhen() { t_give_up = m_previous; }
+
+bool RequestBudget::before_send(std::string_view signing_name, std::string_view operation) {
   ApiFamily family = family_of(signing_name, operation);
-  if (family == ApiFamily::unlimited) return;
+  if (family == ApiFamily::unlimited) return true;
+  const bool elb = signing_name == "elasticloadbalancing";
   std::chrono::milliseconds wait{0};
   {
     std::lock_guard lock(m_mutex);
     auto now = m_clock.monotonic();
     wait = reserve(*m_families[static_cast<std::size_t>(family)], now);
-    if (signing_name == "elasticloadbalancing") wait = std::max(wait, m_elb_account->reserve(now));
+    if (elb) wait = std::max(wait, m_elb_account->reserve(now));
     if (wait.count() > 0) {
       ++m_waits;
       m_waited += wait;
     }
   }
-  if (wait.count() > 0) m_clock.sleep_for(wait);
+  if (t_give_up == nullptr) {
+    if (wait.count() > 0) m_clock.sleep_for(wait);
+    return true;
+  }
+  for (auto left = wait;; left -= k_give_up_check) {
+    if (t_give_up->load()) {
+      refund(family, elb);
+      return false;
+    }
+    if (left.count() <= 0) return true;
+    m_clock.sleep_for(std::min(left, k_give_up_check));
+  }
+}
+
+void RequestBudget::refund(ApiFamily family, bool elb) {
+  std::lock_guard lock(m_mutex);
+  Family& entry = *m_families[static_cast<std::size_t>(family)];
+  entry.bucket.refund();
+  if (entry.adaptive_bucket) entry.adaptive_bucket->refund();
+  if (elb) m_elb_account->refund();
 }
 
 void RequestBudget::after_answer(std::string_view signing_name, std::string_view operation, bool throttled) {

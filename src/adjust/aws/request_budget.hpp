@@ -8,6 +8,7 @@
 #pragma once
 
 #include <array>
+#include <atomic>
 #include <chrono>
 #include <mutex>
 #include <optional>
@@ -63,9 +64,23 @@ class RequestBudget {
  public:
   RequestBudget(Clock& clock, RequestBudgetConfig config);
 
+  // While one lives, the calling thread's waits give up once `flag` is set
+  // (another component failed: a change still waiting its turn is not sent).
+  class GiveUpWhen {
+   public:
+    explicit GiveUpWhen(const std::atomic<bool>& flag);
+    ~GiveUpWhen();
+    GiveUpWhen(const GiveUpWhen&) = delete;
+    GiveUpWhen& operator=(const GiveUpWhen&) = delete;
+
+   private:
+    const std::atomic<bool>* m_previous;
+  };
+
   // Before each attempt: wait (on the clock) for the family's token, and for
-  // ELBv2 the account-wide ELB bucket's too.
-  void before_send(std::string_view signing_name, std::string_view operation);
+  // ELBv2 the account-wide ELB bucket's too. False: the wait was given up
+  // (GiveUpWhen) and the token returned; the request must not be sent.
+  bool before_send(std::string_view signing_name, std::string_view operation);
   // After each attempt that got an answer (adaptive mode learns from it).
   void after_answer(std::string_view signing_name, std::string_view operation, bool throttled);
 
@@ -84,6 +99,7 @@ class RequestBudget {
     std::optional<TokenBucket> adaptive_bucket;  // at the adaptive rate, once enabled
   };
   std::chrono::milliseconds reserve(Family& family, TokenBucket::Time now);
+  void refund(ApiFamily family, bool elb);
 
   Clock& m_clock;
   RequestBudgetConfig m_config;

@@ -33,6 +33,8 @@ std::chrono::milliseconds TokenBucket::wait_for_next(Time now) const {
   return wait_for(1.0 - copy.m_tokens);
 }
 
+void TokenBucket::refund() { m_tokens = std::min(m_burst, m_tokens + 1.0); }
+
 void TokenBucket::set_rate(double rate, Time now) {
   refill(now);
   m_rate = rate;

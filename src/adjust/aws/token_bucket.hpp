@@ -19,6 +19,8 @@ class TokenBucket {
   std::chrono::milliseconds reserve(Time now);
   // What reserve() would answer, without taking anything.
   std::chrono::milliseconds wait_for_next(Time now) const;
+  // Give back a token reserved but not used.
+  void refund();
   // A new refill rate from now on (tokens refilled so far are kept).
   void set_rate(double rate, Time now);
 

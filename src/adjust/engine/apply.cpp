@@ -2,6 +2,7 @@
 
 #include <atomic>
 
+#include "adjust/aws/request_budget.hpp"
 #include "adjust/base/parallel.hpp"
 
 namespace adjust {
@@ -14,8 +15,8 @@ void discard_revision(const EngineDeps& deps, ComponentRun& run) {
   if (auto deregistered = deps.ecs.deregister_task_definition(run.registered_arn)) {
     run.rollback_note = "Deregistered " + revision + ", which the service never used";
   } else {
-    run.rollback_note = "Could not deregister " + revision +
-                        ", which the service never used: " + deregistered.error().message;
+    run.rollback_note = "The service never used " + revision + "; " +
+                        could_not_deregister(run.registered_arn, deregistered.error());
   }
 }
 
@@ -30,7 +31,14 @@ Status apply(const EngineDeps& deps, ComponentRun& run, const std::atomic<bool>&
                        " is neither registrable nor known read-only; it is not copied");
     }
     deps.output.progress(0, component.name + ": registering a new task definition revision");
-    auto registered = deps.ecs.register_task_definition(run.plan.new_revision->register_request);
+    auto registered = [&] {
+      RequestBudget::GiveUpWhen give_up(stopped);
+      return deps.ecs.register_task_definition(run.plan.new_revision->register_request);
+    }();
+    if (!registered && stopped && registered.error().code == ErrorCode::cancelled) {
+      run.abandoned = true;  // never sent: it was still waiting its turn
+      return {};
+    }
     if (!registered) {
       return fail(
           with_context(registered.error(), "component " + component.name + ": register task definition"));
@@ -71,7 +79,15 @@ Status apply(const EngineDeps& deps, ComponentRun& run, const std::atomic<bool>&
   }
   UpdateServiceRequest request = update_request_for(run);
   deps.output.progress(0, component.name + ": updating service " + run.plan.service);
-  auto updated = deps.ecs.update_service(request);
+  auto updated = [&] {
+    RequestBudget::GiveUpWhen give_up(stopped);
+    return deps.ecs.update_service(request);
+  }();
+  if (!updated && stopped && updated.error().code == ErrorCode::cancelled) {
+    discard_revision(deps, run);  // never sent: it was still waiting its turn
+    run.abandoned = true;
+    return {};
+  }
   if (!updated) {
     if (may_have_applied(updated.error())) {
       // It may be running now: restore the previous state to be sure.

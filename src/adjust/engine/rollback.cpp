@@ -118,8 +118,7 @@ void note_restored(const EngineDeps& deps, ComponentRun& run) {
   if (auto deregistered = deps.ecs.deregister_task_definition(run.registered_arn)) {
     run.rollback_note += "; deregistered " + revision_of(run.registered_arn);
   } else {
-    run.rollback_note +=
-        "; could not deregister " + revision_of(run.registered_arn) + ": " + deregistered.error().message;
+    run.rollback_note += "; " + could_not_deregister(run.registered_arn, deregistered.error());
   }
 }
 

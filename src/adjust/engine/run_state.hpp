@@ -67,6 +67,14 @@ inline std::string revision_and_count(const std::string& arn, int count) {
   return revision_of(arn) + " with " + std::to_string(count) + " task(s)";
 }
 
+// "could not deregister web:8: ...": tidying up, so a throttled one (the
+// account's budget is spent) is one short clause, not AWS's whole error.
+inline std::string could_not_deregister(const std::string& arn, const Error& error) {
+  if (error.code == ErrorCode::aws_throttled)
+    return "could not deregister " + revision_of(arn) + " (throttled)";
+  return "could not deregister " + revision_of(arn) + ": " + error.message;
+}
+
 // A failed mutation that may still have reached ECS: no answer, a 5xx, or an
 // answer we could not read. (Throttling, auth and 4xx errors were refused.)
 inline bool may_have_applied(const Error& error) {
