@@ -19,6 +19,7 @@
 #include <vector>
 
 #include "support/adjust_e2e.hpp"
+#include "support/adjust_run.hpp"
 #include "support/moto_fixture.hpp"
 #include "support/process.hpp"
 #include "support/sim_fixture.hpp"
@@ -168,7 +169,7 @@ TEST_P(EngineE2eCancel, SignalMidWaitEndsCancelledAndRestoresTheService) {
   options.stdin_path = input;
   // Process has no unset list: blank the variables that could redirect the binary.
   for (const auto& name : k_unset) options.env.emplace_back(name, "");
-  Process adjust({ADJUST_BINARY, "--config", config, "app"}, options);
+  Process adjust({adjust_binary(), "--config", config, "app"}, options);
 
   std::vector<json> lines;
   auto read_line = [&](std::chrono::milliseconds timeout) -> std::optional<json> {

@@ -479,7 +479,7 @@ void wait_for_rollbacks_in_ecs(SimFixture& sim) {
 
 fs::path results_dir() {
   if (const char* dir = std::getenv("ADJUST_FAULT_MATRIX_DIR"); dir != nullptr && *dir != '\0') return dir;
-  return fs::path(ADJUST_BINARY).parent_path() / "fault-matrix";
+  return fs::path(adjust_binary()).parent_path() / "fault-matrix";
 }
 
 int exit_code_for(const std::string& status) {

@@ -124,6 +124,24 @@ void expect_json_lines(const std::string& out) {
   }
 }
 
+const std::string& adjust_binary() {
+  static const std::string path = [] {
+    if (const char* given = std::getenv("ADJUST_BINARY"); given != nullptr && *given != '\0') return std::string(given);
+    std::filesystem::path self = std::filesystem::read_symlink("/proc/self/exe");
+    return (self.parent_path().parent_path() / "adjust").string();
+  }();
+  return path;
+}
+
+bool adjust_binary_is_sanitized() {
+  static const bool sanitized = [] {
+    std::ifstream in(adjust_binary(), std::ios::binary);
+    std::string bytes{std::istreambuf_iterator<char>(in), std::istreambuf_iterator<char>()};
+    return bytes.find("libasan.so") != std::string::npos || bytes.find("__asan_init") != std::string::npos;
+  }();
+  return sanitized;
+}
+
 std::vector<std::string> adjust_argv(const AdjustOptions& options) {
   std::vector<std::string> argv;
   if (options.clean_home != nullptr) {
@@ -132,7 +150,7 @@ std::vector<std::string> adjust_argv(const AdjustOptions& options) {
             "HOME=" + options.clean_home->path()};
     for (const auto& [name, value] : options.env) argv.push_back(name + "=" + value);
   }
-  argv.push_back(ADJUST_BINARY);
+  argv.push_back(adjust_binary());
   argv.insert(argv.end(), options.args.begin(), options.args.end());
   return argv;
 }

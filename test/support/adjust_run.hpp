@@ -77,6 +77,14 @@ struct AdjustRun {
 
 AdjustRun run_adjust(const AdjustOptions& options);
 
+// The adjust binary of the build these tests belong to: build/adjust beside
+// build/test/ (ADJUST_BINARY overrides). Found at run time, so that test
+// objects do not depend on the build directory (ccache shares them).
+const std::string& adjust_binary();
+// Whether that binary carries the sanitizers (its memory figures are then
+// the runtime's, not ours).
+bool adjust_binary_is_sanitized();
+
 // Options for `env -i PATH=$PATH HOME=<home> <env>... adjust <args>...`.
 AdjustOptions clean_options(const Workdir& home, EnvVars env, std::vector<std::string> args,
                             std::string stdin_text = {});
