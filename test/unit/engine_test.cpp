@@ -87,6 +87,22 @@ class EngineTest : public ::testing::Test {
     }
   }
 
+  // Services svc0..svcN-1 (seeded and configured) and a request giving each `settings`.
+  std::pair<std::vector<std::string>, std::map<std::string, json>> seed_many(int count,
+                                                                             const json& settings) {
+    std::vector<std::string> names;
+    std::string components;
+    std::map<std::string, json> request;
+    for (int i = 0; i < count; ++i) {
+      names.push_back("svc" + std::to_string(i));
+      components += component_yaml(names.back());
+      request[names.back()] = settings;
+    }
+    seed(names);
+    configure(components);
+    return {names, request};
+  }
+
   void configure(const std::string& components) {
     auto parsed = parse_config("fargate:\n" + components, "config.yaml", MapEnvironment{});
     ASSERT_TRUE(parsed) << parsed.error().message;
@@ -351,16 +367,7 @@ TEST_F(EngineTest, TwoComponentsAreFollowedWithOneDescribeServicesPerPoll) {
 // The engine asks for every service of a cluster in one EcsApi call per poll;
 // EcsClient sends them 10 per DescribeServices (test/unit/ecs_client_test.cpp).
 TEST_F(EngineTest, TwelveServicesInOneClusterArePolledWithOneCallPerPoll) {
-  std::vector<std::string> names;
-  std::string components;
-  std::map<std::string, json> request;
-  for (int i = 0; i < 12; ++i) {
-    names.push_back("svc" + std::to_string(i));
-    components += component_yaml(names.back());
-    request[names.back()] = {{"cpu", 0.5}, {"mem", 1}};
-  }
-  seed(names);
-  configure(components);
+  auto [names, request] = seed_many(12, {{"cpu", 0.5}, {"mem", 1}});
   ecs.set_default_fate(Fate::converge_after(2, 1));
   FinalStatus status = run(request);
   ASSERT_EQ(status_of(status), "ok") << status.message;
@@ -391,16 +398,7 @@ TEST_F(EngineTest, TwelveServicesInOneClusterArePolledWithOneCallPerPoll) {
 // Components are applied several at once: the first UpdateService is still
 // in flight when the second arrives. (Waits in real time only if it is not.)
 TEST_F(EngineTest, ManyComponentsAreAppliedConcurrently) {
-  std::vector<std::string> names;
-  std::string components;
-  std::map<std::string, json> request;
-  for (int i = 0; i < 4; ++i) {
-    names.push_back("svc" + std::to_string(i));
-    components += component_yaml(names.back());
-    request[names.back()] = {{"replicas", 3}};
-  }
-  seed(names);
-  configure(components);
+  auto [names, request] = seed_many(4, {{"replicas", 3}});
   std::atomic<bool> overlapped{false};
   ecs.on_call(AwsOp::update_service, 1, [&] {
     auto deadline = std::chrono::steady_clock::now() + 2s;
@@ -1242,16 +1240,7 @@ TEST_F(EngineTest, EveryComponentsOutcomeIsWhatHappenedToIt) {
 // RegisterTaskDefinition rate: a change that cannot be registered before the
 // deadline at that pace is refused before anything changes.
 TEST_F(EngineTest, RegistrationsThatCannotFitTheDeadlineAtTheBudgetsPaceChangeNothing) {
-  std::vector<std::string> names;
-  std::string components;
-  std::map<std::string, json> request;
-  for (int i = 0; i < 12; ++i) {
-    names.push_back("svc" + std::to_string(i));
-    components += component_yaml(names.back());
-    request[names.back()] = {{"cpu", 0.5}, {"mem", 1}};
-  }
-  seed(names);
-  configure(components);
+  auto [names, request] = seed_many(12, {{"cpu", 0.5}, {"mem", 1}});
   budget = std::make_unique<RequestBudget>(clock, RequestBudgetConfig{0.1, false});  // 2 at once, then 0.1/s
   EngineOptions options;
   options.timeout = 60s;
@@ -1328,16 +1317,7 @@ class EngineRecordTest : public EngineTest {
 // one DescribeServiceDeployments per poll for all of them (EcsClient sends 20
 // ARNs per call), not one per component.
 TEST_F(EngineRecordTest, RecordsOfEveryComponentAreReadTogether) {
-  std::vector<std::string> names;
-  std::string components;
-  std::map<std::string, json> request;
-  for (int i = 0; i < 25; ++i) {
-    names.push_back("svc" + std::to_string(i));
-    components += component_yaml(names.back());
-    request[names.back()] = {{"cpu", 0.5}, {"mem", 1}};
-  }
-  seed(names);
-  configure(components);
+  auto [names, request] = seed_many(25, {{"cpu", 0.5}, {"mem", 1}});
   ecs.set_default_fate(Fate::converge_after(2, 2));
   FinalStatus status = run(request);
   ASSERT_EQ(status_of(status), "ok") << status.message;
