@@ -1,5 +1,7 @@
 #include "adjust/cli/cli.hpp"
 
+#include <unistd.h>
+
 #include <csignal>
 #include <iostream>
 
@@ -65,6 +67,7 @@ int run(const std::vector<std::string>& args, Dependencies& deps) {
   CancelToken own_cancel;
   CancelToken& cancel = deps.cancel != nullptr ? *deps.cancel : own_cancel;
   verbs::Context context{*line, deps.in, output, logger, deps.env, deps.clock, deps.transport, cancel};
+  context.table = line->format == "table" || (line->format.empty() && deps.out_is_terminal);
   FinalStatus final_status;
   try {
     final_status = line->verb == Verb::query ? verbs::query(context) : verbs::adjust(context);
@@ -92,7 +95,8 @@ int main_with_real_dependencies(int argc, char** argv) {
   install_cancel_signal_handlers(cancel);
   Logger logger(std::cerr, LogLevel::info);
   auto transport = verbs::make_real_transport(&logger, env_flag(env, k_curl_verbose_var));
-  Dependencies deps{std::cin, std::cout, std::cerr, env, clock, *transport, &logger, &cancel};
+  Dependencies deps{
+      std::cin, std::cout, std::cerr, env, clock, *transport, &logger, &cancel, ::isatty(STDOUT_FILENO) == 1};
   return run(args, deps);
 }
 

@@ -27,6 +27,8 @@ struct Dependencies {
   Logger* logger = nullptr;
   // Set by SIGUSR1/SIGTERM/SIGINT in the real program; tests may set it by hand.
   CancelToken* cancel = nullptr;
+  // stdout is a terminal (a person runs it): --query prints a table.
+  bool out_is_terminal = false;
 };
 
 // args excludes the program name.

@@ -29,6 +29,9 @@ Result<CommandLine> parse_command_line(const std::vector<std::string>& args) {
   app.add_flag("--dry-run", line.dry_run,
                "Plan the adjustment and print it on stderr; change nothing in AWS");
   app.add_flag("-v,--verbose", line.verbosity, "More diagnostics on stderr (repeat for more)");
+  app.add_option("--format", line.format,
+                 "--query output: json or table (default: table on a terminal, else json)")
+      ->check(CLI::IsMember({"json", "table"}));
   app.add_option("app", line.app_id, "Servo application id");
   info->excludes(query)->excludes(describe)->excludes(version);
   query->excludes(describe)->excludes(version);

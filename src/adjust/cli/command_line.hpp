@@ -16,7 +16,9 @@ struct CommandLine {
   std::string app_id;  // servo's application id (unused by the driver)
   std::optional<std::string> config_path;
   bool dry_run = false;
-  int verbosity = 0;      // number of -v flags
+  int verbosity = 0;  // number of -v flags
+  // --format: "json" or "table" (--query only); empty = table on a terminal, else json.
+  std::string format;
   std::string help_text;  // for Verb::help
 };
 

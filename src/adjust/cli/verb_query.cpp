@@ -6,6 +6,8 @@
 #include "adjust/engine/read_state.hpp"
 #include "adjust/logic/descriptors.hpp"
 #include "adjust/logic/strategy.hpp"
+#include "adjust/model/arn.hpp"
+#include "adjust/protocol/query_table.hpp"
 
 namespace adjust::verbs {
 namespace {
@@ -26,6 +28,20 @@ nlohmann::ordered_json deployment_summary(const EcsService& service) {
   return summary;
 }
 
+ServiceStanding standing_of(const ComponentState& state, const nlohmann::ordered_json& described) {
+  ServiceStanding standing;
+  standing.service = state.config->service_name + " in " + state.config->cluster;
+  standing.revision = revision_of(state.service.task_definition);
+  standing.desired = state.service.desired_count;
+  standing.running = state.service.running_count;
+  standing.deployment_in_progress = described.at("deployment").value("in_progress", false);
+  standing.strategy = described.at("deployment").value("strategy", std::string());
+  if (state.scalable_target)
+    standing.autoscaling =
+        std::pair{state.scalable_target->min_capacity, state.scalable_target->max_capacity};
+  return standing;
+}
+
 }  // namespace
 
 FinalStatus query(Context& context) {
@@ -42,6 +58,7 @@ FinalStatus query(Context& context) {
   read_scalable_targets(&(*session)->autoscaling(), *states, context.logger);
 
   nlohmann::ordered_json described = nlohmann::ordered_json::object();
+  std::map<std::string, ServiceStanding> standing;
   for (const auto& state : *states) {
     auto current = current_values(state);
     if (!current) return final_status_for(current.error());
@@ -66,6 +83,11 @@ FinalStatus query(Context& context) {
       described[state.config->name]["autoscaling"] = {{"min", state.scalable_target->min_capacity},
                                                       {"max", state.scalable_target->max_capacity}};
     }
+    if (context.table) standing[state.config->name] = standing_of(state, described[state.config->name]);
+  }
+  if (context.table) {
+    context.output.text(render_query_table(described, standing));
+    return FinalStatus::ok();
   }
   context.output.document({{"application", {{"components", described}}}});
   return FinalStatus::ok();

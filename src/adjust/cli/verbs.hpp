@@ -25,6 +25,7 @@ struct Context {
   Clock& clock;
   Transport& transport;
   CancelToken& cancel;
+  bool table = false;  // --query: the table for a person instead of servo's JSON
 };
 
 // --query: prints the settings document itself on success.

@@ -34,6 +34,14 @@ void OutputWriter::document(const nlohmann::ordered_json& value) {
   write_line(to_json_line(value));
 }
 
+void OutputWriter::text(std::string_view text) {
+  std::lock_guard lock(m_mutex);
+  if (m_finished) return;
+  *m_out << text;
+  m_out->flush();
+  m_finished = true;
+}
+
 void OutputWriter::final_status(const FinalStatus& status) {
   std::lock_guard lock(m_mutex);
   if (m_finished) return;

@@ -32,6 +32,8 @@ class OutputWriter {
   void progress(int percent, std::string_view message);
   // Any other single-line document (the --info and --query answers).
   void document(const nlohmann::ordered_json& value);
+  // Text for a person (--query's table), as it is; it ends the output.
+  void text(std::string_view text);
   // The final status line; only the first call writes.
   void final_status(const FinalStatus& status);
 
