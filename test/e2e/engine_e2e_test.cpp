@@ -138,6 +138,37 @@ TEST(EngineE2e, ConvergingAdjustEndsOkWithMonotonicProgress) {
   EXPECT_EQ(sim.count("DeregisterTaskDefinition"), 0);
 }
 
+// ADJUST_LOG_FORMAT=json: every stderr line is one JSON record for a log
+// pipeline; stdout is servo's protocol as ever.
+TEST(EngineE2e, JsonLogFormatWritesOneRecordPerStderrLine) {
+  SimFixture sim(fast_sim());
+  seed(sim);
+  sim.set_scenario(scenario("web", "converge"));
+  Workdir dir;
+  AdjustOptions options;
+  options.args = {"--config", dir.write("config.yaml", config_yaml(sim.endpoint(), component_yaml("web"))),
+                  "app"};
+  options.stdin_text = settings_request({{"web", k_new_size}}).dump();
+  options.env = adjust_env(dir);
+  options.env.push_back({"ADJUST_LOG_FORMAT", "json"});
+  options.unset_env = k_unset;
+  AdjustRun run = run_adjust(options);
+  ASSERT_EQ(run.final, json({{"status", "ok"}, {"reason", "success"}})) << run.dump();
+  int about_web = 0;
+  int lines = 0;
+  for (const auto& line : lines_of(run.result.err)) {
+    if (line.empty()) continue;
+    ++lines;
+    json record = json::parse(line, nullptr, false);
+    ASSERT_TRUE(record.is_object()) << "not a JSON record: " << line;
+    EXPECT_TRUE(record.contains("time") && record.contains("level") && record.contains("message")) << line;
+    EXPECT_EQ(record.at("time").get<std::string>().size(), 24u) << line;  // 2026-12-03T10:41:35.123Z
+    if (record.value("component", "") == "web") ++about_web;
+  }
+  EXPECT_GE(lines, 2) << run.result.err;
+  EXPECT_GE(about_web, 1) << run.result.err;
+}
+
 // ---- rejected before any mutation -----------------------------------------------------
 
 TEST(EngineE2e, InfeasibleFargateSizeIsRejectedBeforeAnyMutation) {

@@ -64,6 +64,13 @@ int run(const std::vector<std::string>& args, Dependencies& deps) {
   Logger own_logger(deps.err, LogLevel::info);
   Logger& logger = deps.logger != nullptr ? *deps.logger : own_logger;
   logger.set_level(log_level_for(*line, deps.env, deps.err));
+  if (auto format = deps.env.non_empty("ADJUST_LOG_FORMAT")) {
+    if (auto parsed = parse_log_format(*format)) {
+      logger.set_format(*parsed);
+    } else {
+      logger.warn("ignoring unknown ADJUST_LOG_FORMAT (use text or json)");
+    }
+  }
   CancelToken own_cancel;
   CancelToken& cancel = deps.cancel != nullptr ? *deps.cancel : own_cancel;
   verbs::Context context{*line, deps.in, output, logger, deps.env, deps.clock, deps.transport, cancel};

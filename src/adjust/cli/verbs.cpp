@@ -8,6 +8,9 @@ Result<Config> load_run_config(Context& context) {
   std::string path = resolve_config_path(context.line.config_path, context.env);
   auto config = load_config(path, context.env);
   if (!config) return config;
+  std::vector<std::string> names;
+  for (const auto& component : config->components) names.push_back(component.name);
+  context.logger.set_component_names(std::move(names));
   for (const auto& warning : config->warnings) context.logger.warn(path + ": " + warning);
   return config;
 }
