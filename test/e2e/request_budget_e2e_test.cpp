@@ -126,7 +126,9 @@ TEST(RequestBudgetE2e, AnAccountBudgetSpentByOthersNamesEachComponentsTrueOutcom
     if (row.value("status", 0) == 200) registered.insert(row.at("params").value("family", ""));
   }
   ASSERT_EQ(registered.size(), 5u);
-  ASSERT_FALSE(updated.empty());
+  // Whether any of the 5 reached UpdateService before the first throttle
+  // stopped the run is a race: each outcome below is checked against what
+  // AWS saw, either way.
 
   int not_started = 0;
   int throttled_parts = 0;
