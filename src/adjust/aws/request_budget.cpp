@@ -13,10 +13,6 @@ constexpr std::chrono::milliseconds k_give_up_check{100};
 
 thread_local const std::atomic<bool>* t_give_up = nullptr;
 
-bool starts_with(std::string_view text, std::string_view prefix) {
-  return text.substr(0, prefix.size()) == prefix;
-}
-
 ApiFamily ecs_family(std::string_view operation) {
   if (operation == "DescribeServices" || operation == "ListServices") return ApiFamily::ecs_service_read;
   if (operation == "DescribeTasks" || operation == "ListTasks") return ApiFamily::ecs_cluster_resource_read;
@@ -35,40 +31,10 @@ ApiFamily ecs_family(std::string_view operation) {
 
 }  // namespace
 
-const char* to_string(ApiFamily family) {
-  switch (family) {
-    case ApiFamily::ecs_service_read:
-      return "ECS service read";
-    case ApiFamily::ecs_cluster_resource_read:
-      return "ECS cluster resource read";
-    case ApiFamily::ecs_service_modify:
-      return "ECS service modify";
-    case ApiFamily::ecs_task_definition_modify:
-      return "ECS task definition modify";
-    case ApiFamily::ecs_task_definition_read:
-      return "ECS task definition read";
-    case ApiFamily::ecs_service_deployment:
-      return "ECS service deployment";
-    case ApiFamily::ecs_service_revision:
-      return "ECS service revision";
-    case ApiFamily::ecs_other:
-      return "ECS other";
-    case ApiFamily::elbv2_describe:
-      return "ELBv2 describe";
-    case ApiFamily::elbv2_other:
-      return "ELBv2 other";
-    case ApiFamily::application_autoscaling:
-      return "Application Auto Scaling";
-    case ApiFamily::unlimited:
-      return "unlimited";
-  }
-  return "unlimited";
-}
-
 ApiFamily family_of(std::string_view signing_name, std::string_view operation) {
   if (signing_name == "ecs") return ecs_family(operation);
   if (signing_name == "elasticloadbalancing")
-    return starts_with(operation, "Describe") ? ApiFamily::elbv2_describe : ApiFamily::elbv2_other;
+    return operation.starts_with("Describe") ? ApiFamily::elbv2_describe : ApiFamily::elbv2_other;
   if (signing_name == "application-autoscaling") return ApiFamily::application_autoscaling;
   return ApiFamily::unlimited;
 }

@@ -40,7 +40,6 @@ enum class ApiFamily {
 };
 inline constexpr std::size_t k_api_family_count = static_cast<std::size_t>(ApiFamily::unlimited);
 
-const char* to_string(ApiFamily family);
 // signing_name: "ecs", "elasticloadbalancing", "application-autoscaling", "sts".
 ApiFamily family_of(std::string_view signing_name, std::string_view operation);
 
