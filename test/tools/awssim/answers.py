@@ -78,7 +78,7 @@ class Answers:
                         self.model.find(body.get("cluster"), str(n)) for n in body.get("services", []) or []):
                     return upstream
             if op == "DescribeServices":
-                return self.describe_services(body, data, upstream)
+                return self.describe_services(body, data, upstream, req.scope_region)
             if op == "CreateService":
                 if data and "service" in data:
                     self.model.learn(data["service"])
@@ -96,7 +96,8 @@ class Answers:
             reply = json_reply({"service": self.model.render_service(svc, base)})
             return reply
 
-    def describe_services(self, body: dict[str, Any], data: dict[str, Any] | None, upstream: Reply | None) -> Reply:
+    def describe_services(self, body: dict[str, Any], data: dict[str, Any] | None, upstream: Reply | None,
+                          region: str = "") -> Reply:
         cluster = body.get("cluster")
         if data is not None:
             out = []
@@ -115,15 +116,17 @@ class Answers:
                 [("Content-Type", "application/x-amz-json-1.1")] if upstream else reply.headers
             return reply
         services, failures = [], []
+        def here(svc: Service | None) -> bool:
+            return svc is not None and (not self.model.regional or not region or svc.region == region)
         for name in body.get("services", []) or []:
             svc = self.model.find(cluster, str(name))
-            if svc is None:
-                region, account = DEFAULT_REGION, DEFAULT_ACCOUNT
-                arn = name if str(name).startswith("arn:") else f"arn:aws:ecs:{region}:{account}:service/{name}"
+            if not here(svc):
+                arn = name if str(name).startswith("arn:") else \
+                    f"arn:aws:ecs:{region or DEFAULT_REGION}:{DEFAULT_ACCOUNT}:service/{name}"
                 failures.append({"arn": arn, "reason": "MISSING"})
             else:
                 services.append(self.stale_or(svc) or self.model.render_service(svc))
-        if cluster and not any(s.cluster == cluster.rsplit("/", 1)[-1] for s in self.model.services.values()):
+        if cluster and not any(s.cluster == cluster.rsplit("/", 1)[-1] and here(s) for s in self.model.services.values()):
             return json_error("ClusterNotFoundException", "Cluster not found.")
         return json_reply({"services": services, "failures": failures})
 

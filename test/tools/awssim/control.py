@@ -104,6 +104,8 @@ class Control:
             self.validate_fargate = bool(body["validate_fargate"])
         if "learn_services" in body:
             self.learn_services = bool(body["learn_services"])
+        if "regional" in body:
+            self.model.regional = bool(body["regional"])
         if "oldest_first" in body:
             self.model.oldest_first = bool(body["oldest_first"])
         if "deployments_api" in body:

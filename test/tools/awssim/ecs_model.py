@@ -139,6 +139,9 @@ class Model(Lifecycle, Scaler):
         self.counter = 0
         self.sim_now = clock.now()
         self.oldest_first = False  # render events and deployments oldest first (tests of list handling)
+        # Clusters exist only in the region their services were seeded in (a request signed
+        # for another region finds none, as on AWS). Off by default: most tests sign for any.
+        self.regional = False
         self.sd_init()
         self.as_init()
 

@@ -465,6 +465,18 @@ class ServiceDeploymentsTest(unittest.TestCase):
         later = self.sim.sds(createdAt={"after": page["serviceDeployments"][0]["createdAt"] - 0.0005})
         self.assertGreaterEqual(len(later), 1)
 
+    def test_regional_clusters_are_not_found_from_another_region(self) -> None:
+        self.sim.seed()
+        west = {"Authorization": "AWS4-HMAC-SHA256 Credential=AKID/20250101/us-west-2/ecs/aws4_request, "
+                                 "SignedHeaders=host;x-amz-date, Signature=00"}
+        body = {"cluster": "demo", "services": ["web"]}
+        status, _, data = self.sim.ecs("DescribeServices", body, west)
+        self.assertEqual((status, len(data["services"])), (200, 1))  # off: any region finds it
+        self.sim.control("config", {"regional": True})
+        status, _, data = self.sim.ecs("DescribeServices", body, west)
+        self.assertEqual((status, data["__type"]), (400, "ClusterNotFoundException"))
+        self.assertEqual(len(self.sim.ok("DescribeServices", body)["services"]), 1)  # us-east-1 still does
+
     def test_denied_unsupported_and_fault_rules(self) -> None:
         self.sim.seed()
         self.sim.control("config", {"deployments_api": "denied"})
