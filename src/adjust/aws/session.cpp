@@ -1,5 +1,7 @@
 #include "adjust/aws/session.hpp"
 
+#include <array>
+
 #include "adjust/aws/client.hpp"
 #include "adjust/aws/credentials/sources.hpp"
 #include "adjust/aws/endpoints.hpp"
@@ -38,17 +40,22 @@ class RealAwsSession final : public AwsSession {
       : m_region(std::move(region)),
         m_profiles(std::move(profiles)),
         m_budget(clock, budget),
+        m_endpoints{std::move(ecs_endpoint), std::move(elbv2_endpoint), std::move(sts_endpoint),
+                    std::move(autoscaling_endpoint)},
         m_sts_client(transport, m_no_credentials, clock, logger,
-                     client_options(std::move(sts_endpoint), retry, timeout)),
+                     client_options(endpoint(AwsService::sts), retry, timeout)),
         m_sts(m_sts_client),
         m_credentials(make_default_credentials_chain(
             CredentialContext{env, m_profiles, local_file_source(), transport, m_sts, clock, logger})),
+        m_signed_sts_client(transport, *m_credentials, clock, logger,
+                            client_options(endpoint(AwsService::sts), retry, timeout)),
+        m_signed_sts(m_signed_sts_client),
         m_ecs_client(transport, *m_credentials, clock, logger,
-                     client_options(std::move(ecs_endpoint), retry, timeout, &m_budget)),
+                     client_options(endpoint(AwsService::ecs), retry, timeout, &m_budget)),
         m_elbv2_client(transport, *m_credentials, clock, logger,
-                       client_options(std::move(elbv2_endpoint), retry, timeout, &m_budget)),
+                       client_options(endpoint(AwsService::elbv2), retry, timeout, &m_budget)),
         m_autoscaling_client(transport, *m_credentials, clock, logger,
-                             client_options(std::move(autoscaling_endpoint), retry, timeout, &m_budget)),
+                             client_options(endpoint(AwsService::autoscaling), retry, timeout, &m_budget)),
         m_ecs(m_ecs_client),
         m_elbv2(m_elbv2_client),
         m_autoscaling(m_autoscaling_client) {}
@@ -58,15 +65,26 @@ class RealAwsSession final : public AwsSession {
   AutoScalingApi& autoscaling() override { return m_autoscaling; }
   const RequestBudget& budget() const override { return m_budget; }
   const std::string& region() const override { return m_region; }
+  const ServiceEndpoint& endpoint(AwsService service) const override {
+    return m_endpoints[static_cast<std::size_t>(service)];
+  }
+  Result<std::string> credential_source() override {
+    auto credentials = ADJUST_TRY(m_credentials->get());
+    return std::move(credentials.source);
+  }
+  Result<CallerIdentity> caller_identity() override { return m_signed_sts.get_caller_identity(); }
 
  private:
   std::string m_region;
   ProfileFiles m_profiles;
   RequestBudget m_budget;
+  std::array<ServiceEndpoint, 4> m_endpoints;  // indexed by AwsService
   NoCredentials m_no_credentials;
   AwsClient m_sts_client;
   StsClient m_sts;
   std::unique_ptr<CredentialsProvider> m_credentials;
+  AwsClient m_signed_sts_client;  // GetCallerIdentity only
+  StsClient m_signed_sts;
   AwsClient m_ecs_client;
   AwsClient m_elbv2_client;
   AwsClient m_autoscaling_client;

@@ -10,8 +10,10 @@
 #include "adjust/aws/autoscaling_client.hpp"
 #include "adjust/aws/ecs_client.hpp"
 #include "adjust/aws/elbv2_client.hpp"
+#include "adjust/aws/endpoints.hpp"
 #include "adjust/aws/http.hpp"
 #include "adjust/aws/request_budget.hpp"
+#include "adjust/aws/sts_client.hpp"
 #include "adjust/base/clock.hpp"
 #include "adjust/base/environment.hpp"
 #include "adjust/base/log.hpp"
@@ -34,6 +36,13 @@ class AwsSession {
   // The run's share of the account's request rates, shared by every client.
   virtual const RequestBudget& budget() const = 0;
   virtual const std::string& region() const = 0;
+  // Where each service's calls go (for adjust doctor).
+  virtual const ServiceEndpoint& endpoint(AwsService service) const = 0;
+  // Which source of the chain answered ("environment", "profile \"dev\"", ...):
+  // never the secrets themselves.
+  virtual Result<std::string> credential_source() = 0;
+  // STS GetCallerIdentity signed with the chain's credentials: whose they are.
+  virtual Result<CallerIdentity> caller_identity() = 0;
 };
 
 // Fails (ErrorCode::config) for an unresolvable region, a malformed profile
