@@ -6,6 +6,7 @@
 
 #include "adjust/base/version.hpp"
 #include "adjust/cli/cli.hpp"
+#include "adjust/cli/command_line.hpp"
 #include "fakes/transport.hpp"
 #include "support/adjust_run.hpp"
 
@@ -62,6 +63,38 @@ TEST(Cli, UsageErrorsExitTwoWithNothingOnStdout) {
     EXPECT_EQ(result.out, "");
     EXPECT_NE(result.err.find("usage: adjust"), std::string::npos) << result.err;
   }
+}
+
+TEST(Cli, DoctorIsAVerbOnlyWhereNoOtherVerbClaimsTheWord) {
+  auto verb_of = [](std::vector<std::string> args) {
+    auto line = parse_command_line(args);
+    EXPECT_TRUE(line.has_value()) << line.error().message;
+    return line ? std::pair{line->verb, line->app_id} : std::pair{Verb::help, std::string()};
+  };
+  EXPECT_EQ(verb_of({"doctor", "app"}), std::pair(Verb::doctor, std::string("app")));
+  EXPECT_EQ(verb_of({"doctor"}), std::pair(Verb::doctor, std::string()));
+  EXPECT_EQ(verb_of({"--json", "doctor", "app"}), std::pair(Verb::doctor, std::string("app")));
+  // An application named doctor, as servo calls it.
+  EXPECT_EQ(verb_of({"--query", "doctor"}), std::pair(Verb::query, std::string("doctor")));
+  EXPECT_EQ(verb_of({"--info", "doctor"}), std::pair(Verb::info, std::string("doctor")));
+  EXPECT_EQ(verb_of({"--dry-run", "doctor"}), std::pair(Verb::adjust, std::string("doctor")));
+  EXPECT_TRUE(parse_command_line({"doctor", "--json"})->json);
+  for (auto args :
+       {std::vector<std::string>{"--json", "app"}, std::vector<std::string>{"doctor", "app", "--query"},
+        std::vector<std::string>{"doctor", "a", "b"}, std::vector<std::string>{"app", "doctor"}}) {
+    auto line = parse_command_line(args);
+    ASSERT_FALSE(line.has_value()) << args.front();
+    EXPECT_EQ(line.error().code, ErrorCode::usage);
+  }
+}
+
+TEST(Cli, DoctorWithoutAConfigFailsThatCheckAndExitsOne) {
+  auto result = run_cli({"--config", "/nonexistent/config.yaml", "doctor"});
+  EXPECT_EQ(result.exit_code, 1);
+  auto lines = lines_of(result.out);
+  ASSERT_EQ(lines.size(), 2U) << result.out;
+  EXPECT_TRUE(lines[0].starts_with("FAIL config: ")) << lines[0];
+  EXPECT_TRUE(lines[1].starts_with("1 of 1 checks failed; nothing was changed")) << lines[1];
 }
 
 TEST(Cli, HelpGoesToStdoutAndExitsZero) {

@@ -58,6 +58,7 @@ int run(const std::vector<std::string>& args, Dependencies& deps) {
     }
     case Verb::query:
     case Verb::adjust:
+    case Verb::doctor:
       break;
   }
 
@@ -75,6 +76,14 @@ int run(const std::vector<std::string>& args, Dependencies& deps) {
   CancelToken& cancel = deps.cancel != nullptr ? *deps.cancel : own_cancel;
   verbs::Context context{*line, deps.in, output, logger, deps.env, deps.clock, deps.transport, cancel};
   context.table = line->format == "table" || (line->format.empty() && deps.out_is_terminal);
+  if (line->verb == Verb::doctor) {
+    try {
+      return verbs::doctor(context);
+    } catch (const std::exception& error) {
+      logger.error(std::string("internal error: ") + error.what());
+      return 1;
+    }
+  }
   FinalStatus final_status;
   try {
     final_status = line->verb == Verb::query ? verbs::query(context) : verbs::adjust(context);

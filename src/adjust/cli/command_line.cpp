@@ -6,7 +6,8 @@ namespace adjust {
 namespace {
 
 constexpr const char* k_usage =
-    "usage: adjust [--config PATH] [-v] (--version | --info [APP] | --query APP | [--dry-run] APP)\n"
+    "usage: adjust [--config PATH] [-v] (--version | --info [APP] | --query APP | [--dry-run] APP |\n"
+    "              doctor [--json] [APP])\n"
     "run 'adjust --help' for details\n";
 
 }  // namespace
@@ -18,6 +19,7 @@ Result<CommandLine> parse_command_line(const std::vector<std::string>& args) {
   bool want_query = false;
   bool want_describe = false;
   std::string config_path;
+  std::vector<std::string> positionals;
 
   CLI::App app{"Opsani servo adjust driver for AWS ECS Fargate services", "adjust"};
   app.set_help_flag("-h,--help", "Print this help and exit");
@@ -32,7 +34,10 @@ Result<CommandLine> parse_command_line(const std::vector<std::string>& args) {
   app.add_option("--format", line.format,
                  "--query output: json or table (default: table on a terminal, else json)")
       ->check(CLI::IsMember({"json", "table"}));
-  app.add_option("app", line.app_id, "Servo application id");
+  app.add_flag("--json", line.json, "doctor: print the report as one JSON document");
+  app.add_option("app", positionals,
+                 "Servo application id; or `doctor [APP]`: check the setup, change nothing")
+      ->expected(0, 2);
   info->excludes(query)->excludes(describe)->excludes(version);
   query->excludes(describe)->excludes(version);
   describe->excludes(version);
@@ -50,7 +55,24 @@ Result<CommandLine> parse_command_line(const std::vector<std::string>& args) {
   }
   if (!config_path.empty()) line.config_path = config_path;
 
-  if (want_version) {
+  // `doctor [APP]`: a person's command, so APP (unused by the driver) is optional.
+  // One positional "doctor" with a verb flag (`--query doctor`) is an application of that name.
+  bool other_verb = want_version || want_info || want_query || want_describe || line.dry_run;
+  bool doctor =
+      !positionals.empty() && positionals.front() == "doctor" && (positionals.size() == 2 || !other_verb);
+  if (positionals.size() == 2 && !doctor) {
+    return fail(ErrorCode::usage, "unexpected argument \"" + positionals[1] + "\"\n" + k_usage);
+  }
+  if (!positionals.empty()) line.app_id = positionals.back();
+  if (doctor && other_verb) {
+    return fail(ErrorCode::usage, std::string("doctor takes only --config, --json and -v\n") + k_usage);
+  }
+  if (line.json && !doctor) return fail(ErrorCode::usage, std::string("--json is for doctor\n") + k_usage);
+
+  if (doctor) {
+    line.verb = Verb::doctor;
+    if (positionals.size() == 1) line.app_id.clear();
+  } else if (want_version) {
     line.verb = Verb::version;
   } else if (want_info) {
     line.verb = Verb::info;

@@ -9,13 +9,14 @@
 
 namespace adjust {
 
-enum class Verb { version, info, query, adjust, help };
+enum class Verb { version, info, query, adjust, doctor, help };
 
 struct CommandLine {
   Verb verb = Verb::adjust;
   std::string app_id;  // servo's application id (unused by the driver)
   std::optional<std::string> config_path;
   bool dry_run = false;
+  bool json = false;  // doctor --json
   int verbosity = 0;  // number of -v flags
   // --format: "json" or "table" (--query only); empty = table on a terminal, else json.
   std::string format;

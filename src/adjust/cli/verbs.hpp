@@ -1,5 +1,5 @@
-// The two verbs that touch configuration and AWS. Each returns the final
-// status; the CLI prints it.
+// The verbs that touch configuration and AWS. query and adjust return the
+// final status, which the CLI prints; doctor prints its own report.
 #pragma once
 
 #include <istream>
@@ -32,6 +32,8 @@ struct Context {
 FinalStatus query(Context& context);
 // adjust APP: reads stdin to EOF, validates, plans and applies.
 FinalStatus adjust(Context& context);
+// adjust doctor: prints its report; returns the exit status (0: every check passed).
+int doctor(Context& context);
 
 // libcurl; logs request/response lines (secrets redacted) at trace level,
 // and with curl_verbose libcurl's own dump too (see CurlTransport).
