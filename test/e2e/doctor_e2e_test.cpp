@@ -5,6 +5,7 @@
 // every request the simulator saw is a Describe, List or Get.
 #include <gtest/gtest.h>
 
+#include <algorithm>
 #include <nlohmann/json.hpp>
 #include <string>
 #include <vector>
@@ -147,13 +148,25 @@ TEST_F(DoctorE2e, AWrongRegionFindsNoClusterAndSaysToCheckTheRegion) {
   expect_read_only(sim);
 }
 
-TEST_F(DoctorE2e, AMissingServiceNamesTheServicesTheClusterHas) {
-  auto doctor = run_doctor(config({}, "webb"));
+TEST_F(DoctorE2e, AMissingServiceNamesTheServicesTheClusterHasAndOtherComponentsAreStillChecked) {
+  auto doctor =
+      run_doctor(config_yaml(sim.endpoint(), component_yaml("ghost", {}, "webb") + component_yaml("web")));
   EXPECT_EQ(doctor.run.result.exit_code, 1) << doctor.run.dump();
   EXPECT_EQ(
-      doctor.line_for("service", "web"),
-      "FAIL component web: service: service webb not found in cluster demo — fix: check the component's "
+      doctor.line_for("service", "ghost"),
+      "FAIL component ghost: service: service webb not found in cluster demo — fix: check the component's "
       "`service_name:`; services in demo: web");
+  EXPECT_EQ(doctor.line_for("service", "web"),
+            "ok   component web: service: web: ACTIVE, 2 of 2 tasks running, on web:1");
+  // Config order: every line about ghost comes before the first about web.
+  auto first_web = std::find_if(doctor.lines.begin(), doctor.lines.end(), [](const std::string& line) {
+    return line.find("component web:") != std::string::npos;
+  });
+  EXPECT_TRUE(std::none_of(first_web, doctor.lines.end(), [](const std::string& line) {
+    return line.find("component ghost:") != std::string::npos;
+  }));
+  EXPECT_TRUE(doctor.lines.back().starts_with("1 of 22 checks failed, 7 could not run"))
+      << doctor.lines.back();
   expect_read_only(sim);
 }
 

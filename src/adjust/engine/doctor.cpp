@@ -300,23 +300,30 @@ std::vector<DoctorCheck> check_components(const Config& config, DoctorAws aws) {
     resource_ids.push_back(scalable_resource_id(component.cluster, component.service_name));
   }
   auto by_cluster = describe_services_by_cluster(aws.ecs, names_by_cluster, k_default_aws_concurrency);
-  std::optional<Result<std::vector<ScalableTarget>>> targets;  // read once, when first needed
+  // One batched read for every component's scalable target.
+  auto targets = aws.autoscaling.describe_scalable_targets(resource_ids);
 
-  std::vector<DoctorCheck> checks;
-  for (const auto& component : config.components) {
-    ComponentDoctor doctor(component, aws, checks);
+  // The components at once (each a handful of reads), reported in config order.
+  std::vector<std::vector<DoctorCheck>> by_component(config.components.size());
+  parallel_for(config.components.size(), k_default_aws_concurrency, [&](std::size_t i) {
+    const ComponentConfig& component = config.components[i];
+    ComponentDoctor doctor(component, aws, by_component[i]);
     const auto& described = by_cluster.at(component.cluster);
-    if (!doctor.check_cluster(described)) continue;
+    if (!doctor.check_cluster(described)) return;
     const EcsService* service = doctor.check_service(*described);
-    if (service == nullptr || !doctor.check_launch_type(*service)) continue;
+    if (service == nullptr || !doctor.check_launch_type(*service)) return;
     auto task_definition = doctor.check_task_definition(*service);
-    if (!task_definition || !doctor.check_containers(*task_definition)) continue;
-    if (!doctor.check_tasks(*service)) continue;
+    if (!task_definition || !doctor.check_containers(*task_definition)) return;
+    if (!doctor.check_tasks(*service)) return;
     doctor.check_service_deployments(*service);
-    if (!doctor.check_target_groups(*service)) continue;
-    if (!targets) targets = aws.autoscaling.describe_scalable_targets(resource_ids);
-    if (!doctor.check_scalable_target(*targets, *service)) continue;
+    if (!doctor.check_target_groups(*service)) return;
+    if (!doctor.check_scalable_target(targets, *service)) return;
     doctor.check_revisions(*task_definition);
+  });
+  std::vector<DoctorCheck> checks;
+  for (auto& component_checks : by_component) {
+    checks.insert(checks.end(), std::make_move_iterator(component_checks.begin()),
+                  std::make_move_iterator(component_checks.end()));
   }
   return checks;
 }
