@@ -544,5 +544,49 @@ TEST_F(QueryE2e, TwoContainersWithContainerKeyWorks) {
   EXPECT_EQ(settings["GOGC"]["value"], 100) << settings.dump();
 }
 
+// --- 5. adjust doctor against moto, signatures verified ----------------------
+
+CommandResult run_doctor(const Workdir& scratch, const std::string& config_path, EnvVars env) {
+  env.emplace_back("AWS_EC2_METADATA_DISABLED", "true");
+  auto run = clean_options(scratch, std::move(env), {"--config", config_path, "doctor", "app"});
+  run.timeout = 40s;
+  return run_adjust(run).result;
+}
+
+std::string line_starting(const CommandResult& r, const std::string& prefix) {
+  for (const auto& line : lines_of(r.out)) {
+    if (line.starts_with(prefix)) return line;
+  }
+  return "(no line starting \"" + prefix + "\")\n" + describe(r);
+}
+
+TEST_F(QueryE2e, DoctorNamesTheSignedInUserAndReadsTheService) {
+  seed();
+  if (IsSkipped()) return;
+  enable_auth();
+  auto r = run_doctor(m_scratch, moto_config(), static_keys(ci()));
+  EXPECT_EQ(line_starting(r, "ok   credentials:"), "ok   credentials: from environment");
+  std::string identity = line_starting(r, "ok   identity: account ");
+  EXPECT_TRUE(identity.ends_with(":user/ci")) << identity;
+  EXPECT_TRUE(line_starting(r, "ok   component app: service: web: ACTIVE").starts_with("ok")) << describe(r);
+  EXPECT_TRUE(line_starting(r, "ok   component app: task definition: web:1 readable").starts_with("ok"))
+      << describe(r);
+}
+
+TEST_F(QueryE2e, DoctorSaysWhenTheCredentialsAreNotAccepted) {
+  seed();
+  if (IsSkipped()) return;
+  enable_auth();
+  EnvVars env = {{"AWS_ACCESS_KEY_ID", ci().at("access_key_id").get<std::string>()},
+                 {"AWS_SECRET_ACCESS_KEY", "not-the-secret-not-the-secret-not-the-secr"}};
+  auto r = run_doctor(m_scratch, moto_config(), env);
+  EXPECT_EQ(r.exit_code, 1) << describe(r);
+  std::string identity = line_starting(r, "FAIL identity: STS GetCallerIdentity failed: ");
+  EXPECT_TRUE(
+      identity.ends_with("fix: the credentials from environment are not accepted: renew or replace them"))
+      << identity;
+  EXPECT_EQ(r.out.find("not-the-secret"), std::string::npos);
+}
+
 }  // namespace
 }  // namespace adjust::testing
