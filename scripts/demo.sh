@@ -65,6 +65,9 @@ step() { printf '\n\033[1m== %s\033[0m\n$ %s\n' "$1" "$2"; }
 step "driver metadata (servo runs this before every command)" "adjust --info"
 "${adjust[@]}" --info </dev/null
 
+step "is the setup ready? read-only checks, one line each, with the fix for any that fails" "adjust doctor"
+"${adjust[@]}" doctor
+
 step "current settings of the service" "adjust --query demo-app"
 "${adjust[@]}" --query demo-app
 
