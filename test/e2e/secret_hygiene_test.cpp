@@ -269,6 +269,16 @@ std::vector<HygieneCase> cases() {
        Dump::signed_request,
        {"curl> X-Amz-Security-Token: <redacted>"},
        k_key_id},
+      {"Doctor",
+       [=](World& w) {
+         return Invocation{{"-vv", "--config", w.config(), "doctor", "app"}, env_creds};
+       },
+       0,
+       "",
+       "",
+       Dump::signed_request,
+       {"curl> X-Amz-Security-Token: <redacted>"},
+       k_key_id},
       {"AdjustConverges",
        [=](World& w) {
          set_scenario(w.sim, "converge");
