@@ -1,5 +1,6 @@
 #!/usr/bin/env bash
-# Install the Debian/Ubuntu packages the build, tests, demo and fuzzers need,
+# Install the Debian/Ubuntu packages the build, tests, demo, fuzzers and the
+# Debian package (scripts/package.sh, scripts/check-package.sh) need,
 # only those missing (apt-get, with sudo when not root). The one script that
 # installs anything: the README runs it before scripts/test.sh or
 # scripts/demo.sh, and .ci/run runs it once first.
@@ -9,7 +10,8 @@
 set -euo pipefail
 packages=(g++ cmake ninja-build pkg-config libcurl4-openssl-dev libssl-dev nlohmann-json3-dev
           libyaml-cpp-dev libcli11-dev libpugixml-dev libgtest-dev libgmock-dev libbenchmark-dev
-          python3 ccache curl clang-14 libclang-rt-14-dev)
+          python3 ccache curl clang-14 libclang-rt-14-dev
+          dpkg-dev file man-db)  # the Debian package: dpkg-shlibdeps, CPack's ELF check, man
 missing=()
 for package in "${packages[@]}"; do
   dpkg -s "$package" >/dev/null 2>&1 || missing+=("$package")
