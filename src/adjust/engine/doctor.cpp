@@ -30,7 +30,7 @@ std::string joined(const std::vector<std::string>& names) {
 // The fix for a read that failed: a permission for access denied, else the error's own nature.
 std::string fix_for_read(const Error& error, const std::string& permissions) {
   if (error.code == ErrorCode::aws_auth)
-    return "allow " + permissions + " to the credentials in use (IAM in adjust(1))";
+    return "allow " + permissions + " to the credentials in use (IAM PERMISSIONS in adjust(1))";
   if (error.code == ErrorCode::aws_throttled)
     return "the account's request rate is spent; try again in a minute";
   if (error.code == ErrorCode::aws_network || error.code == ErrorCode::aws_timeout)
