@@ -75,13 +75,14 @@ RUN set -eu; \
       || { echo "servo core is not the file of commit ${SERVO_COMMIT} (SHA-256 ${SERVO_SHA256})" >&2; exit 1; }; \
     chmod 0755 /servo/servo; \
     rm -rf /tmp/servo-core
+COPY config.yaml.example /servo/config.yaml.example
 # Our package: its Depends (computed by dpkg-shlibdeps) bring the libraries adjust links.
 COPY --from=build /src/build/adjust_*.deb /tmp/
 RUN apt-get update \
  && DEBIAN_FRONTEND=noninteractive apt-get install -y --no-install-recommends /tmp/adjust_*.deb \
  && rm -rf /var/lib/apt/lists/* /tmp/adjust_*.deb \
  && ln -s /usr/bin/adjust /servo/adjust \
+ && chmod 0644 /servo/config.yaml.example \
  && /servo/adjust --version
-COPY config.yaml.example /servo/config.yaml.example
 WORKDIR /servo
 ENTRYPOINT ["python3", "/servo/servo"]

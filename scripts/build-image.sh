@@ -425,7 +425,7 @@ case "$ENGINE" in
   podman) size=$(eng image inspect --format '{{.Size}}' "$TAG") ;;
   buildah) size=$(eng images --noheading --format '{{.Size}}' "$TAG" | head -n1) ;;
 esac
-if [[ "$size" =~ ^[0-9]+$ ]]; then size="$((size / 1000000)) MB ($size bytes)"; fi
+if [[ "$size" =~ ^[0-9]+$ ]]; then size="$(((size + 500000) / 1000000)) MB ($size bytes)"; fi
 if [[ $BUILD_IMAGE -eq 1 ]]; then
   say "built $TAG with $ENGINE in ${BUILD_SECONDS} s; image size: $size"
 else
