@@ -43,7 +43,8 @@ usage: scripts/build-image.sh [options]
   --engine NAME            docker, podman or buildah (default: the first that works)
   --install-engine         apt-get install buildah (and debootstrap) when missing, without asking
   --isolation MODE         podman/buildah RUN isolation: chroot (default) or oci
-  --storage-driver NAME    podman/buildah storage driver (e.g. vfs where overlay cannot mount)
+  --storage-driver NAME    podman/buildah storage driver (e.g. vfs where overlay cannot
+                           mount), with a store of its own in WORK_DIR/storage-NAME
   --engine-arg ARG         one more argument for the build command (repeatable),
                            e.g. --engine-arg=--network=host
   --ref REF                build the files of git commit REF instead of the working tree
@@ -158,7 +159,9 @@ esac
 GLOBAL=()
 if [[ -n "$STORAGE_DRIVER" ]]; then
   [[ "$ENGINE" != docker ]] || die "--storage-driver is for podman and buildah (docker's is the daemon's setting)"
-  GLOBAL=(--storage-driver "$STORAGE_DRIVER")
+  # A store of its own: an existing store made with another driver refuses to open.
+  GLOBAL=(--storage-driver "$STORAGE_DRIVER" --root "$WORK_DIR/storage-$STORAGE_DRIVER"
+          --runroot "$WORK_DIR/run-$STORAGE_DRIVER")
 fi
 eng() { "$ENGINE" "${GLOBAL[@]}" "$@"; }
 say "engine: $ENGINE ($("$ENGINE" --version 2>/dev/null | head -n1))"
