@@ -111,6 +111,13 @@ VERSION=$(sed -n 's/^project(adjust VERSION \([0-9.]*\).*/\1/p' "$ROOT/CMakeList
 # What the Dockerfile pins (the file is the one place that says it).
 PINNED_COMMIT=$(sed -n 's/^ARG SERVO_COMMIT=//p' "$ROOT/Dockerfile")
 PINNED_SHA256=$(sed -n 's/^ARG SERVO_SHA256=//p' "$ROOT/Dockerfile")
+# A wrong servo core file fails now, not after the base images and the build.
+if [[ -n "$SERVO_FILE" ]]; then
+  [[ -f "$SERVO_FILE" ]] || die "--servo-file: no file $SERVO_FILE"
+  got=$(sha256sum "$SERVO_FILE" | cut -d' ' -f1)
+  [[ "$got" == "$PINNED_SHA256" ]] \
+    || die "--servo-file $SERVO_FILE: SHA-256 $got, but the Dockerfile pins $PINNED_SHA256 (servo commit $PINNED_COMMIT)"
+fi
 
 as_root() {
   if [[ $EUID -eq 0 ]]; then "$@"
@@ -123,7 +130,7 @@ as_root() {
 # ask at, fail with the command to run.
 offer_install() {
   local why=$1; shift
-  local cmd="apt-get update && apt-get install -y --no-install-recommends $*"
+  local cmd="apt-get update && apt-get install -y $*"
   [[ $EUID -eq 0 ]] || cmd="sudo sh -c '$cmd'"
   if [[ $INSTALL_ENGINE -eq 0 ]]; then
     if [[ -t 0 ]]; then
@@ -136,7 +143,7 @@ offer_install() {
   fi
   say "installing: $*"
   as_root apt-get update -q
-  as_root env DEBIAN_FRONTEND=noninteractive apt-get install -y -q --no-install-recommends "$@"
+  as_root env DEBIAN_FRONTEND=noninteractive apt-get install -y -q "$@"
 }
 
 # --- The engine -----------------------------------------------------------------------
@@ -322,10 +329,6 @@ rm -rf "$CONTEXT/docker/servo-core"
 mkdir -p "$CONTEXT/docker/servo-core"
 : > "$CONTEXT/docker/servo-core/.gitkeep"
 if [[ -n "$SERVO_FILE" ]]; then
-  [[ -f "$SERVO_FILE" ]] || die "--servo-file: no file $SERVO_FILE"
-  got=$(sha256sum "$SERVO_FILE" | cut -d' ' -f1)
-  [[ "$got" == "$PINNED_SHA256" ]] \
-    || die "--servo-file $SERVO_FILE: SHA-256 $got, but the Dockerfile pins $PINNED_SHA256 (servo commit $PINNED_COMMIT)"
   cp "$SERVO_FILE" "$CONTEXT/docker/servo-core/servo"
   say "servo core: $SERVO_FILE (commit $PINNED_COMMIT, SHA-256 checked)"
 else
