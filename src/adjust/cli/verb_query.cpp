@@ -19,11 +19,9 @@ nlohmann::ordered_json deployment_summary(const EcsService& service) {
   bool in_progress = service.deployments.size() > 1 ||
                      (primary != nullptr && primary->rollout_state == RolloutState::in_progress);
   const auto& configuration = service.deployment_configuration;
-  nlohmann::ordered_json summary = {
-      {"strategy", configuration.strategy == DeploymentStrategy::unknown ? configuration.strategy_text
-                                                                         : to_string(configuration.strategy)},
-      {"description", describe_strategy(configuration)},
-      {"in_progress", in_progress}};
+  nlohmann::ordered_json summary = {{"strategy", strategy_name(configuration)},
+                                    {"description", describe_strategy(configuration)},
+                                    {"in_progress", in_progress}};
   if (!service.current_service_deployment.empty()) summary["current"] = service.current_service_deployment;
   return summary;
 }

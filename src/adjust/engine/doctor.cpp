@@ -8,6 +8,7 @@
 #include "adjust/engine/read_state.hpp"
 #include "adjust/engine/run_state.hpp"
 #include "adjust/logic/current.hpp"
+#include "adjust/logic/strategy.hpp"
 #include "adjust/logic/task_definition.hpp"
 #include "adjust/model/arn.hpp"
 #include "adjust/model/autoscaling.hpp"
@@ -44,6 +45,12 @@ std::string target_group_name(const std::string& arn) {
   if (start == std::string::npos) return arn;
   start += 12;
   return arn.substr(start, arn.find('/', start) - start);
+}
+
+// The logic layer's "component NAME: what" without the prefix: a doctor line names the component itself.
+std::string without_component(std::string message) {
+  if (auto colon = message.find(": "); colon != std::string::npos) message.erase(0, colon + 2);
+  return message;
 }
 
 class ComponentDoctor {
@@ -125,16 +132,12 @@ class ComponentDoctor {
 
   bool check_launch_type(const EcsService& service) {
     if (auto adjustable = check_adjustable(m_component, service); !adjustable) {
-      std::string message = adjustable.error().message;
-      if (auto colon = message.find(": "); colon != std::string::npos) message.erase(0, colon + 2);
-      fail("launch type", message,
+      fail("launch type", without_component(adjustable.error().message),
            "adjust tunes Fargate services on the ECS deployment controller only: remove this component");
       return false;
     }
-    std::string strategy = service.deployment_configuration.strategy == DeploymentStrategy::unknown
-                               ? service.deployment_configuration.strategy_text
-                               : to_string(service.deployment_configuration.strategy);
-    pass("launch type", "Fargate, ECS deployment controller" + (strategy.empty() ? "" : ", " + strategy));
+    pass("launch type",
+         "Fargate, ECS deployment controller, " + strategy_name(service.deployment_configuration));
     return true;
   }
 
@@ -166,9 +169,7 @@ class ComponentDoctor {
     for (const auto& setting : m_component.environment) {
       auto container = env_container_for(m_component, setting, task_definition.task_definition);
       if (!container) {
-        std::string message = container.error().message;
-        if (auto colon = message.find(": "); colon != std::string::npos) message.erase(0, colon + 2);
-        fail("container", message,
+        fail("container", without_component(container.error().message),
              "set `container:` on the component (or on the setting) to a container the task definition has");
         return false;
       }
@@ -188,10 +189,10 @@ class ComponentDoctor {
       return false;
     }
     if (!tasks->empty()) {
-      std::vector<std::string> some(
-          tasks->begin(),
-          tasks->begin() + std::min<std::ptrdiff_t>(static_cast<std::ptrdiff_t>(tasks->size()), 100));
-      if (auto described = m_aws.ecs.describe_tasks(m_component.cluster, some); !described) {
+      // One DescribeTasks call's worth shows the permission.
+      std::vector<std::string> first(tasks->begin(),
+                                     tasks->begin() + std::min<long>(std::ssize(*tasks), 100));
+      if (auto described = m_aws.ecs.describe_tasks(m_component.cluster, first); !described) {
         fail_read("tasks", "DescribeTasks", described.error(), "ecs:DescribeTasks");
         return false;
       }

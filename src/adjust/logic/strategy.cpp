@@ -62,11 +62,14 @@ int pause_hook_count(const EcsDeploymentConfiguration& configuration) {
   return count;
 }
 
+std::string strategy_name(const EcsDeploymentConfiguration& configuration) {
+  return configuration.strategy == DeploymentStrategy::unknown && !configuration.strategy_text.empty()
+             ? configuration.strategy_text
+             : to_string(configuration.strategy);
+}
+
 std::string describe_strategy(const EcsDeploymentConfiguration& configuration) {
-  std::string text =
-      configuration.strategy == DeploymentStrategy::unknown && !configuration.strategy_text.empty()
-          ? configuration.strategy_text
-          : to_string(configuration.strategy);
+  std::string text = strategy_name(configuration);
   std::string details;
   auto add = [&details](const std::string& part) { details += (details.empty() ? "" : ", ") + part; };
   switch (configuration.strategy) {

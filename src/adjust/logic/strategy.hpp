@@ -20,6 +20,9 @@ struct StrategyWaits {
 // traffic-shift steps (hooks and health checks only add to them).
 StrategyWaits minimum_deployment_time(const EcsDeploymentConfiguration& configuration);
 
+// "ROLLING", "BLUE_GREEN", ...; a strategy this driver does not know, as ECS spelled it.
+std::string strategy_name(const EcsDeploymentConfiguration& configuration);
+
 // "BLUE_GREEN (bake 5 min, 1 PAUSE hook)", "ROLLING (early success at 50%, DEFERRED clean-up)".
 std::string describe_strategy(const EcsDeploymentConfiguration& configuration);
 
